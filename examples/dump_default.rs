@@ -1,0 +1,1 @@
+fn main() { print!("{}", salesim::scenario::Scenario::default().to_toml()); }

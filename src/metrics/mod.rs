@@ -1,0 +1,6 @@
+//! What a replication measures: metric definitions, running counters and fairness indices.
+
+mod defs;
+pub mod fairness;
+
+pub use defs::{METRICS, MetricDef, metric_index};

@@ -1,0 +1,310 @@
+//! The scenario: every number of the model as a TOML key with its MODEL.md default,
+//! plus the policy variants to compare. `Scenario::default()` is the embedded
+//! `beijing` scenario; `scenarios/beijing.toml` writes it out.
+
+mod behaviour;
+mod funnel;
+mod org;
+mod policy;
+mod validate;
+mod values;
+mod world;
+
+pub use behaviour::{Behaviour, CallOrder, RouteHeuristic};
+pub use funnel::{Desk, Funnel, Leads, Visits};
+pub use org::{Attrition, Calendar, Day, Org, Skill};
+pub use policy::{Assignment, Policy, PushMode, PushOrder};
+pub use values::{ClockTime, Limit};
+pub use world::{City, Companies, Mode, Travel};
+
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// The embedded default scenario, as shipped in `scenarios/beijing.toml`.
+pub const BEIJING_TOML: &str = include_str!("../../scenarios/beijing.toml");
+
+/// A whole scenario: the world, the people, the funnel, behaviour, a base policy and its variants.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Scenario {
+    /// Short name, used in outputs.
+    pub name: String,
+    /// What the scenario is for, in plain words.
+    pub description: String,
+    /// Master seed: every random stream derives from (seed, replication, source, entity).
+    pub seed: u64,
+    /// Replications per variant.
+    pub replications: u32,
+    /// Variant every other is compared with (default: the first).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<String>,
+    /// Horizon and working week.
+    pub calendar: Calendar,
+    /// The rep's daily rhythm.
+    pub day: Day,
+    /// Teams, cohorts, hiring, coaching.
+    pub org: Org,
+    /// Skill and learning.
+    pub skill: Skill,
+    /// Optional attrition.
+    pub attrition: Attrition,
+    /// The generated city.
+    pub city: City,
+    /// Travel modes, speeds and noise.
+    pub travel: Travel,
+    /// Hidden company attributes.
+    pub companies: Companies,
+    /// Lead inflow.
+    pub leads: Leads,
+    /// Visit lengths and cold visits.
+    pub visits: Visits,
+    /// The funnel.
+    pub funnel: Funnel,
+    /// Evening desk work.
+    pub desk: Desk,
+    /// Rep behaviour (assumptions).
+    pub behaviour: Behaviour,
+    /// The base pool policy.
+    pub policy: Policy,
+    /// Policy variants to compare (`[[variant]]` tables).
+    #[serde(rename = "variant")]
+    pub variants: Vec<VariantSpec>,
+}
+
+/// A `[[variant]]` table: a name and the base-policy keys it overrides.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct VariantSpec {
+    /// Name used in outputs and on the command line.
+    pub name: String,
+    /// What the variant stands for.
+    pub description: String,
+    /// Keys of `[policy]` this variant sets differently.
+    pub policy: toml::Table,
+}
+
+impl Default for VariantSpec {
+    fn default() -> Self {
+        VariantSpec { name: String::new(), description: String::new(), policy: toml::Table::new() }
+    }
+}
+
+/// A variant with its full policy (base policy plus the variant's overrides).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Variant {
+    /// Variant name.
+    pub name: String,
+    /// What the variant stands for.
+    pub description: String,
+    /// The resolved policy.
+    pub policy: Policy,
+}
+
+/// Why a scenario cannot be used. Every message names the file and key or line.
+#[derive(Debug, thiserror::Error)]
+pub enum ScenarioError {
+    /// The file could not be read.
+    #[error("cannot read scenario {path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// What the system said.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML for the format (syntax, type, unknown key).
+    #[error("{origin}: {message}")]
+    Parse {
+        /// The file, or "embedded default".
+        origin: String,
+        /// The parser's message, with line and column.
+        message: String,
+    },
+    /// Keys hold values outside what is allowed.
+    #[error("{origin}: invalid scenario:\n{}", .problems.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
+    Invalid {
+        /// The file, or "embedded default".
+        origin: String,
+        /// One line per problem: `key.path: what is wrong; what is allowed`.
+        problems: Vec<String>,
+    },
+}
+
+fn variant(name: &str, description: &str, overrides: &[(&str, toml::Value)]) -> VariantSpec {
+    VariantSpec {
+        name: name.into(),
+        description: description.into(),
+        policy: overrides.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
+    }
+}
+
+fn text(v: &str) -> toml::Value {
+    toml::Value::String(v.into())
+}
+
+fn int(v: i64) -> toml::Value {
+    toml::Value::Integer(v)
+}
+
+impl Default for Scenario {
+    fn default() -> Self {
+        let variants = vec![
+            variant(
+                "hoarding",
+                "The world before the rules: reps claim from the pool themselves, quicker and better-judging veterans first; no timeout, no private cap, no stale reclaim.",
+                &[
+                    ("assignment", text("self_claim")),
+                    ("reclaim_timeout_hours", text("none")),
+                    ("private_cap", text("none")),
+                    ("stale_private_days", text("none")),
+                    ("cooldown_days", text("none")),
+                    ("claim_appetite", int(150)),
+                ],
+            ),
+            variant(
+                "free-claim",
+                "Self-claiming with the baseline's timeout, cap, swap, stale reclaim and cooldown, and a daily claim limit of 50.",
+                &[("assignment", text("self_claim")), ("claim_limit", int(50))],
+            ),
+            variant("alibaba", "The baseline: the CRM pushes leads round robin; 48 h timeout; private cap 30 with the swap rule.", &[]),
+            variant("strict", "The baseline with a 24 h timeout and a private cap of 15.", &[("reclaim_timeout_hours", int(24)), ("private_cap", int(15))]),
+            variant(
+                "new-hire-priority",
+                "Push; new hires are served first from the best-scored leads.",
+                &[("assignment", text("new_hire_priority"))],
+            ),
+            variant(
+                "performance-weighted",
+                "Push; each rep's share is weighted by 1 + its wins in the last 30 days.",
+                &[("assignment", text("performance_weighted"))],
+            ),
+        ];
+        Scenario {
+            name: "beijing".into(),
+            description: "A Beijing-like field sales force of 96 reps in 12 teams over 120 working days, comparing six lead-pool policies from no rules to strict rules.".into(),
+            seed: 20_261_127,
+            replications: 100,
+            baseline: Some("alibaba".into()),
+            calendar: Calendar::default(),
+            day: Day::default(),
+            org: Org::default(),
+            skill: Skill::default(),
+            attrition: Attrition::default(),
+            city: City::default(),
+            travel: Travel::default(),
+            companies: Companies::default(),
+            leads: Leads::default(),
+            visits: Visits::default(),
+            funnel: Funnel::default(),
+            desk: Desk::default(),
+            behaviour: Behaviour::default(),
+            policy: Policy::default(),
+            variants,
+        }
+    }
+}
+
+impl Scenario {
+    /// Parses and validates scenario TOML; `origin` names the file in messages.
+    pub fn from_toml(text: &str, origin: &str) -> Result<Scenario, ScenarioError> {
+        let scenario: Scenario = toml::from_str(text).map_err(|e| ScenarioError::Parse {
+            origin: origin.to_string(),
+            message: e.to_string().trim_end().to_string(),
+        })?;
+        scenario.validate(origin)?;
+        Ok(scenario)
+    }
+
+    /// Reads, parses and validates a scenario file.
+    pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+        let shown = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|source| ScenarioError::Io { path: shown.clone(), source })?;
+        let text = String::from_utf8(bytes).map_err(|e| ScenarioError::Parse {
+            origin: shown.clone(),
+            message: format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+        })?;
+        Scenario::from_toml(&text, &shown)
+    }
+
+    /// The embedded default (`beijing`), parsed from the shipped TOML.
+    pub fn embedded() -> Scenario {
+        Scenario::from_toml(BEIJING_TOML, "embedded default").expect("the embedded default scenario is valid")
+    }
+
+    /// Writes the scenario as TOML (every key, defaults filled in).
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).expect("a scenario always serialises")
+    }
+
+    /// The variants with their full policies, in file order.
+    pub fn resolved_variants(&self) -> Result<Vec<Variant>, ScenarioError> {
+        self.variants
+            .iter()
+            .enumerate()
+            .map(|(i, v)| self.resolve_variant(i, v))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|problem| ScenarioError::Invalid { origin: self.name.clone(), problems: vec![problem] })
+    }
+
+    fn resolve_variant(&self, index: usize, spec: &VariantSpec) -> Result<Variant, String> {
+        let mut table = toml::Table::try_from(&self.policy).expect("a policy always serialises");
+        for (key, value) in &spec.policy {
+            table.insert(key.clone(), value.clone());
+        }
+        let policy: Policy = table
+            .try_into()
+            .map_err(|e: toml::de::Error| format!("variant[{index}].policy ({}): {}", spec.name, e.message().trim_end()))?;
+        Ok(Variant { name: spec.name.clone(), description: spec.description.clone(), policy })
+    }
+
+    /// Index of the baseline variant: the named one, or the first.
+    pub fn baseline_index(&self) -> usize {
+        self.baseline
+            .as_ref()
+            .and_then(|b| self.variants.iter().position(|v| &v.name == b))
+            .unwrap_or(0)
+    }
+
+    /// Total reps at the start.
+    pub fn starting_reps(&self) -> u32 {
+        self.org.veterans + self.org.new_hires
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_file_equals_embedded_default() {
+        let from_file = Scenario::from_toml(BEIJING_TOML, "scenarios/beijing.toml").unwrap();
+        assert_eq!(from_file, Scenario::default());
+    }
+
+    #[test]
+    fn default_round_trips_through_toml() {
+        let text = Scenario::default().to_toml();
+        assert_eq!(Scenario::from_toml(&text, "round trip").unwrap(), Scenario::default());
+    }
+
+    #[test]
+    fn six_variants_resolve_with_their_overrides() {
+        let variants = Scenario::default().resolved_variants().unwrap();
+        let names: Vec<_> = variants.iter().map(|v| v.name.as_str()).collect();
+        assert_eq!(names, ["hoarding", "free-claim", "alibaba", "strict", "new-hire-priority", "performance-weighted"]);
+        assert_eq!(variants[0].policy.private_cap, Limit::None);
+        assert_eq!(variants[0].policy.claim_appetite, 150);
+        assert_eq!(variants[1].policy.claim_limit, Limit::At(50));
+        assert_eq!(variants[3].policy.reclaim_timeout_hours, Limit::At(24));
+        assert_eq!(variants[3].policy.private_cap, Limit::At(15));
+        assert_eq!(variants[2].policy, Policy::default());
+    }
+
+    #[test]
+    fn unknown_variant_key_is_named() {
+        let mut s = Scenario::default();
+        s.variants[1].policy.insert("privat_cap".into(), int(3));
+        let err = s.resolved_variants().unwrap_err().to_string();
+        assert!(err.contains("variant[1].policy (free-claim)"), "{err}");
+        assert!(err.contains("privat_cap"), "{err}");
+    }
+}

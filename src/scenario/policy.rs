@@ -1,0 +1,102 @@
+//! The pool policy: every rule an admin of a real CRM can set (MODEL.md section 4).
+
+use super::values::Limit;
+use serde::{Deserialize, Serialize};
+
+/// How leads leave the public pool for reps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Assignment {
+    /// The CRM deals leads one at a time to reps in rotating order.
+    RoundRobin,
+    /// The CRM deals best-scored leads in snake order so every rep gets a similar mix.
+    EqualQualityMix,
+    /// The CRM deals in proportion to 1 + each rep's wins in the performance window.
+    PerformanceWeighted,
+    /// New hires are served first from the best-scored leads, then everyone else.
+    NewHirePriority,
+    /// Each lead goes to a rep drawn at random among those still short of their target.
+    Random,
+    /// Reps claim from the pool themselves, quicker and better-judging first.
+    SelfClaim,
+}
+
+/// The order in which the CRM hands out pool leads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PushOrder {
+    /// Newest leads first.
+    Newest,
+    /// Oldest leads first.
+    Oldest,
+    /// Highest CRM score first (the CRM's own noisy judgment).
+    BestScored,
+}
+
+/// Whether the daily push tops the assigned list up to the day's target or adds that many.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PushMode {
+    /// The assigned list is filled up to the rep's target for the day.
+    TopUp,
+    /// The target number of new leads is added whatever the list holds.
+    Add,
+}
+
+/// A pool policy; variants override parts of the base policy by key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Policy {
+    /// The assignment rule.
+    pub assignment: Assignment,
+    /// Order of the pool for pushing.
+    pub push_order: PushOrder,
+    /// Fewest leads a rep is pushed a day (each rep-day's target is uniform in min..=max).
+    pub push_min: u32,
+    /// Most leads a rep is pushed a day.
+    pub push_max: u32,
+    /// Top-up or add.
+    pub push_mode: PushMode,
+    /// Calendar hours an assigned lead may wait for first contact before it is reclaimed, or "none".
+    pub reclaim_timeout_hours: Limit,
+    /// Private leads a rep may keep, or "none".
+    pub private_cap: Limit,
+    /// With a full private pool, keeping a lead returns the worst-judged one (else the new lead is returned).
+    pub swap_rule: bool,
+    /// Calendar days without progress after which a private lead is reclaimed, or "none".
+    pub stale_private_days: Limit,
+    /// Calendar days before a returned lead can go back to the same rep, or "none".
+    pub cooldown_days: Limit,
+    /// Self-claiming: most leads a rep may claim a day, or "none".
+    pub claim_limit: Limit,
+    /// Self-claiming: most leads a rep wants to claim a day.
+    pub claim_appetite: u32,
+    /// Hours before a reclaim in which the CRM reminds the rep (reminded leads are called first), or "none".
+    pub reminder_hours: Limit,
+    /// Share of the day's CRM entries the quality team audits.
+    pub audit_rate: f64,
+    /// Calendar days of wins that weigh a rep under performance weighting.
+    pub performance_window_days: u32,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            assignment: Assignment::RoundRobin,
+            push_order: PushOrder::Newest,
+            push_min: 30,
+            push_max: 50,
+            push_mode: PushMode::TopUp,
+            reclaim_timeout_hours: Limit::At(48),
+            private_cap: Limit::At(30),
+            swap_rule: true,
+            stale_private_days: Limit::At(30),
+            cooldown_days: Limit::At(7),
+            claim_limit: Limit::None,
+            claim_appetite: 50,
+            reminder_hours: Limit::None,
+            audit_rate: 0.05,
+            performance_window_days: 30,
+        }
+    }
+}

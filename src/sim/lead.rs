@@ -1,0 +1,165 @@
+//! Leads: a company at a point in time, with hidden attributes, freshness, interest and a stage.
+
+use crate::rng::Stream;
+use crate::scenario::Funnel;
+use crate::time::{DAY, HOUR, Minute};
+
+/// Index of a lead in the replication's lead table.
+pub type LeadId = u32;
+/// Index of a rep.
+pub type RepId = u32;
+
+/// Where a lead is. Every lead is in exactly one place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Holder {
+    /// In the public pool.
+    Pool,
+    /// On a rep's assigned list (under the reclaim timeout until first contact).
+    Assigned(RepId),
+    /// In a rep's private pool.
+    Private(RepId),
+    /// Won: a contract.
+    Won,
+    /// Lost: outright at a visit, or its buying window closed.
+    Lost,
+    /// Closed by its rep as dead.
+    Closed,
+}
+
+impl Holder {
+    /// The rep holding the lead, if any.
+    pub fn rep(self) -> Option<RepId> {
+        match self {
+            Holder::Assigned(r) | Holder::Private(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// Whether the lead is still open (not won, lost or closed).
+    pub fn is_open(self) -> bool {
+        matches!(self, Holder::Pool | Holder::Assigned(_) | Holder::Private(_))
+    }
+}
+
+/// How a lead came to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// Part of the stock at the start.
+    Initial,
+    /// A marketing arrival into the public pool.
+    Marketing,
+    /// Found on a cold visit.
+    Cold,
+    /// Found by desk research.
+    Desk,
+}
+
+/// Sentinel for "never" in minute fields.
+pub const NEVER: Minute = Minute::MIN;
+
+/// A lead and its funnel state.
+#[derive(Debug, Clone)]
+pub struct Lead {
+    /// The company.
+    pub company: u32,
+    /// Where the lead is now.
+    pub holder: Holder,
+    /// How it arose.
+    pub origin: Origin,
+    /// Creation time.
+    pub created: Minute,
+    /// When the buying window closes (a competitor wins it).
+    pub window_end: Minute,
+    /// Hidden propensity to buy.
+    pub propensity: f64,
+    /// Deal value, CNY.
+    pub deal_value: f64,
+    /// Chance the decision-maker is in without appointment.
+    pub dm_in: f64,
+    /// Steps the deal needs.
+    pub steps_needed: u32,
+    /// Steps made.
+    pub steps_done: u32,
+    /// The CRM's noisy score of propensity.
+    pub crm_score: f64,
+    /// The current holder's judged propensity.
+    pub judged: f64,
+    /// First contact, or `NEVER`.
+    pub first_contact: Minute,
+    /// Freshness fixed at first contact (1 before).
+    pub freshness: f64,
+    /// Last contact (visit or call that reached the decision-maker), or `NEVER`.
+    pub last_contact: Minute,
+    /// Last progress, or the time its holder kept it privately.
+    pub last_progress: Minute,
+    /// When it was put on its current assigned list.
+    pub assigned_at: Minute,
+    /// Working day of a booked visit, or `u32::MAX`.
+    pub appointment_day: u32,
+    /// The last rep that returned it to the pool (`u32::MAX` if none).
+    pub returned_by: RepId,
+    /// When that happened.
+    pub returned_at: Minute,
+    /// Working day of the last visit (`u32::MAX` if none).
+    pub last_visit_day: u32,
+    /// Effective visits received.
+    pub effective_visits: u32,
+    /// When it was won, or `NEVER`.
+    pub won_at: Minute,
+    /// The lead's own stream: decision-maker presence, progress, calls, payment.
+    pub rng: Stream,
+}
+
+impl Lead {
+    /// Whether the lead has had its first contact.
+    pub fn contacted(&self) -> bool {
+        self.first_contact != NEVER
+    }
+}
+
+/// Freshness if first contact happens after `age` minutes: (1 + hours/scale)^−exponent.
+pub fn freshness(f: &Funnel, age: Minute) -> f64 {
+    let hours = age.max(0) as f64 / HOUR as f64;
+    (1.0 + hours / f.freshness_scale_hours).powf(-f.freshness_exponent)
+}
+
+/// Interest after `since` minutes without contact: 0.5^(days / half-life).
+pub fn interest(f: &Funnel, since: Minute) -> f64 {
+    let days = since.max(0) as f64 / DAY as f64;
+    0.5f64.powf(days / f.cooling_half_life_days)
+}
+
+/// The lead's current freshness and interest factors at `now`.
+pub fn timing_factors(f: &Funnel, lead: &Lead, now: Minute) -> (f64, f64) {
+    if lead.contacted() {
+        (lead.freshness, interest(f, now - lead.last_contact))
+    } else {
+        (freshness(f, now - lead.created), 1.0)
+    }
+}
+
+/// The holder's judged chance of moving the deal now: judged propensity × freshness × interest.
+pub fn judged_chance(f: &Funnel, lead: &Lead, now: Minute) -> f64 {
+    let (fresh, int) = timing_factors(f, lead, now);
+    lead.judged * fresh * int
+}
+
+/// The true chance an effective visit moves the deal: propensity × (offset + skill) × freshness × interest.
+pub fn progress_chance(f: &Funnel, lead: &Lead, skill: f64, now: Minute) -> f64 {
+    let (fresh, int) = timing_factors(f, lead, now);
+    (lead.propensity * (f.skill_offset + skill) * fresh * int).min(1.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn freshness_and_interest_match_their_formulas() {
+        let f = Funnel::default();
+        assert_eq!(freshness(&f, 0), 1.0);
+        assert!((freshness(&f, 24 * 60) - 2f64.powf(-0.7)).abs() < 1e-12);
+        assert!((interest(&f, 30 * DAY) - 0.5).abs() < 1e-12);
+        assert!(freshness(&f, 60) > freshness(&f, 120));
+    }
+}

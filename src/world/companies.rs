@@ -1,0 +1,54 @@
+//! Hidden company attributes, drawn on demand from the company's own stream so that a
+//! company is the same in every variant and only companies that become leads cost a draw.
+
+use crate::rng::{Seeds, Source};
+use crate::scenario;
+use rand_distr::{Beta, Binomial, Distribution, LogNormal};
+
+/// What a company is like; reps never see these directly.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CompanyTraits {
+    /// Propensity to buy (0–1).
+    pub propensity: f64,
+    /// Deal value, CNY.
+    pub deal_value: f64,
+    /// Chance the decision-maker is in on a visit without appointment.
+    pub dm_in: f64,
+    /// Effective-visit steps the deal needs.
+    pub steps: u32,
+}
+
+impl CompanyTraits {
+    /// Draws company `id`'s attributes.
+    pub fn draw(cfg: &scenario::Companies, seeds: &Seeds, id: u32) -> CompanyTraits {
+        let mut rng = seeds.stream(Source::Company, u64::from(id));
+        let propensity = Beta::new(cfg.propensity_alpha, cfg.propensity_beta).expect("validated").sample(&mut rng);
+        let deal_value = LogNormal::new(cfg.deal_value_median_cny.ln(), cfg.deal_value_sigma).expect("validated").sample(&mut rng);
+        let dm_in = Beta::new(cfg.dm_in_alpha, cfg.dm_in_beta).expect("validated").sample(&mut rng).min(cfg.dm_in_max);
+        let extra = Binomial::new(u64::from(cfg.steps_extra_trials), cfg.steps_extra_p).expect("validated").sample(&mut rng);
+        CompanyTraits { propensity, deal_value, dm_in, steps: cfg.steps_base + extra as u32 }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn traits_follow_their_distributions() {
+        let cfg = scenario::Companies::default();
+        let seeds = Seeds::new(3, 0);
+        let n = 20_000;
+        let all: Vec<_> = (0..n).map(|i| CompanyTraits::draw(&cfg, &seeds, i)).collect();
+        let mean = |f: &dyn Fn(&CompanyTraits) -> f64| all.iter().map(f).sum::<f64>() / f64::from(n);
+        // Beta(1.2, 8) mean 0.1304; Beta(3, 5) mean 0.375; 1 + Bin(3, 0.4) mean 2.2.
+        assert!((mean(&|c| c.propensity) - 0.1304).abs() < 0.004);
+        assert!((mean(&|c| c.dm_in) - 0.375).abs() < 0.006);
+        assert!((mean(&|c| f64::from(c.steps)) - 2.2).abs() < 0.03);
+        let mut values: Vec<f64> = all.iter().map(|c| c.deal_value).collect();
+        values.sort_by(f64::total_cmp);
+        let median = values[values.len() / 2];
+        assert!((median / 30_000.0 - 1.0).abs() < 0.04, "{median}");
+        assert_eq!(all[17], CompanyTraits::draw(&cfg, &seeds, 17));
+    }
+}
