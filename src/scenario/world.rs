@@ -80,6 +80,8 @@ pub struct Travel {
     pub peak_hours: Vec<u32>,
     /// Road distance over straight-line distance.
     pub road_factor: f64,
+    /// Minutes a rep adds to a taxi's time when choosing a mode (the fare); 0 = fastest mode wins.
+    pub taxi_choice_penalty_min: f64,
     /// Minutes to get a taxi off-peak.
     pub taxi_wait_min: f64,
     /// Minutes to get a taxi at peak.
@@ -128,6 +130,7 @@ impl Default for Travel {
             road_speed_kmh: speed,
             peak_hours: vec![7, 8, 17, 18],
             road_factor: 1.35,
+            taxi_choice_penalty_min: 8.0,
             taxi_wait_min: 4.0,
             taxi_wait_peak_min: 10.0,
             rail_speed_kmh: 35.0,

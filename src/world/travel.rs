@@ -127,8 +127,9 @@ impl TravelModel {
         }
     }
 
-    /// The fastest expected trip between two places leaving at minute-of-day `t`.
-    /// A move inside one building costs `inside_move_min`; staying put costs nothing.
+    /// The trip a rep chooses between two places leaving at minute-of-day `t`: the mode
+    /// with the least expected minutes, a taxi counting `taxi_choice_penalty_min` more
+    /// (its fare). A move inside one building costs `inside_move_min`; staying put nothing.
     pub fn plan(&self, from: &Place, to: &Place, t: f64) -> Trip {
         let straight = from.km_to(to);
         let peak = self.is_peak(t);
@@ -138,12 +139,15 @@ impl TravelModel {
             return Trip { mode: None, minutes, road_km: 0.0, peak };
         }
         let mut best = Trip { mode: None, minutes: f64::INFINITY, road_km, peak };
+        let mut best_cost = f64::INFINITY;
         for &mode in &self.cfg.modes {
-            if let Some(m) = self.mode_minutes(mode, straight, t)
-                && m < best.minutes
-            {
-                best.mode = Some(mode);
-                best.minutes = m;
+            if let Some(m) = self.mode_minutes(mode, straight, t) {
+                let cost = if mode == Mode::Taxi { m + self.cfg.taxi_choice_penalty_min } else { m };
+                if cost < best_cost {
+                    best_cost = cost;
+                    best.mode = Some(mode);
+                    best.minutes = m;
+                }
             }
         }
         best
@@ -204,10 +208,12 @@ mod tests {
                     }
                 }
             }
+            // With no fare penalty the rep takes the fastest mode, and the minimum of FIFO functions is FIFO.
+            let fastest = TravelModel::new(&scenario::Travel { taxi_choice_penalty_min: 0.0, ..scenario::Travel::default() });
             let mut last = f64::NEG_INFINITY;
             for t in 0..24 * 60 {
                 let t = f64::from(t);
-                let trip = m.plan(&at(0.0, 1), &at(km, 2), t);
+                let trip = fastest.plan(&at(0.0, 1), &at(km, 2), t);
                 assert!(t + trip.minutes >= last - 1e-9);
                 last = t + trip.minutes;
             }
@@ -217,7 +223,9 @@ mod tests {
     #[test]
     fn mode_choice_follows_distance() {
         let m = model();
-        assert_eq!(m.plan(&at(0.0, 1), &at(0.5, 2), 600.0).mode, Some(Mode::Walk));
+        assert_eq!(m.plan(&at(0.0, 1), &at(0.2, 2), 600.0).mode, Some(Mode::Walk));
+        assert_eq!(m.plan(&at(0.0, 1), &at(1.8, 2), 600.0).mode, Some(Mode::Bike));
+        assert_eq!(m.plan(&at(0.0, 1), &at(5.0, 2), 600.0).mode, Some(Mode::Taxi));
         assert_eq!(m.plan(&at(0.0, 1), &at(0.0, 1), 600.0).minutes, 3.0);
         let long_peak = m.plan(&at(0.0, 1), &at(15.0, 2), 8.0 * 60.0);
         assert_eq!(long_peak.mode, Some(Mode::Rail));
