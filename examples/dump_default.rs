@@ -1,1 +1,3 @@
-fn main() { print!("{}", salesim::scenario::Scenario::default().to_toml()); }
+fn main() {
+    print!("{}", salesim::scenario::Scenario::default().to_toml());
+}

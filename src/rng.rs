@@ -60,7 +60,9 @@ pub struct Seeds {
 impl Seeds {
     /// Seeds for replication `replication` of master seed `seed`.
     pub fn new(seed: u64, replication: u64) -> Self {
-        Seeds { base: mix64(mix64(seed) ^ replication.wrapping_mul(0xD6E8_FEB8_6659_FD93)) }
+        Seeds {
+            base: mix64(mix64(seed) ^ replication.wrapping_mul(0xD6E8_FEB8_6659_FD93)),
+        }
     }
 
     /// A 64-bit key for (source, entity) in this replication.
@@ -103,9 +105,20 @@ mod tests {
         let first: u64 = s.random();
         let again: u64 = seeds.stream(Source::Lead, pair(123, 4)).random();
         assert_eq!(first, again);
-        assert_ne!(first, seeds.stream(Source::Lead, pair(123, 5)).random::<u64>());
-        assert_ne!(first, Seeds::new(42, 8).stream(Source::Lead, pair(123, 4)).random::<u64>());
-        assert_ne!(first, seeds.stream(Source::Company, pair(123, 4)).random::<u64>());
+        assert_ne!(
+            first,
+            seeds.stream(Source::Lead, pair(123, 5)).random::<u64>()
+        );
+        assert_ne!(
+            first,
+            Seeds::new(42, 8)
+                .stream(Source::Lead, pair(123, 4))
+                .random::<u64>()
+        );
+        assert_ne!(
+            first,
+            seeds.stream(Source::Company, pair(123, 4)).random::<u64>()
+        );
         assert_eq!(mix64(0), 0xE220_A839_7B1D_CDAF);
     }
 }

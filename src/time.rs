@@ -19,7 +19,9 @@ pub struct Calendar {
 impl Calendar {
     /// A calendar with this many working days a week (1–7), starting on a Monday.
     pub fn new(working_days_per_week: u32) -> Self {
-        Calendar { working_days_per_week: working_days_per_week.clamp(1, 7) }
+        Calendar {
+            working_days_per_week: working_days_per_week.clamp(1, 7),
+        }
     }
 
     /// Calendar day (since day 0) of working day `day`.
@@ -53,7 +55,10 @@ mod tests {
         let c = Calendar::new(5);
         assert_eq!(c.calendar_day(4), 4);
         assert_eq!(c.calendar_day(5), 7);
-        assert_eq!(c.at(5, ClockTime::hm(8, 0)) - c.at(4, ClockTime::hm(8, 0)), 3 * DAY);
+        assert_eq!(
+            c.at(5, ClockTime::hm(8, 0)) - c.at(4, ClockTime::hm(8, 0)),
+            3 * DAY
+        );
         assert_eq!(Calendar::new(6).calendar_day(6), 7);
         assert_eq!(c.month_len(), 21);
     }

@@ -10,7 +10,11 @@ pub fn gini(values: &[f64]) -> f64 {
     }
     let mut sorted = values.to_vec();
     sorted.sort_by(f64::total_cmp);
-    let weighted: f64 = sorted.iter().enumerate().map(|(i, v)| (2.0 * (i as f64 + 1.0) - n as f64 - 1.0) * v).sum();
+    let weighted: f64 = sorted
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (2.0 * (i as f64 + 1.0) - n as f64 - 1.0) * v)
+        .sum();
     weighted / (n as f64 * total)
 }
 
@@ -19,7 +23,11 @@ pub fn jain(values: &[f64]) -> f64 {
     let n = values.len() as f64;
     let sum: f64 = values.iter().sum();
     let squares: f64 = values.iter().map(|v| v * v).sum();
-    if squares == 0.0 { 1.0 } else { sum * sum / (n * squares) }
+    if squares == 0.0 {
+        1.0
+    } else {
+        sum * sum / (n * squares)
+    }
 }
 
 #[cfg(test)]

@@ -18,7 +18,12 @@ pub struct Leads {
 
 impl Default for Leads {
     fn default() -> Self {
-        Leads { marketing_per_day: 800, desk_per_rep: 2, initial_pool_days: 2, crm_score_sigma: 0.8 }
+        Leads {
+            marketing_per_day: 800,
+            desk_per_rep: 2,
+            initial_pool_days: 2,
+            crm_score_sigma: 0.8,
+        }
     }
 }
 
@@ -109,6 +114,11 @@ pub struct Desk {
 
 impl Default for Desk {
     fn default() -> Self {
-        Desk { crm_entry_min: 5, call_min: 4, call_reach_prob: 0.5, research_min: 30 }
+        Desk {
+            crm_entry_min: 5,
+            call_min: 4,
+            call_reach_prob: 0.5,
+            research_min: 30,
+        }
     }
 }

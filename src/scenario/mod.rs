@@ -85,7 +85,11 @@ pub struct VariantSpec {
 
 impl Default for VariantSpec {
     fn default() -> Self {
-        VariantSpec { name: String::new(), description: String::new(), policy: toml::Table::new() }
+        VariantSpec {
+            name: String::new(),
+            description: String::new(),
+            policy: toml::Table::new(),
+        }
     }
 }
 
@@ -133,7 +137,10 @@ fn variant(name: &str, description: &str, overrides: &[(&str, toml::Value)]) -> 
     VariantSpec {
         name: name.into(),
         description: description.into(),
-        policy: overrides.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
+        policy: overrides
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect(),
     }
 }
 
@@ -165,8 +172,16 @@ impl Default for Scenario {
                 "Self-claiming with the baseline's timeout, cap, swap, stale reclaim and cooldown, and a daily claim limit of 50.",
                 &[("assignment", text("self_claim")), ("claim_limit", int(50))],
             ),
-            variant("alibaba", "The baseline: the CRM pushes leads round robin; 48 h timeout; private cap 30 with the swap rule.", &[]),
-            variant("strict", "The baseline with a 24 h timeout and a private cap of 15.", &[("reclaim_timeout_hours", int(24)), ("private_cap", int(15))]),
+            variant(
+                "alibaba",
+                "The baseline: the CRM pushes leads round robin; 48 h timeout; private cap 30 with the swap rule.",
+                &[],
+            ),
+            variant(
+                "strict",
+                "The baseline with a 24 h timeout and a private cap of 15.",
+                &[("reclaim_timeout_hours", int(24)), ("private_cap", int(15))],
+            ),
             variant(
                 "new-hire-priority",
                 "Push; new hires are served first from the best-scored leads.",
@@ -217,17 +232,24 @@ impl Scenario {
     /// Reads, parses and validates a scenario file.
     pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
         let shown = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|source| ScenarioError::Io { path: shown.clone(), source })?;
+        let bytes = std::fs::read(path).map_err(|source| ScenarioError::Io {
+            path: shown.clone(),
+            source,
+        })?;
         let text = String::from_utf8(bytes).map_err(|e| ScenarioError::Parse {
             origin: shown.clone(),
-            message: format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+            message: format!(
+                "not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
         })?;
         Scenario::from_toml(&text, &shown)
     }
 
     /// The embedded default (`beijing`), parsed from the shipped TOML.
     pub fn embedded() -> Scenario {
-        Scenario::from_toml(BEIJING_TOML, "embedded default").expect("the embedded default scenario is valid")
+        Scenario::from_toml(BEIJING_TOML, "embedded default")
+            .expect("the embedded default scenario is valid")
     }
 
     /// Writes the scenario as TOML (every key, defaults filled in).
@@ -242,7 +264,10 @@ impl Scenario {
             .enumerate()
             .map(|(i, v)| self.resolve_variant(i, v))
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|problem| ScenarioError::Invalid { origin: self.name.clone(), problems: vec![problem] })
+            .map_err(|problem| ScenarioError::Invalid {
+                origin: self.name.clone(),
+                problems: vec![problem],
+            })
     }
 
     fn resolve_variant(&self, index: usize, spec: &VariantSpec) -> Result<Variant, String> {
@@ -250,10 +275,18 @@ impl Scenario {
         for (key, value) in &spec.policy {
             table.insert(key.clone(), value.clone());
         }
-        let policy: Policy = table
-            .try_into()
-            .map_err(|e: toml::de::Error| format!("variant[{index}].policy ({}): {}", spec.name, e.message().trim_end()))?;
-        Ok(Variant { name: spec.name.clone(), description: spec.description.clone(), policy })
+        let policy: Policy = table.try_into().map_err(|e: toml::de::Error| {
+            format!(
+                "variant[{index}].policy ({}): {}",
+                spec.name,
+                e.message().trim_end()
+            )
+        })?;
+        Ok(Variant {
+            name: spec.name.clone(),
+            description: spec.description.clone(),
+            policy,
+        })
     }
 
     /// Index of the baseline variant: the named one, or the first.
@@ -283,14 +316,27 @@ mod tests {
     #[test]
     fn default_round_trips_through_toml() {
         let text = Scenario::default().to_toml();
-        assert_eq!(Scenario::from_toml(&text, "round trip").unwrap(), Scenario::default());
+        assert_eq!(
+            Scenario::from_toml(&text, "round trip").unwrap(),
+            Scenario::default()
+        );
     }
 
     #[test]
     fn six_variants_resolve_with_their_overrides() {
         let variants = Scenario::default().resolved_variants().unwrap();
         let names: Vec<_> = variants.iter().map(|v| v.name.as_str()).collect();
-        assert_eq!(names, ["hoarding", "free-claim", "alibaba", "strict", "new-hire-priority", "performance-weighted"]);
+        assert_eq!(
+            names,
+            [
+                "hoarding",
+                "free-claim",
+                "alibaba",
+                "strict",
+                "new-hire-priority",
+                "performance-weighted"
+            ]
+        );
         assert_eq!(variants[0].policy.private_cap, Limit::None);
         assert_eq!(variants[0].policy.claim_appetite, 150);
         assert_eq!(variants[1].policy.claim_limit, Limit::At(50));

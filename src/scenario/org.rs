@@ -15,7 +15,10 @@ pub struct Calendar {
 
 impl Default for Calendar {
     fn default() -> Self {
-        Calendar { days: 120, working_days_per_week: 5 }
+        Calendar {
+            days: 120,
+            working_days_per_week: 5,
+        }
     }
 }
 
@@ -161,6 +164,11 @@ pub struct Attrition {
 
 impl Default for Attrition {
     fn default() -> Self {
-        Attrition { enabled: false, no_win_days: 60, veteran_monthly_prob: 0.15, new_hire_monthly_prob: 0.35 }
+        Attrition {
+            enabled: false,
+            no_win_days: 60,
+            veteran_monthly_prob: 0.15,
+            new_hire_monthly_prob: 0.35,
+        }
     }
 }

@@ -18,17 +18,23 @@ struct Checks {
 impl Checks {
     fn range(&mut self, key: &str, value: f64, low: f64, high: f64) {
         if !(value.is_finite() && value >= low && value <= high) {
-            self.problems.push(format!("{key}: {value} is not allowed; expected a number from {low} to {high}"));
+            self.problems.push(format!(
+                "{key}: {value} is not allowed; expected a number from {low} to {high}"
+            ));
         }
     }
     fn positive(&mut self, key: &str, value: f64, high: f64) {
         if !(value.is_finite() && value > 0.0 && value <= high) {
-            self.problems.push(format!("{key}: {value} is not allowed; expected a number above 0 and at most {high}"));
+            self.problems.push(format!(
+                "{key}: {value} is not allowed; expected a number above 0 and at most {high}"
+            ));
         }
     }
     fn count(&mut self, key: &str, value: u64, low: u64, high: u64) {
         if value < low || value > high {
-            self.problems.push(format!("{key}: {value} is not allowed; expected a whole number from {low} to {high}"));
+            self.problems.push(format!(
+                "{key}: {value} is not allowed; expected a whole number from {low} to {high}"
+            ));
         }
     }
     fn order(&mut self, low_key: &str, low: f64, high_key: &str, high: f64) {
@@ -41,11 +47,23 @@ impl Checks {
 impl Scenario {
     /// Checks every key's range and the cross-field rules; lists every problem found.
     pub fn validate(&self, origin: &str) -> Result<(), ScenarioError> {
-        let mut c = Checks { problems: Vec::new() };
+        let mut c = Checks {
+            problems: Vec::new(),
+        };
         let s = self;
-        c.count("replications", s.replications.into(), 1, MAX_REPLICATIONS.into());
+        c.count(
+            "replications",
+            s.replications.into(),
+            1,
+            MAX_REPLICATIONS.into(),
+        );
         c.count("calendar.days", s.calendar.days.into(), 1, MAX_DAYS.into());
-        c.count("calendar.working_days_per_week", s.calendar.working_days_per_week.into(), 1, 7);
+        c.count(
+            "calendar.working_days_per_week",
+            s.calendar.working_days_per_week.into(),
+            1,
+            7,
+        );
 
         let d = &s.day;
         let times = [
@@ -64,22 +82,68 @@ impl Scenario {
             }
         }
         c.count("day.visit_quota", d.visit_quota.into(), 1, 40);
-        c.count("day.effective_quota", d.effective_quota.into(), 0, d.visit_quota.into());
+        c.count(
+            "day.effective_quota",
+            d.effective_quota.into(),
+            0,
+            d.visit_quota.into(),
+        );
 
         let o = &s.org;
         c.count("org.teams", o.teams.into(), 1, MAX_REPS);
-        let hires = if o.hire_every_days == 0 { 0 } else { u64::from(s.calendar.days / o.hire_every_days) * u64::from(o.hires_per_batch) };
+        let hires = s
+            .calendar
+            .days
+            .checked_div(o.hire_every_days)
+            .map_or(0, |batches| {
+                u64::from(batches) * u64::from(o.hires_per_batch)
+            });
         let reps = u64::from(o.veterans) + u64::from(o.new_hires);
         c.count("org.veterans + org.new_hires", reps, 1, MAX_REPS);
         c.count("org.hires_per_batch × hiring batches", hires, 0, MAX_REPS);
-        c.range("org.veteran_tenure_min_months", o.veteran_tenure_min_months, 0.0, 600.0);
-        c.range("org.veteran_tenure_max_months", o.veteran_tenure_max_months, 0.0, 600.0);
-        c.order("org.veteran_tenure_min_months", o.veteran_tenure_min_months, "org.veteran_tenure_max_months", o.veteran_tenure_max_months);
-        c.range("org.new_hire_tenure_max_months", o.new_hire_tenure_max_months, 0.0, 600.0);
+        c.range(
+            "org.veteran_tenure_min_months",
+            o.veteran_tenure_min_months,
+            0.0,
+            600.0,
+        );
+        c.range(
+            "org.veteran_tenure_max_months",
+            o.veteran_tenure_max_months,
+            0.0,
+            600.0,
+        );
+        c.order(
+            "org.veteran_tenure_min_months",
+            o.veteran_tenure_min_months,
+            "org.veteran_tenure_max_months",
+            o.veteran_tenure_max_months,
+        );
+        c.range(
+            "org.new_hire_tenure_max_months",
+            o.new_hire_tenure_max_months,
+            0.0,
+            600.0,
+        );
         c.count("org.new_hire_days", o.new_hire_days.into(), 0, 100_000);
-        c.range("org.experience_per_tenure_day", o.experience_per_tenure_day, 0.0, 100.0);
-        c.count("org.veteran_initial_private", o.veteran_initial_private.into(), 0, 10_000);
-        c.count("org.ride_alongs_per_month", o.ride_alongs_per_month.into(), 0, 31);
+        c.range(
+            "org.experience_per_tenure_day",
+            o.experience_per_tenure_day,
+            0.0,
+            100.0,
+        );
+        c.count(
+            "org.veteran_initial_private",
+            o.veteran_initial_private.into(),
+            0,
+            10_000,
+        );
+        c.count(
+            "org.ride_alongs_per_month",
+            o.ride_alongs_per_month.into(),
+            0,
+            31,
+        );
         c.range("org.manager_skill", o.manager_skill, 0.0, 1.0);
 
         let k = &s.skill;
@@ -91,28 +155,79 @@ impl Scenario {
         c.range("skill.ride_along_weight", k.ride_along_weight, 0.0, 100.0);
         c.range("skill.meeting_weight", k.meeting_weight, 0.0, 100.0);
         c.range("skill.judge_sigma_base", k.judge_sigma_base, 0.0, 5.0);
-        c.range("skill.judge_sigma_per_skill", k.judge_sigma_per_skill, 0.0, k.judge_sigma_base.max(0.0));
+        c.range(
+            "skill.judge_sigma_per_skill",
+            k.judge_sigma_per_skill,
+            0.0,
+            k.judge_sigma_base.max(0.0),
+        );
 
         let a = &s.attrition;
-        c.count("attrition.no_win_days", a.no_win_days.into(), 1, MAX_DAYS.into());
-        c.range("attrition.veteran_monthly_prob", a.veteran_monthly_prob, 0.0, 1.0);
-        c.range("attrition.new_hire_monthly_prob", a.new_hire_monthly_prob, 0.0, 1.0);
+        c.count(
+            "attrition.no_win_days",
+            a.no_win_days.into(),
+            1,
+            MAX_DAYS.into(),
+        );
+        c.range(
+            "attrition.veteran_monthly_prob",
+            a.veteran_monthly_prob,
+            0.0,
+            1.0,
+        );
+        c.range(
+            "attrition.new_hire_monthly_prob",
+            a.new_hire_monthly_prob,
+            0.0,
+            1.0,
+        );
 
         let y = &s.city;
         c.positive("city.size_km", y.size_km, 1000.0);
-        c.count("city.buildings", y.buildings.into(), 1, MAX_BUILDINGS.into());
+        c.count(
+            "city.buildings",
+            y.buildings.into(),
+            1,
+            MAX_BUILDINGS.into(),
+        );
         c.count("city.districts", y.districts.into(), 0, 1000);
         c.range("city.district_share", y.district_share, 0.0, 1.0);
         if y.districts == 0 && y.district_share > 0.0 {
-            c.problems.push("city.district_share: must be 0 when city.districts is 0".into());
+            c.problems
+                .push("city.district_share: must be 0 when city.districts is 0".into());
         }
         c.range("city.district_min_km", y.district_min_km, 0.0, y.size_km);
         c.range("city.district_max_km", y.district_max_km, 0.0, y.size_km);
-        c.order("city.district_min_km", y.district_min_km, "city.district_max_km", y.district_max_km);
-        c.range("city.district_spread_min_km", y.district_spread_min_km, 0.0, y.size_km);
-        c.range("city.district_spread_max_km", y.district_spread_max_km, 0.0, y.size_km);
-        c.order("city.district_spread_min_km", y.district_spread_min_km, "city.district_spread_max_km", y.district_spread_max_km);
-        c.range("city.companies_per_building_extra_mean", y.companies_per_building_extra_mean, 0.0, 10_000.0);
+        c.order(
+            "city.district_min_km",
+            y.district_min_km,
+            "city.district_max_km",
+            y.district_max_km,
+        );
+        c.range(
+            "city.district_spread_min_km",
+            y.district_spread_min_km,
+            0.0,
+            y.size_km,
+        );
+        c.range(
+            "city.district_spread_max_km",
+            y.district_spread_max_km,
+            0.0,
+            y.size_km,
+        );
+        c.order(
+            "city.district_spread_min_km",
+            y.district_spread_min_km,
+            "city.district_spread_max_km",
+            y.district_spread_max_km,
+        );
+        c.range(
+            "city.companies_per_building_extra_mean",
+            y.companies_per_building_extra_mean,
+            0.0,
+            10_000.0,
+        );
         let companies = f64::from(y.buildings) * (1.0 + y.companies_per_building_extra_mean);
         if companies > 50_000_000.0 {
             c.problems.push(format!("city: about {companies:.0} companies is too many; at most 50,000,000 (buildings × (1 + companies_per_building_extra_mean))"));
@@ -120,13 +235,26 @@ impl Scenario {
 
         let t = &s.travel;
         if t.modes.is_empty() {
-            c.problems.push("travel.modes: empty; name at least one of \"walk\", \"bike\", \"taxi\", \"rail\"".into());
+            c.problems.push(
+                "travel.modes: empty; name at least one of \"walk\", \"bike\", \"taxi\", \"rail\""
+                    .into(),
+            );
         }
-        if t.modes.iter().all(|m| matches!(m, super::Mode::Walk | super::Mode::Bike)) && !t.modes.is_empty() {
-            c.problems.push("travel.modes: walk and bike only reach short hops; add \"taxi\" or \"rail\"".into());
+        if t.modes
+            .iter()
+            .all(|m| matches!(m, super::Mode::Walk | super::Mode::Bike))
+            && !t.modes.is_empty()
+        {
+            c.problems.push(
+                "travel.modes: walk and bike only reach short hops; add \"taxi\" or \"rail\""
+                    .into(),
+            );
         }
         if t.road_speed_kmh.len() != 24 {
-            c.problems.push(format!("travel.road_speed_kmh: {} values; expected 24, one per hour 00–23", t.road_speed_kmh.len()));
+            c.problems.push(format!(
+                "travel.road_speed_kmh: {} values; expected 24, one per hour 00–23",
+                t.road_speed_kmh.len()
+            ));
         }
         for (h, v) in t.road_speed_kmh.iter().enumerate() {
             c.positive(&format!("travel.road_speed_kmh[{h}]"), *v, 300.0);
@@ -137,7 +265,12 @@ impl Scenario {
         c.range("travel.road_factor", t.road_factor, 1.0, 5.0);
         c.range("travel.rail_factor", t.rail_factor, 1.0, 5.0);
         c.range("travel.taxi_wait_min", t.taxi_wait_min, 0.0, 240.0);
-        c.range("travel.taxi_wait_peak_min", t.taxi_wait_peak_min, 0.0, 240.0);
+        c.range(
+            "travel.taxi_wait_peak_min",
+            t.taxi_wait_peak_min,
+            0.0,
+            240.0,
+        );
         c.positive("travel.rail_speed_kmh", t.rail_speed_kmh, 300.0);
         c.range("travel.rail_access_min", t.rail_access_min, 0.0, 240.0);
         c.range("travel.rail_wait_min", t.rail_wait_min, 0.0, 240.0);
@@ -160,21 +293,50 @@ impl Scenario {
         let m = &s.companies;
         c.positive("companies.propensity_alpha", m.propensity_alpha, 1e4);
         c.positive("companies.propensity_beta", m.propensity_beta, 1e4);
-        c.positive("companies.deal_value_median_cny", m.deal_value_median_cny, 1e12);
+        c.positive(
+            "companies.deal_value_median_cny",
+            m.deal_value_median_cny,
+            1e12,
+        );
         c.range("companies.deal_value_sigma", m.deal_value_sigma, 0.0, 5.0);
         c.positive("companies.dm_in_alpha", m.dm_in_alpha, 1e4);
         c.positive("companies.dm_in_beta", m.dm_in_beta, 1e4);
-        c.range("companies.appointment_factor", m.appointment_factor, 0.0, 100.0);
+        c.range(
+            "companies.appointment_factor",
+            m.appointment_factor,
+            0.0,
+            100.0,
+        );
         c.range("companies.dm_in_max", m.dm_in_max, 0.0, 1.0);
         c.count("companies.steps_base", m.steps_base.into(), 1, 100);
-        c.count("companies.steps_extra_trials", m.steps_extra_trials.into(), 0, 100);
+        c.count(
+            "companies.steps_extra_trials",
+            m.steps_extra_trials.into(),
+            0,
+            100,
+        );
         c.range("companies.steps_extra_p", m.steps_extra_p, 0.0, 1.0);
-        c.count("companies.relead_after_days", m.relead_after_days.into(), 0, 100_000);
+        c.count(
+            "companies.relead_after_days",
+            m.relead_after_days.into(),
+            0,
+            100_000,
+        );
 
         let l = &s.leads;
-        c.count("leads.marketing_per_day", l.marketing_per_day.into(), 0, 10_000_000);
+        c.count(
+            "leads.marketing_per_day",
+            l.marketing_per_day.into(),
+            0,
+            10_000_000,
+        );
         c.count("leads.desk_per_rep", l.desk_per_rep.into(), 0, 1000);
-        c.count("leads.initial_pool_days", l.initial_pool_days.into(), 0, 365);
+        c.count(
+            "leads.initial_pool_days",
+            l.initial_pool_days.into(),
+            0,
+            365,
+        );
         c.range("leads.crm_score_sigma", l.crm_score_sigma, 0.0, 5.0);
 
         let v = &s.visits;
@@ -183,18 +345,37 @@ impl Scenario {
         c.count("visits.gatekeeper_min", v.gatekeeper_min.into(), 1, 600);
         c.count("visits.cold_min", v.cold_min.into(), 1, 600);
         c.range("visits.cold_contact_prob", v.cold_contact_prob, 0.0, 1.0);
-        c.count("visits.cold_per_effective", v.cold_per_effective.into(), 0, 50);
+        c.count(
+            "visits.cold_per_effective",
+            v.cold_per_effective.into(),
+            0,
+            50,
+        );
 
         let f = &s.funnel;
         c.range("funnel.skill_offset", f.skill_offset, 0.0, 10.0);
         c.range("funnel.lost_prob", f.lost_prob, 0.0, 1.0);
         c.range("funnel.freshness_exponent", f.freshness_exponent, 0.0, 10.0);
         c.positive("funnel.freshness_scale_hours", f.freshness_scale_hours, 1e6);
-        c.positive("funnel.cooling_half_life_days", f.cooling_half_life_days, 1e6);
+        c.positive(
+            "funnel.cooling_half_life_days",
+            f.cooling_half_life_days,
+            1e6,
+        );
         c.positive("funnel.window_mean_days", f.window_mean_days, 1e5);
         c.range("funnel.payment_prob", f.payment_prob, 0.0, 1.0);
-        c.order("funnel.payment_min_days", f.payment_min_days.into(), "funnel.payment_max_days", f.payment_max_days.into());
-        c.count("funnel.payment_max_days", f.payment_max_days.into(), 0, 10_000);
+        c.order(
+            "funnel.payment_min_days",
+            f.payment_min_days.into(),
+            "funnel.payment_max_days",
+            f.payment_max_days.into(),
+        );
+        c.count(
+            "funnel.payment_max_days",
+            f.payment_max_days.into(),
+            0,
+            10_000,
+        );
 
         let k = &s.desk;
         c.count("desk.crm_entry_min", k.crm_entry_min.into(), 0, 600);
@@ -203,31 +384,58 @@ impl Scenario {
         c.count("desk.research_min", k.research_min.into(), 0, 24 * 60);
 
         let b = &s.behaviour;
-        c.count("behaviour.plan_candidates", b.plan_candidates.into(), 1, 1000);
-        c.positive("behaviour.plan_distance_scale_km", b.plan_distance_scale_km, 1e4);
-        c.range("behaviour.close_below_chance", b.close_below_chance, 0.0, 1.0);
+        c.count(
+            "behaviour.plan_candidates",
+            b.plan_candidates.into(),
+            1,
+            1000,
+        );
+        c.positive(
+            "behaviour.plan_distance_scale_km",
+            b.plan_distance_scale_km,
+            1e4,
+        );
+        c.range(
+            "behaviour.close_below_chance",
+            b.close_below_chance,
+            0.0,
+            1.0,
+        );
         c.range("behaviour.book_min_chance", b.book_min_chance, 0.0, 10.0);
-        c.count("behaviour.claim_browse", b.claim_browse.into(), 0, 1_000_000);
+        c.count(
+            "behaviour.claim_browse",
+            b.claim_browse.into(),
+            0,
+            1_000_000,
+        );
         c.range("behaviour.claim_min_chance", b.claim_min_chance, 0.0, 10.0);
         c.range("behaviour.fake_temptation", b.fake_temptation, 0.0, 1.0);
         c.range("behaviour.fake_deterrence", b.fake_deterrence, 0.0, 1000.0);
 
         if s.variants.is_empty() {
-            c.problems.push("variant: no [[variant]] tables; declare at least one policy variant".into());
+            c.problems
+                .push("variant: no [[variant]] tables; declare at least one policy variant".into());
         }
         for (i, v) in s.variants.iter().enumerate() {
             if v.name.trim().is_empty() {
-                c.problems.push(format!("variant[{i}].name: missing or empty; every variant needs a name"));
+                c.problems.push(format!(
+                    "variant[{i}].name: missing or empty; every variant needs a name"
+                ));
             }
             if let Some(j) = s.variants[..i].iter().position(|w| w.name == v.name) {
-                c.problems.push(format!("variant[{i}].name: {:?} repeats variant[{j}]; names must be unique", v.name));
+                c.problems.push(format!(
+                    "variant[{i}].name: {:?} repeats variant[{j}]; names must be unique",
+                    v.name
+                ));
             }
         }
         if let Some(b) = &s.baseline
             && !s.variants.iter().any(|v| &v.name == b)
         {
             let names: Vec<_> = s.variants.iter().map(|v| v.name.as_str()).collect();
-            c.problems.push(format!("baseline: {b:?} names no variant; expected one of {names:?}"));
+            c.problems.push(format!(
+                "baseline: {b:?} names no variant; expected one of {names:?}"
+            ));
         }
         match s.resolved_variants() {
             Ok(variants) => {
@@ -244,18 +452,41 @@ impl Scenario {
             Ok(())
         } else {
             c.problems.dedup();
-            Err(ScenarioError::Invalid { origin: origin.to_string(), problems: c.problems })
+            Err(ScenarioError::Invalid {
+                origin: origin.to_string(),
+                problems: c.problems,
+            })
         }
     }
 }
 
 fn check_policy(c: &mut Checks, at: &str, p: &super::Policy) {
     c.count(&format!("{at}.push_max"), p.push_max.into(), 0, 100_000);
-    c.order(&format!("{at}.push_min"), p.push_min.into(), &format!("{at}.push_max"), p.push_max.into());
-    c.count(&format!("{at}.claim_appetite"), p.claim_appetite.into(), 0, 100_000);
+    c.order(
+        &format!("{at}.push_min"),
+        p.push_min.into(),
+        &format!("{at}.push_max"),
+        p.push_max.into(),
+    );
+    c.count(
+        &format!("{at}.claim_appetite"),
+        p.claim_appetite.into(),
+        0,
+        100_000,
+    );
     c.range(&format!("{at}.audit_rate"), p.audit_rate, 0.0, 1.0);
-    c.count(&format!("{at}.performance_window_days"), p.performance_window_days.into(), 1, 100_000);
+    c.count(
+        &format!("{at}.performance_window_days"),
+        p.performance_window_days.into(),
+        1,
+        100_000,
+    );
     if let Some(h) = p.reclaim_timeout_hours.value() {
-        c.count(&format!("{at}.reclaim_timeout_hours"), h.into(), 1, 1_000_000);
+        c.count(
+            &format!("{at}.reclaim_timeout_hours"),
+            h.into(),
+            1,
+            1_000_000,
+        );
     }
 }

@@ -20,7 +20,8 @@ impl ClockTime {
 
     /// Parses `"HH:MM"` (00:00 to 24:00).
     pub fn parse(text: &str) -> Result<Self, String> {
-        let bad = || format!("expected a time of day as \"HH:MM\" (00:00 to 24:00), found {text:?}");
+        let bad =
+            || format!("expected a time of day as \"HH:MM\" (00:00 to 24:00), found {text:?}");
         let (h, m) = text.split_once(':').ok_or_else(bad)?;
         if h.is_empty() || h.len() > 2 || m.len() != 2 {
             return Err(bad());
@@ -102,7 +103,9 @@ impl<'de> Deserialize<'de> for Limit {
                 if v == "none" {
                     Ok(Limit::None)
                 } else {
-                    Err(E::custom(format!("expected a whole number or \"none\", found {v:?}")))
+                    Err(E::custom(format!(
+                        "expected a whole number or \"none\", found {v:?}"
+                    )))
                 }
             }
         }

@@ -37,7 +37,10 @@ impl Holder {
 
     /// Whether the lead is still open (not won, lost or closed).
     pub fn is_open(self) -> bool {
-        matches!(self, Holder::Pool | Holder::Assigned(_) | Holder::Private(_))
+        matches!(
+            self,
+            Holder::Pool | Holder::Assigned(_) | Holder::Private(_)
+        )
     }
 }
 
@@ -126,7 +129,7 @@ pub fn freshness(f: &Funnel, age: Minute) -> f64 {
 /// Interest after `since` minutes without contact: 0.5^(days / half-life).
 pub fn interest(f: &Funnel, since: Minute) -> f64 {
     let days = since.max(0) as f64 / DAY as f64;
-    0.5f64.powf(days / f.cooling_half_life_days)
+    (-std::f64::consts::LN_2 * days / f.cooling_half_life_days).exp()
 }
 
 /// The lead's current freshness and interest factors at `now`.
@@ -140,8 +143,13 @@ pub fn timing_factors(f: &Funnel, lead: &Lead, now: Minute) -> (f64, f64) {
 
 /// The holder's judged chance of moving the deal now: judged propensity × freshness × interest.
 pub fn judged_chance(f: &Funnel, lead: &Lead, now: Minute) -> f64 {
+    chance_with(f, lead, lead.judged, now)
+}
+
+/// The chance of moving the deal now as seen with judged propensity `judged`.
+pub fn chance_with(f: &Funnel, lead: &Lead, judged: f64, now: Minute) -> f64 {
     let (fresh, int) = timing_factors(f, lead, now);
-    lead.judged * fresh * int
+    judged * fresh * int
 }
 
 /// The true chance an effective visit moves the deal: propensity × (offset + skill) × freshness × interest.

@@ -1,11 +1,42 @@
-//! The engine: one replication of one policy variant.
+//! The engine: one replication of one policy variant, as a discrete-event simulation.
+//!
+//! Events sit in one queue ordered by (integer minute, priority, sequence): the morning
+//! (hiring, coaching plan, marketing arrivals, the push or the claiming), each rep's
+//! field actions (leave for a stop, end a visit, end a cold visit, get back), the
+//! evening (meeting, CRM entry, audit, calls, desk research) and the night (reclaims,
+//! expiries, payments). Reps act only on their own leads; the one thing they share in
+//! the field, companies without an open lead, is taken in event order, so the
+//! outcome is the same as a fully interleaved simulation of every rep.
 
+mod assign;
+mod evening;
+mod field;
+pub mod invariants;
 pub mod lead;
+mod morning;
+mod night;
+mod ops;
 pub mod pool;
 pub mod queue;
 pub mod rep;
+mod route;
+mod setup;
+mod tally;
+pub mod trace;
 
-use crate::scenario::{Scenario, Variant};
+use crate::metrics::METRICS;
+use crate::rng::Seeds;
+use crate::scenario::{Assignment, Policy, PushOrder, Scenario, Variant};
+use crate::time::{Calendar, Minute};
+use crate::world::World;
+use lead::{Lead, LeadId, RepId};
+use pool::PublicPool;
+use queue::EventQueue;
+use rep::Rep;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+pub use tally::Tally;
+use trace::Trace;
 
 /// What one replication of one variant produced.
 #[derive(Debug, Clone, PartialEq)]
@@ -14,8 +45,205 @@ pub struct ReplicationResult {
     pub metrics: Vec<f64>,
 }
 
+/// Switches for tests and tracing; they never change results.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SimOptions {
+    /// Check the invariants (conservation, caps, timeouts) at the end of every day.
+    pub check_invariants: bool,
+    /// Record every rep action in a trace.
+    pub trace: bool,
+}
+
+/// Event kinds. Priorities order events at equal times: morning, field, evening, night.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Event {
+    Morning,
+    /// The rep decides and starts its next field action.
+    RepNext(RepId),
+    /// The rep's current visit ends.
+    VisitEnd(RepId),
+    /// The rep's current cold visit ends.
+    ColdEnd(RepId),
+    /// The rep is back at the office.
+    Back(RepId),
+    Evening,
+    /// The rep's desk evening: CRM entry, audit, calls, research.
+    RepDesk(RepId),
+    Night,
+}
+
+impl Event {
+    fn priority(self) -> u8 {
+        match self {
+            Event::Morning => 0,
+            Event::RepNext(_) | Event::VisitEnd(_) | Event::ColdEnd(_) | Event::Back(_) => 1,
+            Event::Evening | Event::RepDesk(_) => 2,
+            Event::Night => 3,
+        }
+    }
+}
+
+/// A company's lead state.
+#[derive(Debug, Clone, Copy, Default)]
+struct CompanyState {
+    /// Whether it has an open lead.
+    open: bool,
+    /// Whether it became a customer.
+    customer: bool,
+    /// Earliest time it may produce a new lead.
+    next_allowed: Minute,
+    /// Leads it has produced (numbers its lead streams).
+    leads: u32,
+}
+
+/// One replication of one variant in progress.
+pub struct Sim<'a> {
+    sc: &'a Scenario,
+    policy: &'a Policy,
+    world: &'a World,
+    seeds: Seeds,
+    cal: Calendar,
+    options: SimOptions,
+    /// Every lead ever created.
+    pub leads: Vec<Lead>,
+    companies: Vec<CompanyState>,
+    /// The public pool.
+    pub pool: PublicPool,
+    /// Every rep ever employed.
+    pub reps: Vec<Rep>,
+    team_rides: Vec<u32>,
+    windows: BinaryHeap<Reverse<(Minute, LeadId)>>,
+    payments: BinaryHeap<Reverse<(Minute, LeadId)>>,
+    queue: EventQueue<Event>,
+    day: u32,
+    /// Running counters.
+    pub tally: Tally,
+    /// Rep actions, when tracing.
+    pub trace: Trace,
+    /// Invariant violations found, when checking.
+    pub violations: Vec<String>,
+}
+
+impl<'a> Sim<'a> {
+    /// A replication ready to run: reps, initial stock and the first morning in place.
+    pub fn new(
+        sc: &'a Scenario,
+        policy: &'a Policy,
+        world: &'a World,
+        seeds: Seeds,
+        options: SimOptions,
+    ) -> Sim<'a> {
+        let mut orders = vec![if policy.assignment == Assignment::SelfClaim {
+            PushOrder::Newest
+        } else {
+            policy.push_order
+        }];
+        if matches!(
+            policy.assignment,
+            Assignment::NewHirePriority | Assignment::EqualQualityMix
+        ) {
+            orders.push(PushOrder::BestScored);
+        }
+        let cal = Calendar::new(sc.calendar.working_days_per_week);
+        let start = cal.at(0, sc.day.office_open);
+        let mut sim = Sim {
+            sc,
+            policy,
+            world,
+            seeds,
+            cal,
+            options,
+            leads: Vec::new(),
+            companies: vec![
+                CompanyState {
+                    next_allowed: Minute::MIN,
+                    ..Default::default()
+                };
+                world.city.companies() as usize
+            ],
+            pool: PublicPool::new(&orders),
+            reps: Vec::new(),
+            team_rides: vec![0; sc.org.teams as usize],
+            windows: BinaryHeap::new(),
+            payments: BinaryHeap::new(),
+            queue: EventQueue::new(start),
+            day: 0,
+            tally: Tally::default(),
+            trace: Trace::default(),
+            violations: Vec::new(),
+        };
+        sim.setup(start);
+        sim.schedule(start, Event::Morning);
+        sim
+    }
+
+    fn schedule(&mut self, at: Minute, event: Event) {
+        self.queue
+            .schedule(at, event.priority(), event)
+            .expect("the engine never schedules into the past");
+    }
+
+    /// The current simulation time.
+    pub fn now(&self) -> Minute {
+        self.queue.now()
+    }
+
+    /// The current working day.
+    pub fn day(&self) -> u32 {
+        self.day
+    }
+
+    /// Runs every event to the end of the horizon.
+    pub fn run(&mut self) {
+        while let Some((now, event)) = self.queue.pop() {
+            match event {
+                Event::Morning => self.morning(now),
+                Event::RepNext(r) => self.rep_next(r, now),
+                Event::VisitEnd(r) => self.visit_end(r, now),
+                Event::ColdEnd(r) => self.cold_end(r, now),
+                Event::Back(r) => self.back(r, now),
+                Event::Evening => self.evening(now),
+                Event::RepDesk(r) => self.desk(r, now),
+                Event::Night => self.night(now),
+            }
+        }
+    }
+
+    /// The metric values, in `METRICS` order.
+    pub fn result(&self) -> ReplicationResult {
+        let metrics = self.tally.metrics(self);
+        debug_assert_eq!(metrics.len(), METRICS.len());
+        ReplicationResult { metrics }
+    }
+}
+
 /// Runs replication `replication` of `variant`.
-pub fn run_replication(scenario: &Scenario, variant: &Variant, replication: u32) -> ReplicationResult {
-    let _ = (scenario, variant, replication);
-    ReplicationResult { metrics: vec![0.0; crate::metrics::METRICS.len()] }
+pub fn run_replication(
+    scenario: &Scenario,
+    variant: &Variant,
+    replication: u32,
+) -> ReplicationResult {
+    run_with(
+        scenario,
+        variant,
+        replication,
+        SimOptions::default(),
+        |_| (),
+    )
+    .0
+}
+
+/// Runs a replication with options and lets `inspect` look at the finished simulation.
+pub fn run_with<T>(
+    scenario: &Scenario,
+    variant: &Variant,
+    replication: u32,
+    options: SimOptions,
+    inspect: impl FnOnce(&Sim) -> T,
+) -> (ReplicationResult, T) {
+    let seeds = Seeds::new(scenario.seed, u64::from(replication));
+    let world = World::generate(scenario, &seeds);
+    let mut sim = Sim::new(scenario, &variant.policy, &world, seeds, options);
+    sim.run();
+    (sim.result(), inspect(&sim))
 }

@@ -54,6 +54,17 @@ impl PublicPool {
         self.indexes.first().map_or(0, |(_, s)| s.len())
     }
 
+    /// Whether every index holds the same leads (a consistency check for tests).
+    pub fn indexes_agree(&self) -> bool {
+        let mut sets = self.indexes.iter().map(|(_, s)| {
+            let mut ids: Vec<LeadId> = s.iter().map(|&(_, id)| id).collect();
+            ids.sort_unstable();
+            ids
+        });
+        let first = sets.next().unwrap_or_default();
+        sets.all(|s| s == first)
+    }
+
     /// Whether the pool is empty.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
@@ -61,7 +72,11 @@ impl PublicPool {
 
     /// The pool's leads in `order`, best first. Panics if the pool was not built with that order.
     pub fn iter(&self, order: PushOrder) -> impl Iterator<Item = LeadId> + '_ {
-        let (_, set) = self.indexes.iter().find(|(o, _)| *o == order).expect("pool indexed in this order");
+        let (_, set) = self
+            .indexes
+            .iter()
+            .find(|(o, _)| *o == order)
+            .expect("pool indexed in this order");
         set.iter().map(|&(_, id)| id)
     }
 }

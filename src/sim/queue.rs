@@ -38,7 +38,11 @@ pub struct EventQueue<E: Ord> {
 impl<E: Ord + Copy> EventQueue<E> {
     /// An empty queue whose clock starts at `start`.
     pub fn new(start: Minute) -> Self {
-        EventQueue { heap: BinaryHeap::new(), sequence: 0, now: start }
+        EventQueue {
+            heap: BinaryHeap::new(),
+            sequence: 0,
+            now: start,
+        }
     }
 
     /// The current time: the time of the last event popped.
@@ -50,9 +54,17 @@ impl<E: Ord + Copy> EventQueue<E> {
     /// Scheduling into the past is an error.
     pub fn schedule(&mut self, time: Minute, priority: u8, event: E) -> Result<(), PastEvent> {
         if time < self.now {
-            return Err(PastEvent { at: time, now: self.now });
+            return Err(PastEvent {
+                at: time,
+                now: self.now,
+            });
         }
-        self.heap.push(Reverse(Entry { time, priority, sequence: self.sequence, event }));
+        self.heap.push(Reverse(Entry {
+            time,
+            priority,
+            sequence: self.sequence,
+            event,
+        }));
         self.sequence += 1;
         Ok(())
     }

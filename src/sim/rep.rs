@@ -37,6 +37,10 @@ pub struct RepDay {
     pub back_at: Minute,
     /// Visits booked for the next working day.
     pub booked: u32,
+    /// Whether the rep is back at the office.
+    pub returned: bool,
+    /// The rep-day's stream: travel noise, visit lengths, cold visits, research.
+    pub rng: Option<crate::rng::Stream>,
 }
 
 /// Running totals of a rep over the replication.
@@ -95,7 +99,15 @@ pub struct Rep {
 
 impl Rep {
     /// A rep with this id, team, hiring time, traits and experience.
-    pub fn new(id: u32, team: u32, hired_at: Minute, start_skill: f64, ceiling: f64, experience: f64, cfg: &Skill) -> Rep {
+    pub fn new(
+        id: u32,
+        team: u32,
+        hired_at: Minute,
+        start_skill: f64,
+        ceiling: f64,
+        experience: f64,
+        cfg: &Skill,
+    ) -> Rep {
         Rep {
             id,
             team,
@@ -118,7 +130,12 @@ impl Rep {
     /// Adds experience and updates skill.
     pub fn learn(&mut self, amount: f64, cfg: &Skill) {
         self.experience += amount;
-        self.skill = skill_at(self.start_skill, self.ceiling, self.experience, cfg.learning_scale);
+        self.skill = skill_at(
+            self.start_skill,
+            self.ceiling,
+            self.experience,
+            cfg.learning_scale,
+        );
     }
 
     /// Whether the rep is a new hire at `now` (tenure under `new_hire_days` calendar days).

@@ -17,11 +17,16 @@ pub struct Place {
 
 impl Place {
     /// The branch office.
-    pub const OFFICE: Place = Place { x: 0.0, y: 0.0, building: None };
+    pub const OFFICE: Place = Place {
+        x: 0.0,
+        y: 0.0,
+        building: None,
+    };
 
     /// Straight-line distance, km.
     pub fn km_to(&self, other: &Place) -> f64 {
-        (self.x - other.x).hypot(self.y - other.y)
+        let (dx, dy) = (self.x - other.x, self.y - other.y);
+        (dx * dx + dy * dy).sqrt()
     }
 }
 
@@ -50,9 +55,11 @@ impl City {
         let clamp = |v: f64| v.clamp(-half, half);
         let districts: Vec<(f64, f64, f64)> = (0..cfg.districts)
             .map(|_| {
-                let r = cfg.district_min_km + unit(&mut rng) * (cfg.district_max_km - cfg.district_min_km);
+                let r = cfg.district_min_km
+                    + unit(&mut rng) * (cfg.district_max_km - cfg.district_min_km);
                 let a = unit(&mut rng) * std::f64::consts::TAU;
-                let spread = cfg.district_spread_min_km + unit(&mut rng) * (cfg.district_spread_max_km - cfg.district_spread_min_km);
+                let spread = cfg.district_spread_min_km
+                    + unit(&mut rng) * (cfg.district_spread_max_km - cfg.district_spread_min_km);
                 (clamp(r * a.cos()), clamp(r * a.sin()), spread)
             })
             .collect();
@@ -61,20 +68,28 @@ impl City {
         let mut building_district = Vec::with_capacity(n);
         for _ in 0..n {
             if !districts.is_empty() && unit(&mut rng) < cfg.district_share {
-                let d = ((unit(&mut rng) * districts.len() as f64) as usize).min(districts.len() - 1);
+                let d =
+                    ((unit(&mut rng) * districts.len() as f64) as usize).min(districts.len() - 1);
                 let (cx, cy, sd) = districts[d];
                 let normal = Normal::new(0.0, sd.max(1e-9)).expect("spread is validated");
-                buildings.push((clamp(cx + normal.sample(&mut rng)), clamp(cy + normal.sample(&mut rng))));
+                buildings.push((
+                    clamp(cx + normal.sample(&mut rng)),
+                    clamp(cy + normal.sample(&mut rng)),
+                ));
                 building_district.push(d as u32);
             } else {
-                buildings.push(((unit(&mut rng) * 2.0 - 1.0) * half, (unit(&mut rng) * 2.0 - 1.0) * half));
+                buildings.push((
+                    (unit(&mut rng) * 2.0 - 1.0) * half,
+                    (unit(&mut rng) * 2.0 - 1.0) * half,
+                ));
                 building_district.push(u32::MAX);
             }
         }
         let mut first_company = Vec::with_capacity(n + 1);
         let mut company_building = Vec::new();
-        let extra = (cfg.companies_per_building_extra_mean > 0.0)
-            .then(|| Poisson::new(cfg.companies_per_building_extra_mean).expect("mean is validated"));
+        let extra = (cfg.companies_per_building_extra_mean > 0.0).then(|| {
+            Poisson::new(cfg.companies_per_building_extra_mean).expect("mean is validated")
+        });
         for b in 0..n {
             first_company.push(company_building.len() as u32);
             let count = 1 + extra.as_ref().map_or(0, |p| p.sample(&mut rng) as u32);
@@ -100,7 +115,11 @@ impl City {
     pub fn company_place(&self, company: u32) -> Place {
         let b = self.company_building[company as usize];
         let (x, y) = self.buildings[b as usize];
-        Place { x, y, building: Some(b) }
+        Place {
+            x,
+            y,
+            building: Some(b),
+        }
     }
 
     /// The companies of a building, as an id range.
@@ -119,14 +138,25 @@ mod tests {
         assert_eq!(city.buildings.len(), 5000);
         let n = city.companies();
         assert!((190_000..210_000).contains(&n), "{n}");
-        assert!(city.buildings.iter().all(|&(x, y)| x.abs() <= 20.0 && y.abs() <= 20.0));
-        let in_districts = city.building_district.iter().filter(|&&d| d != u32::MAX).count();
+        assert!(
+            city.buildings
+                .iter()
+                .all(|&(x, y)| x.abs() <= 20.0 && y.abs() <= 20.0)
+        );
+        let in_districts = city
+            .building_district
+            .iter()
+            .filter(|&&d| d != u32::MAX)
+            .count();
         assert!((4300..4700).contains(&in_districts), "{in_districts}");
         for (i, &(x, y)) in city.districts.iter().enumerate() {
             let r = x.hypot(y);
             assert!((3.0..=14.0).contains(&r), "district {i} at {r} km");
         }
         let c = city.companies() - 1;
-        assert!(city.companies_in(city.company_building[c as usize]).contains(&c));
+        assert!(
+            city.companies_in(city.company_building[c as usize])
+                .contains(&c)
+        );
     }
 }

@@ -22,11 +22,25 @@ impl CompanyTraits {
     /// Draws company `id`'s attributes.
     pub fn draw(cfg: &scenario::Companies, seeds: &Seeds, id: u32) -> CompanyTraits {
         let mut rng = seeds.stream(Source::Company, u64::from(id));
-        let propensity = Beta::new(cfg.propensity_alpha, cfg.propensity_beta).expect("validated").sample(&mut rng);
-        let deal_value = LogNormal::new(cfg.deal_value_median_cny.ln(), cfg.deal_value_sigma).expect("validated").sample(&mut rng);
-        let dm_in = Beta::new(cfg.dm_in_alpha, cfg.dm_in_beta).expect("validated").sample(&mut rng).min(cfg.dm_in_max);
-        let extra = Binomial::new(u64::from(cfg.steps_extra_trials), cfg.steps_extra_p).expect("validated").sample(&mut rng);
-        CompanyTraits { propensity, deal_value, dm_in, steps: cfg.steps_base + extra as u32 }
+        let propensity = Beta::new(cfg.propensity_alpha, cfg.propensity_beta)
+            .expect("validated")
+            .sample(&mut rng);
+        let deal_value = LogNormal::new(cfg.deal_value_median_cny.ln(), cfg.deal_value_sigma)
+            .expect("validated")
+            .sample(&mut rng);
+        let dm_in = Beta::new(cfg.dm_in_alpha, cfg.dm_in_beta)
+            .expect("validated")
+            .sample(&mut rng)
+            .min(cfg.dm_in_max);
+        let extra = Binomial::new(u64::from(cfg.steps_extra_trials), cfg.steps_extra_p)
+            .expect("validated")
+            .sample(&mut rng);
+        CompanyTraits {
+            propensity,
+            deal_value,
+            dm_in,
+            steps: cfg.steps_base + extra as u32,
+        }
     }
 }
 
@@ -39,8 +53,11 @@ mod tests {
         let cfg = scenario::Companies::default();
         let seeds = Seeds::new(3, 0);
         let n = 20_000;
-        let all: Vec<_> = (0..n).map(|i| CompanyTraits::draw(&cfg, &seeds, i)).collect();
-        let mean = |f: &dyn Fn(&CompanyTraits) -> f64| all.iter().map(f).sum::<f64>() / f64::from(n);
+        let all: Vec<_> = (0..n)
+            .map(|i| CompanyTraits::draw(&cfg, &seeds, i))
+            .collect();
+        let mean =
+            |f: &dyn Fn(&CompanyTraits) -> f64| all.iter().map(f).sum::<f64>() / f64::from(n);
         // Beta(1.2, 8) mean 0.1304; Beta(3, 5) mean 0.375; 1 + Bin(3, 0.4) mean 2.2.
         assert!((mean(&|c| c.propensity) - 0.1304).abs() < 0.004);
         assert!((mean(&|c| c.dm_in) - 0.375).abs() < 0.006);

@@ -7,7 +7,7 @@ mod travel;
 
 pub use city::{City, Place};
 pub use companies::CompanyTraits;
-pub use travel::{Trip, TravelModel};
+pub use travel::{TravelModel, Trip};
 
 use crate::rng::Seeds;
 use crate::scenario::Scenario;
@@ -24,6 +24,9 @@ pub struct World {
 impl World {
     /// Generates the world of a replication from its seeds.
     pub fn generate(scenario: &Scenario, seeds: &Seeds) -> World {
-        World { city: City::generate(&scenario.city, seeds), travel: TravelModel::new(&scenario.travel) }
+        World {
+            city: City::generate(&scenario.city, seeds),
+            travel: TravelModel::new(&scenario.travel),
+        }
     }
 }

@@ -95,7 +95,11 @@ impl TravelModel {
     }
 
     fn taxi_wait(&self, t: f64) -> f64 {
-        if self.is_peak(t) { self.cfg.taxi_wait_peak_min } else { self.cfg.taxi_wait_min }
+        if self.is_peak(t) {
+            self.cfg.taxi_wait_peak_min
+        } else {
+            self.cfg.taxi_wait_min
+        }
     }
 
     /// Expected taxi minutes leaving at `t`: the earliest arrival over leaving at `t` or
@@ -121,9 +125,14 @@ impl TravelModel {
         let road_km = straight_km * c.road_factor;
         match mode {
             Mode::Walk => (road_km <= c.walk_max_km).then(|| road_km / c.walk_speed_kmh * 60.0),
-            Mode::Bike => (road_km <= c.bike_max_km).then(|| c.bike_overhead_min + road_km / c.bike_speed_kmh * 60.0),
+            Mode::Bike => (road_km <= c.bike_max_km)
+                .then(|| c.bike_overhead_min + road_km / c.bike_speed_kmh * 60.0),
             Mode::Taxi => Some(self.taxi_minutes(road_km, t)),
-            Mode::Rail => Some(c.rail_access_min + c.rail_wait_min + straight_km * c.rail_factor / c.rail_speed_kmh * 60.0),
+            Mode::Rail => Some(
+                c.rail_access_min
+                    + c.rail_wait_min
+                    + straight_km * c.rail_factor / c.rail_speed_kmh * 60.0,
+            ),
         }
     }
 
@@ -135,14 +144,32 @@ impl TravelModel {
         let peak = self.is_peak(t);
         let road_km = straight * self.cfg.road_factor;
         if from.building == to.building {
-            let minutes = if from.building.is_some() { f64::from(self.cfg.inside_move_min) } else { 0.0 };
-            return Trip { mode: None, minutes, road_km: 0.0, peak };
+            let minutes = if from.building.is_some() {
+                f64::from(self.cfg.inside_move_min)
+            } else {
+                0.0
+            };
+            return Trip {
+                mode: None,
+                minutes,
+                road_km: 0.0,
+                peak,
+            };
         }
-        let mut best = Trip { mode: None, minutes: f64::INFINITY, road_km, peak };
+        let mut best = Trip {
+            mode: None,
+            minutes: f64::INFINITY,
+            road_km,
+            peak,
+        };
         let mut best_cost = f64::INFINITY;
         for &mode in &self.cfg.modes {
             if let Some(m) = self.mode_minutes(mode, straight, t) {
-                let cost = if mode == Mode::Taxi { m + self.cfg.taxi_choice_penalty_min } else { m };
+                let cost = if mode == Mode::Taxi {
+                    m + self.cfg.taxi_choice_penalty_min
+                } else {
+                    m
+                };
                 if cost < best_cost {
                     best_cost = cost;
                     best.mode = Some(mode);
@@ -182,7 +209,11 @@ mod tests {
     }
 
     fn at(x: f64, b: u32) -> Place {
-        Place { x, y: 0.0, building: Some(b) }
+        Place {
+            x,
+            y: 0.0,
+            building: Some(b),
+        }
     }
 
     #[test]
@@ -209,7 +240,10 @@ mod tests {
                 }
             }
             // With no fare penalty the rep takes the fastest mode, and the minimum of FIFO functions is FIFO.
-            let fastest = TravelModel::new(&scenario::Travel { taxi_choice_penalty_min: 0.0, ..scenario::Travel::default() });
+            let fastest = TravelModel::new(&scenario::Travel {
+                taxi_choice_penalty_min: 0.0,
+                ..scenario::Travel::default()
+            });
             let mut last = f64::NEG_INFINITY;
             for t in 0..24 * 60 {
                 let t = f64::from(t);
@@ -223,9 +257,18 @@ mod tests {
     #[test]
     fn mode_choice_follows_distance() {
         let m = model();
-        assert_eq!(m.plan(&at(0.0, 1), &at(0.2, 2), 600.0).mode, Some(Mode::Walk));
-        assert_eq!(m.plan(&at(0.0, 1), &at(1.8, 2), 600.0).mode, Some(Mode::Bike));
-        assert_eq!(m.plan(&at(0.0, 1), &at(5.0, 2), 600.0).mode, Some(Mode::Taxi));
+        assert_eq!(
+            m.plan(&at(0.0, 1), &at(0.2, 2), 600.0).mode,
+            Some(Mode::Walk)
+        );
+        assert_eq!(
+            m.plan(&at(0.0, 1), &at(1.8, 2), 600.0).mode,
+            Some(Mode::Bike)
+        );
+        assert_eq!(
+            m.plan(&at(0.0, 1), &at(5.0, 2), 600.0).mode,
+            Some(Mode::Taxi)
+        );
         assert_eq!(m.plan(&at(0.0, 1), &at(0.0, 1), 600.0).minutes, 3.0);
         let long_peak = m.plan(&at(0.0, 1), &at(15.0, 2), 8.0 * 60.0);
         assert_eq!(long_peak.mode, Some(Mode::Rail));
@@ -234,10 +277,18 @@ mod tests {
     #[test]
     fn noise_has_mean_one() {
         let m = model();
-        let trip = Trip { mode: Some(Mode::Taxi), minutes: 100.0, road_km: 10.0, peak: true };
+        let trip = Trip {
+            mode: Some(Mode::Taxi),
+            minutes: 100.0,
+            road_km: 10.0,
+            peak: true,
+        };
         let mut rng = Seeds::new(1, 1).stream(Source::RepDay, 0);
         let n = 20_000;
-        let mean = (0..n).map(|_| f64::from(m.sample_minutes(&trip, &mut rng))).sum::<f64>() / f64::from(n);
+        let mean = (0..n)
+            .map(|_| f64::from(m.sample_minutes(&trip, &mut rng)))
+            .sum::<f64>()
+            / f64::from(n);
         assert!((mean - 100.0).abs() < 1.0, "{mean}");
     }
 }

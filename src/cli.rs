@@ -1,0 +1,261 @@
+//! The command line: `salesim [run] [SCENARIO.toml] [options]`.
+//!
+//! Exit codes: 0 on success; 2 for bad input (command-line usage, an unreadable or
+//! invalid scenario, a bad override, an unknown variant, an output directory that cannot
+//! be created); 1 when results cannot be written after the runs.
+
+use crate::experiment::{ExperimentConfig, run_experiment, select_variants};
+use crate::output::{self, RunInfo};
+use crate::scenario::Scenario;
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::SystemTime;
+
+/// Most worker threads accepted by `--threads`.
+pub const MAX_THREADS: usize = 1024;
+
+/// Monte Carlo simulator of a field-sales organisation under CRM lead-pool rules.
+#[derive(Debug, Parser)]
+#[command(name = "salesim", version, args_conflicts_with_subcommands = true)]
+#[command(
+    after_help = "Without a subcommand, salesim does what `salesim run` does.\n\
+    Exit codes: 0 success, 2 bad input, 1 results could not be written."
+)]
+pub struct Cli {
+    /// What to do (default: run).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Options of `run`, accepted without the subcommand too.
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run every variant of a scenario and write replications.csv, summary.csv and manifest.json.
+    Run(RunArgs),
+}
+
+/// Options of `salesim run`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct RunArgs {
+    /// Scenario file (TOML); default: the embedded `beijing` scenario.
+    #[arg(value_name = "SCENARIO.toml")]
+    pub scenario: Option<PathBuf>,
+    /// Replications per variant [default: the scenario's `replications`].
+    #[arg(long, short = 'n', value_name = "N")]
+    pub replications: Option<u32>,
+    /// Master seed [default: the scenario's `seed`].
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Worker threads [default: all available cores]; results do not depend on it.
+    #[arg(long, short = 'j', value_name = "T")]
+    pub threads: Option<usize>,
+    /// Working days to simulate [default: the scenario's `calendar.days`].
+    #[arg(long, value_name = "D")]
+    pub days: Option<u32>,
+    /// Run only this variant (repeatable) [default: every variant].
+    #[arg(long = "variant", value_name = "NAME")]
+    pub variants: Vec<String>,
+    /// Directory for the result files (created if missing).
+    #[arg(long, value_name = "DIR", default_value = "salesim-out")]
+    pub out: PathBuf,
+}
+
+/// Why a command failed, and with which exit code.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// Bad input: exit code 2.
+    #[error("{0}")]
+    Input(String),
+    /// Results could not be written: exit code 1.
+    #[error("{0}")]
+    Output(#[from] output::OutputError),
+}
+
+impl CliError {
+    /// The process exit code for this error.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Input(_) => 2,
+            CliError::Output(_) => 1,
+        }
+    }
+}
+
+fn input(e: impl std::fmt::Display) -> CliError {
+    CliError::Input(e.to_string())
+}
+
+/// The scenario to run: loaded (or embedded), overrides applied and validated again.
+/// Returns it with a description of where it came from.
+pub fn prepare_scenario(args: &RunArgs) -> Result<(Scenario, String), CliError> {
+    let (mut scenario, origin) = match &args.scenario {
+        Some(path) => (
+            Scenario::load(path).map_err(input)?,
+            path.display().to_string(),
+        ),
+        None => (Scenario::embedded(), "embedded default".to_string()),
+    };
+    let overridden = args.seed.is_some() || args.days.is_some() || args.replications.is_some();
+    if let Some(seed) = args.seed {
+        scenario.seed = seed;
+    }
+    if let Some(days) = args.days {
+        scenario.calendar.days = days;
+    }
+    if let Some(n) = args.replications {
+        scenario.replications = n;
+    }
+    if overridden {
+        scenario
+            .validate(&format!("{origin} with command-line overrides"))
+            .map_err(input)?;
+    }
+    Ok((scenario, origin))
+}
+
+/// Runs the experiment described by `args`: prints a one-line plan and a progress bar to
+/// stderr, the table to stdout, writes the result files and names them on stdout.
+pub fn run(args: &RunArgs) -> Result<(), CliError> {
+    let (scenario, origin) = prepare_scenario(args)?;
+    let config = ExperimentConfig {
+        replications: Some(scenario.replications),
+        threads: args.threads,
+        variants: args.variants.clone(),
+    };
+    let threads = config.resolved_threads();
+    if threads == 0 || threads > MAX_THREADS {
+        return Err(input(format!(
+            "--threads must be between 1 and {MAX_THREADS}, not {threads}"
+        )));
+    }
+    let variants = select_variants(
+        scenario.resolved_variants().map_err(input)?,
+        &config.variants,
+    )
+    .map_err(input)?;
+    std::fs::create_dir_all(&args.out).map_err(|e| {
+        input(format!(
+            "cannot create output directory {}: {e}",
+            args.out.display()
+        ))
+    })?;
+
+    let replications = scenario.replications;
+    eprintln!(
+        "salesim {}: scenario {} ({origin}), {} variant{} x {replications} replications, {} days, seed {}, {threads} thread{}",
+        env!("CARGO_PKG_VERSION"),
+        scenario.name,
+        variants.len(),
+        if variants.len() == 1 { "" } else { "s" },
+        scenario.calendar.days,
+        scenario.seed,
+        if threads == 1 { "" } else { "s" },
+    );
+    let total = variants.len() as u64 * u64::from(replications);
+    let bar = ProgressBar::new(total).with_style(
+        ProgressStyle::with_template("{elapsed_precise} [{wide_bar}] {pos}/{len} runs, {eta} left")
+            .expect("the progress template is valid")
+            .progress_chars("=> "),
+    );
+    let started = SystemTime::now();
+    let results = run_experiment(&scenario, &variants, replications, threads, &|| bar.inc(1))
+        .map_err(input)?;
+    let finished = SystemTime::now();
+    bar.finish_and_clear();
+
+    print!("{}", output::table::render(&results));
+    let info = RunInfo {
+        scenario_source: origin,
+        threads,
+        started,
+        finished,
+    };
+    let paths = output::write_all(&args.out, &scenario, &results, &info)?;
+    println!();
+    for path in paths {
+        println!("wrote {}", path.display());
+    }
+    Ok(())
+}
+
+/// Parses the process arguments and runs; the whole program.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    let args = match cli.command {
+        Some(Command::Run(args)) => args,
+        None => cli.run,
+    };
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn bare_options_and_run_subcommand_parse_alike() {
+        let bare = Cli::try_parse_from(["salesim", "--days", "3", "--variant", "alibaba"]).unwrap();
+        assert!(bare.command.is_none());
+        assert_eq!(bare.run.days, Some(3));
+        let sub = Cli::try_parse_from([
+            "salesim",
+            "run",
+            "x.toml",
+            "--variant",
+            "a",
+            "--variant",
+            "b",
+        ])
+        .unwrap();
+        let Some(Command::Run(args)) = sub.command else {
+            panic!("expected run")
+        };
+        assert_eq!(args.scenario, Some(PathBuf::from("x.toml")));
+        assert_eq!(args.variants, ["a", "b"]);
+        assert_eq!(args.out, PathBuf::from("salesim-out"));
+    }
+
+    #[test]
+    fn overrides_are_validated_with_the_key_named() {
+        let args = RunArgs {
+            days: Some(0),
+            ..RunArgs::default()
+        };
+        let err = prepare_scenario(&args).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(err.to_string().contains("calendar.days"), "{err}");
+    }
+
+    #[test]
+    fn overrides_are_applied() {
+        let args = RunArgs {
+            days: Some(4),
+            seed: Some(7),
+            replications: Some(3),
+            ..RunArgs::default()
+        };
+        let (s, origin) = prepare_scenario(&args).unwrap();
+        assert_eq!((s.calendar.days, s.seed, s.replications), (4, 7, 3));
+        assert_eq!(origin, "embedded default");
+    }
+}

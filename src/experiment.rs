@@ -1,0 +1,228 @@
+//! An experiment: every selected variant times every replication, run in parallel on a
+//! local thread pool, then summarised.
+//!
+//! The runs form one flat index `i = variant * replications + replication`. Results are
+//! collected in index order and summarised in that order, so the outcome is identical
+//! bit for bit whatever the number of threads.
+
+use crate::metrics::METRICS;
+use crate::scenario::{Scenario, Variant};
+use crate::sim::{ReplicationResult, run_replication};
+use crate::stats::Summary;
+use rayon::prelude::*;
+
+/// How to run an experiment; seed and days overrides are applied to the scenario by the caller.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ExperimentConfig {
+    /// Replications per variant; `None` uses the scenario's `replications`.
+    pub replications: Option<u32>,
+    /// Worker threads; `None` uses the machine's available parallelism.
+    pub threads: Option<usize>,
+    /// Names of the variants to run, in any order; empty runs them all.
+    pub variants: Vec<String>,
+}
+
+impl ExperimentConfig {
+    /// The thread count to use: the configured one, or the available parallelism (at least 1).
+    pub fn resolved_threads(&self) -> usize {
+        self.threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+    }
+}
+
+/// Why an experiment cannot run.
+#[derive(Debug, thiserror::Error)]
+pub enum ExperimentError {
+    /// A requested variant is not in the scenario.
+    #[error("unknown variant {name:?}; the scenario's variants are: {}", .valid.join(", "))]
+    UnknownVariant {
+        /// The name asked for.
+        name: String,
+        /// Every variant name the scenario defines, in file order.
+        valid: Vec<String>,
+    },
+    /// A thread count of zero.
+    #[error("--threads must be at least 1")]
+    ZeroThreads,
+    /// The thread pool could not be built.
+    #[error("cannot start {threads} worker threads: {message}")]
+    ThreadPool {
+        /// Threads requested.
+        threads: usize,
+        /// What rayon said.
+        message: String,
+    },
+}
+
+/// Picks the variants named in `names` (all of them when `names` is empty), keeping the
+/// scenario's order and dropping repeats. An unknown name is an error listing the valid ones.
+pub fn select_variants(
+    all: Vec<Variant>,
+    names: &[String],
+) -> Result<Vec<Variant>, ExperimentError> {
+    if names.is_empty() {
+        return Ok(all);
+    }
+    if let Some(missing) = names.iter().find(|n| !all.iter().any(|v| &v.name == *n)) {
+        return Err(ExperimentError::UnknownVariant {
+            name: missing.clone(),
+            valid: all.iter().map(|v| v.name.clone()).collect(),
+        });
+    }
+    Ok(all
+        .into_iter()
+        .filter(|v| names.contains(&v.name))
+        .collect())
+}
+
+/// Everything an experiment produced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExperimentResults {
+    /// The variants run, in output order.
+    pub variants: Vec<Variant>,
+    /// Replications per variant.
+    pub replications: u32,
+    /// `runs[v][r]`: replication `r` of variant `v`, metric values in `METRICS` order.
+    pub runs: Vec<Vec<ReplicationResult>>,
+    /// `summaries[v][m]`: metric `m` of variant `v` over its replications.
+    pub summaries: Vec<Vec<Summary>>,
+}
+
+impl ExperimentResults {
+    /// Values of metric `metric` (index into `METRICS`) for variant `variant`, by replication.
+    /// A run that reported too few metrics gives NaN.
+    pub fn metric_values(&self, variant: usize, metric: usize) -> Vec<f64> {
+        self.runs[variant]
+            .iter()
+            .map(|r| r.metrics.get(metric).copied().unwrap_or(f64::NAN))
+            .collect()
+    }
+}
+
+/// Runs `replications` replications of each of `variants` on a local pool of `threads`
+/// threads, calling `progress` once after each finished run (from worker threads; it must
+/// not influence results). Returns results in (variant, replication) order with summaries.
+pub fn run_experiment(
+    scenario: &Scenario,
+    variants: &[Variant],
+    replications: u32,
+    threads: usize,
+    progress: &(dyn Fn() + Sync),
+) -> Result<ExperimentResults, ExperimentError> {
+    if threads == 0 {
+        return Err(ExperimentError::ZeroThreads);
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("salesim-worker-{i}"))
+        .build()
+        .map_err(|e| ExperimentError::ThreadPool {
+            threads,
+            message: e.to_string(),
+        })?;
+    let per_variant = replications as usize;
+    let total = variants.len() * per_variant;
+    let flat: Vec<ReplicationResult> = pool.install(|| {
+        (0..total)
+            .into_par_iter()
+            .map(|i| {
+                let variant = &variants[i / per_variant];
+                let replication = (i % per_variant) as u32;
+                let result = run_replication(scenario, variant, replication);
+                progress();
+                result
+            })
+            .collect()
+    });
+
+    let mut runs: Vec<Vec<ReplicationResult>> = Vec::with_capacity(variants.len());
+    let mut rest = flat.into_iter();
+    for _ in variants {
+        runs.push(rest.by_ref().take(per_variant).collect());
+    }
+    let mut results = ExperimentResults {
+        variants: variants.to_vec(),
+        replications,
+        runs,
+        summaries: Vec::new(),
+    };
+    results.summaries = (0..variants.len())
+        .map(|v| {
+            (0..METRICS.len())
+                .map(|m| Summary::of(&results.metric_values(v, m)))
+                .collect()
+        })
+        .collect();
+    Ok(results)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all() -> Vec<Variant> {
+        Scenario::embedded().resolved_variants().unwrap()
+    }
+
+    #[test]
+    fn empty_filter_keeps_every_variant() {
+        assert_eq!(select_variants(all(), &[]).unwrap(), all());
+    }
+
+    #[test]
+    fn filter_keeps_scenario_order_and_drops_repeats() {
+        let names = ["strict", "hoarding", "strict"].map(String::from);
+        let picked = select_variants(all(), &names).unwrap();
+        let picked: Vec<_> = picked.iter().map(|v| v.name.as_str()).collect();
+        assert_eq!(picked, ["hoarding", "strict"]);
+    }
+
+    #[test]
+    fn unknown_variant_lists_the_valid_names() {
+        let err = select_variants(all(), &["alibab".to_string()])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("\"alibab\""), "{err}");
+        assert!(
+            err.contains("hoarding, free-claim, alibaba, strict"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn results_do_not_depend_on_thread_count() {
+        let mut scenario = Scenario::embedded();
+        scenario.calendar.days = 2;
+        let variants = select_variants(
+            scenario.resolved_variants().unwrap(),
+            &["alibaba".into(), "strict".into()],
+        )
+        .unwrap();
+        let count = std::sync::atomic::AtomicUsize::new(0);
+        let tick = || {
+            count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        };
+        let one = run_experiment(&scenario, &variants, 2, 1, &tick).unwrap();
+        let two = run_experiment(&scenario, &variants, 2, 2, &tick).unwrap();
+        assert_eq!(count.into_inner(), 8);
+        assert_eq!(one.runs.len(), 2);
+        assert_eq!(one.runs[1].len(), 2);
+        assert_eq!(one.summaries[0].len(), METRICS.len());
+        // Compare bit patterns so NaN metrics compare equal too.
+        let bits = |r: &ExperimentResults| -> Vec<u64> {
+            r.runs
+                .iter()
+                .flatten()
+                .flat_map(|x| x.metrics.iter().map(|v| v.to_bits()))
+                .collect()
+        };
+        assert_eq!(bits(&one), bits(&two));
+    }
+
+    #[test]
+    fn zero_threads_is_refused() {
+        let scenario = Scenario::embedded();
+        let err = run_experiment(&scenario, &[], 1, 0, &|| {}).unwrap_err();
+        assert!(matches!(err, ExperimentError::ZeroThreads));
+    }
+}

@@ -1,0 +1,123 @@
+//! Writing an experiment's results: `replications.csv`, `summary.csv`, `manifest.json`,
+//! and the terminal table.
+//!
+//! Every file is first written in full to a temporary name in the output directory and
+//! then renamed into place, so a reader never sees a half-written file.
+
+pub mod csv_out;
+pub mod manifest;
+pub mod table;
+
+use crate::experiment::ExperimentResults;
+use crate::scenario::Scenario;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+pub use manifest::RunInfo;
+
+/// File name of the per-replication results.
+pub const REPLICATIONS_FILE: &str = "replications.csv";
+/// File name of the per-variant, per-metric summaries.
+pub const SUMMARY_FILE: &str = "summary.csv";
+/// File name of the run's manifest.
+pub const MANIFEST_FILE: &str = "manifest.json";
+
+/// An output file that could not be written.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write {}: {source}", .path.display())]
+pub struct OutputError {
+    /// The file or directory concerned.
+    pub path: PathBuf,
+    /// What the system said.
+    pub source: std::io::Error,
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file in the same directory, flushed
+/// to disk, then renamed over `path`.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    let err = |source| OutputError {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let written = (|| {
+        let mut file = std::fs::File::create(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written.map_err(err)
+}
+
+/// Writes the three result files into `dir` (created if needed) and returns their paths
+/// in the order replications, summary, manifest.
+pub fn write_all(
+    dir: &Path,
+    scenario: &Scenario,
+    results: &ExperimentResults,
+    info: &RunInfo,
+) -> Result<Vec<PathBuf>, OutputError> {
+    std::fs::create_dir_all(dir).map_err(|source| OutputError {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let files = [
+        (
+            REPLICATIONS_FILE,
+            csv_out::replications_csv(scenario.seed, results),
+        ),
+        (SUMMARY_FILE, csv_out::summary_csv(results)),
+        (
+            MANIFEST_FILE,
+            manifest::manifest_json(scenario, results, info),
+        ),
+    ];
+    let mut paths = Vec::with_capacity(files.len());
+    for (name, bytes) in files {
+        let path = dir.join(name);
+        write_atomic(&path, &bytes)?;
+        paths.push(path);
+    }
+    Ok(paths)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_replaces_and_leaves_no_temporary() {
+        let dir = std::env::temp_dir().join(format!("salesim-atomic-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("x.txt");
+        write_atomic(&path, b"first").unwrap();
+        write_atomic(&path, b"second").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"second");
+        let names: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["x.txt"]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn atomic_write_into_missing_directory_names_the_file() {
+        let path = std::env::temp_dir()
+            .join(format!("salesim-missing-{}", std::process::id()))
+            .join("a.csv");
+        let err = write_atomic(&path, b"x").unwrap_err().to_string();
+        assert!(err.contains("a.csv"), "{err}");
+    }
+}

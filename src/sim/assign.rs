@@ -1,0 +1,223 @@
+//! The morning hand-out: the CRM's push under each assignment rule, or reps' self-claiming.
+
+use super::Sim;
+use super::lead::{LeadId, RepId, chance_with};
+use crate::rng::{Source, pair, unit};
+use crate::scenario::{Assignment, PushMode, PushOrder};
+use crate::time::{DAY, Minute};
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+impl Sim<'_> {
+    pub(super) fn assign(&mut self, now: Minute) {
+        let active: Vec<RepId> = self
+            .reps
+            .iter()
+            .filter(|r| r.active)
+            .map(|r| r.id)
+            .collect();
+        if active.is_empty() {
+            return;
+        }
+        if self.policy.assignment == Assignment::SelfClaim {
+            self.self_claim(&active, now);
+            return;
+        }
+        let needs = self.push_needs(now);
+        let order = self.policy.push_order;
+        // Rotate who is served first from day to day.
+        let shift = self.day as usize % active.len();
+        let rotated: Vec<RepId> = active[shift..]
+            .iter()
+            .chain(&active[..shift])
+            .copied()
+            .collect();
+        match self.policy.assignment {
+            Assignment::RoundRobin => self.deal_weighted(&rotated, &needs, |_| 1.0, order, now),
+            Assignment::PerformanceWeighted => {
+                let since = now - Minute::from(self.policy.performance_window_days) * DAY;
+                let weights: Vec<f64> = self
+                    .reps
+                    .iter()
+                    .map(|r| 1.0 + r.wins_since(since) as f64)
+                    .collect();
+                self.deal_weighted(&rotated, &needs, |r| weights[r as usize], order, now)
+            }
+            Assignment::NewHirePriority => {
+                let new_hire =
+                    |r: &RepId| self.reps[*r as usize].is_new_hire(now, self.sc.org.new_hire_days);
+                let (first, rest): (Vec<RepId>, Vec<RepId>) =
+                    rotated.iter().copied().partition(new_hire);
+                self.deal_weighted(&first, &needs, |_| 1.0, PushOrder::BestScored, now);
+                self.deal_weighted(&rest, &needs, |_| 1.0, order, now);
+            }
+            Assignment::EqualQualityMix => self.deal_snake(&rotated, &needs, now),
+            Assignment::Random => self.deal_random(&rotated, &needs, order, now),
+            Assignment::SelfClaim => unreachable!("handled above"),
+        }
+    }
+
+    /// Each rep's number of leads wanted today, indexed by rep id: a target uniform in
+    /// push_min..=push_max (drawn for every rep id, so variants share it), topped up or added.
+    fn push_needs(&self, _now: Minute) -> Vec<usize> {
+        let p = self.policy;
+        let mut rng = self
+            .seeds
+            .stream(Source::Assignment, pair(u64::from(self.day), 0));
+        self.reps
+            .iter()
+            .map(|rep| {
+                let target = p.push_min as usize
+                    + (unit(&mut rng) * f64::from(p.push_max - p.push_min + 1)) as usize;
+                let target = target.min(p.push_max as usize);
+                match (rep.active, p.push_mode) {
+                    (false, _) => 0,
+                    (true, PushMode::TopUp) => target.saturating_sub(rep.assigned.len()),
+                    (true, PushMode::Add) => target,
+                }
+            })
+            .collect()
+    }
+
+    /// The first pool lead in `order` that rep `r` may receive (the cooldown may block some).
+    fn first_eligible(&self, order: PushOrder, r: RepId, now: Minute) -> Option<LeadId> {
+        self.pool
+            .iter(order)
+            .find(|&id| !self.cooldown_blocks(&self.leads[id as usize], r, now))
+    }
+
+    /// Deals one lead at a time to the rep with the fewest leads received per unit of
+    /// weight (stride scheduling); equal weights make this round robin in `reps` order.
+    fn deal_weighted(
+        &mut self,
+        reps: &[RepId],
+        needs: &[usize],
+        weight: impl Fn(RepId) -> f64,
+        order: PushOrder,
+        now: Minute,
+    ) {
+        let mut heap: BinaryHeap<Reverse<(u64, usize, RepId, usize)>> = BinaryHeap::new();
+        let stride = |given: usize, w: f64| ((given as f64 + 1.0) / w.max(1e-9) * 1e6) as u64;
+        for (pos, &r) in reps.iter().enumerate() {
+            if needs[r as usize] > 0 {
+                heap.push(Reverse((stride(0, weight(r)), pos, r, 0)));
+            }
+        }
+        while let Some(Reverse((_, pos, r, given))) = heap.pop() {
+            let Some(id) = self.first_eligible(order, r, now) else {
+                continue;
+            };
+            self.give(r, id, now);
+            if given + 1 < needs[r as usize] {
+                heap.push(Reverse((stride(given + 1, weight(r)), pos, r, given + 1)));
+            }
+        }
+    }
+
+    /// Deals best-scored leads in snake order (forward, then backward) so that every rep
+    /// gets a similar mix of quality.
+    fn deal_snake(&mut self, reps: &[RepId], needs: &[usize], now: Minute) {
+        let mut given = vec![0usize; self.reps.len()];
+        let mut round = 0usize;
+        loop {
+            let mut dealt = false;
+            let forward = round.is_multiple_of(2);
+            for k in 0..reps.len() {
+                let r = if forward {
+                    reps[k]
+                } else {
+                    reps[reps.len() - 1 - k]
+                };
+                if given[r as usize] >= needs[r as usize] {
+                    continue;
+                }
+                if let Some(id) = self.first_eligible(PushOrder::BestScored, r, now) {
+                    self.give(r, id, now);
+                    given[r as usize] += 1;
+                    dealt = true;
+                }
+            }
+            if !dealt {
+                return;
+            }
+            round += 1;
+        }
+    }
+
+    /// Each lead, in pool order, goes to a rep drawn at random among those still short.
+    fn deal_random(&mut self, reps: &[RepId], needs: &[usize], order: PushOrder, now: Minute) {
+        let mut rng = self
+            .seeds
+            .stream(Source::Assignment, pair(u64::from(self.day), 1));
+        let mut open: Vec<(RepId, usize)> = reps
+            .iter()
+            .map(|&r| (r, needs[r as usize]))
+            .filter(|&(_, n)| n > 0)
+            .collect();
+        let candidates: Vec<LeadId> = self
+            .pool
+            .iter(order)
+            .take(open.iter().map(|&(_, n)| n).sum::<usize>() * 2 + 64)
+            .collect();
+        for id in candidates {
+            if open.is_empty() {
+                return;
+            }
+            let k = ((unit(&mut rng) * open.len() as f64) as usize).min(open.len() - 1);
+            let r = open[k].0;
+            if self.cooldown_blocks(&self.leads[id as usize], r, now) {
+                continue;
+            }
+            self.give(r, id, now);
+            open[k].1 -= 1;
+            if open[k].1 == 0 {
+                open.swap_remove(k);
+            }
+        }
+    }
+
+    /// Reps claim from the pool themselves, quicker and better-judging first: each looks at
+    /// the newest `claim_browse` leads it may take and claims those it judges worth having,
+    /// up to its appetite and the claim limit.
+    fn self_claim(&mut self, active: &[RepId], now: Minute) {
+        let mut order = active.to_vec();
+        order.sort_by(|&a, &b| {
+            self.reps[b as usize]
+                .skill
+                .total_cmp(&self.reps[a as usize].skill)
+                .then(a.cmp(&b))
+        });
+        let b = &self.sc.behaviour;
+        let limit = self
+            .policy
+            .claim_limit
+            .value()
+            .map_or(usize::MAX, |l| l as usize)
+            .min(self.policy.claim_appetite as usize);
+        for r in order {
+            if limit == 0 {
+                break;
+            }
+            let mut wanted = Vec::new();
+            for id in self
+                .pool
+                .iter(PushOrder::Newest)
+                .filter(|&id| !self.cooldown_blocks(&self.leads[id as usize], r, now))
+                .take(b.claim_browse as usize)
+            {
+                let lead = &self.leads[id as usize];
+                if chance_with(&self.sc.funnel, lead, self.judge(r, lead), now)
+                    >= b.claim_min_chance
+                {
+                    wanted.push(id);
+                    if wanted.len() >= limit {
+                        break;
+                    }
+                }
+            }
+            for id in wanted {
+                self.give(r, id, now);
+            }
+        }
+    }
+}

@@ -1,0 +1,212 @@
+//! The evening: the team meeting, CRM entry and the audit, phone screening, the
+//! disposition of contacted leads (keep privately or close), and desk research.
+
+use super::lead::{Holder, LeadId, Origin, RepId, freshness, interest, judged_chance};
+use super::trace::{Activity, TraceRecord};
+use super::{Event, Sim};
+use crate::rng::{Source, pair, unit};
+use crate::scenario::CallOrder;
+use crate::time::{HOUR, Minute};
+
+impl Sim<'_> {
+    /// 19:00: the meeting has taught everyone a little; reps back at the office start their desk work.
+    pub(super) fn evening(&mut self, now: Minute) {
+        let weight = self.sc.skill.meeting_weight;
+        for r in 0..self.reps.len() as RepId {
+            let rep = &mut self.reps[r as usize];
+            if !rep.active {
+                continue;
+            }
+            rep.learn(weight, &self.sc.skill);
+            if rep.today.returned {
+                self.schedule(now, Event::RepDesk(r));
+            }
+        }
+        self.schedule(self.cal.at(self.day, self.sc.day.desk_end), Event::Night);
+    }
+
+    fn note(&mut self, r: RepId, start: Minute, end: Minute, activity: Activity) {
+        if self.options.trace && end > start {
+            self.trace.records.push(TraceRecord {
+                rep: r,
+                day: self.day,
+                start,
+                end,
+                activity,
+                lead: None,
+            });
+        }
+    }
+
+    /// One rep's desk evening, from `now` (19:00, or later if the rep came back late).
+    pub(super) fn desk(&mut self, r: RepId, now: Minute) {
+        let day = self.day;
+        let quota = self.sc.day.visit_quota;
+        let today = &self.reps[r as usize].today;
+        let (visits, effective, cold) = (today.visits, today.effective, today.cold);
+        self.tally.quota_days += u64::from(visits >= quota);
+        self.tally.effective_quota_days += u64::from(effective >= self.sc.day.effective_quota);
+
+        // CRM entry, the temptation to fake missing visits, and the audit.
+        let mut rng = self
+            .seeds
+            .stream(Source::Integrity, pair(u64::from(r), u64::from(day)));
+        let b = &self.sc.behaviour;
+        let p_fake = b.fake_temptation * (-b.fake_deterrence * self.policy.audit_rate).exp();
+        let fakes = (visits..quota).filter(|_| unit(&mut rng) < p_fake).count() as u64;
+        let caught = (0..fakes)
+            .filter(|_| unit(&mut rng) < self.policy.audit_rate)
+            .count() as u64;
+        self.tally.fake_entries += fakes;
+        self.tally.fake_caught += caught;
+        let entries = u64::from(visits + cold) + fakes;
+        let mut t = now + entries as Minute * Minute::from(self.sc.desk.crm_entry_min);
+        self.note(r, now, t, Activity::CrmEntry);
+
+        // Phone screening until research time.
+        let research_start =
+            self.cal.at(day, self.sc.day.desk_end) - Minute::from(self.sc.desk.research_min);
+        let calls_start = t;
+        let call_min = Minute::from(self.sc.desk.call_min);
+        for id in self.call_list(r, research_start) {
+            if t + call_min > research_start {
+                break;
+            }
+            t += call_min;
+            self.call(r, id, t);
+        }
+        self.note(r, calls_start, t, Activity::Calls);
+
+        // Contacted assigned leads without a booked visit: keep privately or close.
+        let contacted: Vec<LeadId> = self.reps[r as usize]
+            .assigned
+            .iter()
+            .copied()
+            .filter(|&id| {
+                let lead = &self.leads[id as usize];
+                lead.contacted() && lead.appointment_day != day + 1
+            })
+            .collect();
+        for id in contacted {
+            self.keep_or_close(r, id, t);
+        }
+
+        // Desk research: new leads for companies with no open lead.
+        let mut found = 0;
+        for _ in 0..self.sc.leads.desk_per_rep {
+            let mut rng = self.reps[r as usize]
+                .today
+                .rng
+                .take()
+                .expect("set in the morning");
+            let company = self.draw_free_company(&mut rng, research_start);
+            self.reps[r as usize].today.rng = Some(rng);
+            if let Some(company) = company {
+                let id = self.create_lead(company, research_start, Origin::Desk);
+                self.file_found_lead(r, id, research_start);
+                found += 1;
+            }
+        }
+        self.tally.desk_leads += found;
+        let desk_end = self.cal.at(day, self.sc.day.desk_end);
+        self.note(
+            r,
+            research_start,
+            desk_end.max(research_start),
+            Activity::Research,
+        );
+    }
+
+    /// The evening's call list, best first.
+    fn call_list(&self, r: RepId, at: Minute) -> Vec<LeadId> {
+        let rep = &self.reps[r as usize];
+        let day = self.day;
+        let f = &self.sc.funnel;
+        let b = &self.sc.behaviour;
+        let callable = |id: &LeadId| {
+            let lead = &self.leads[*id as usize];
+            lead.last_visit_day != day && lead.appointment_day != day + 1
+        };
+        let chance = |id: LeadId| judged_chance(f, &self.leads[id as usize], at);
+        let reclaim_at = |id: LeadId| -> Option<Minute> {
+            let h = self.policy.reclaim_timeout_hours.value()?;
+            Some(self.leads[id as usize].assigned_at + Minute::from(h) * HOUR)
+        };
+        let night = self.cal.at(day, self.sc.day.desk_end);
+        let reminded = |id: LeadId| match (self.policy.reminder_hours.value(), reclaim_at(id)) {
+            (Some(h), Some(due)) => due - Minute::from(h) * HOUR <= night,
+            _ => false,
+        };
+        let mut scored: Vec<(bool, bool, f64, LeadId)> = Vec::new();
+        for &id in rep.assigned.iter().filter(|id| callable(id)) {
+            let fresh = !self.leads[id as usize].contacted();
+            let first = match b.call_order {
+                CallOrder::AssignedFirst => fresh,
+                CallOrder::ByChance => true,
+            };
+            scored.push((first, fresh && reminded(id), chance(id), id));
+        }
+        if b.call_private_leads || b.call_order == CallOrder::ByChance {
+            for &id in rep.private.iter().filter(|id| callable(id)) {
+                let first = b.call_order == CallOrder::ByChance;
+                if b.call_private_leads {
+                    scored.push((first, false, chance(id), id));
+                }
+            }
+        }
+        scored.sort_by(|a, b| {
+            b.0.cmp(&a.0)
+                .then(b.1.cmp(&a.1))
+                .then(b.2.total_cmp(&a.2))
+                .then(a.3.cmp(&b.3))
+        });
+        scored.into_iter().map(|(_, _, _, id)| id).collect()
+    }
+
+    /// One screening call at `t`: may reach the decision-maker, then book, keep or close.
+    fn call(&mut self, r: RepId, id: LeadId, t: Minute) {
+        self.tally.calls += 1;
+        let f = &self.sc.funnel;
+        let lead = &mut self.leads[id as usize];
+        if lead.window_end <= t {
+            self.lose(id, t, true);
+            return;
+        }
+        if unit(&mut lead.rng) >= self.sc.desk.call_reach_prob {
+            return;
+        }
+        self.tally.calls_reached += 1;
+        if !lead.contacted() {
+            lead.first_contact = t;
+            lead.freshness = freshness(f, t - lead.created);
+            if matches!(lead.origin, Origin::Marketing) {
+                self.tally.first_contact_minutes.push(t - lead.created);
+            }
+        }
+        debug_assert!(interest(f, 0) == 1.0);
+        lead.last_contact = t;
+        let chance = judged_chance(f, lead, t);
+        let b = &self.sc.behaviour;
+        let today = &mut self.reps[r as usize].today;
+        if chance < b.close_below_chance {
+            self.close(id, t);
+        } else if chance >= b.book_min_chance && today.booked < self.sc.day.visit_quota {
+            today.booked += 1;
+            self.leads[id as usize].appointment_day = self.day + 1;
+            self.tally.appointments += 1;
+        } else if matches!(self.leads[id as usize].holder, Holder::Assigned(_)) {
+            self.keep_private(r, id, t);
+        }
+    }
+
+    /// A contacted lead the rep must decide on: close it if judged dead, else keep it privately.
+    pub(super) fn keep_or_close(&mut self, r: RepId, id: LeadId, t: Minute) {
+        if judged_chance(&self.sc.funnel, &self.leads[id as usize], t)
+            < self.sc.behaviour.close_below_chance
+        {
+            self.close(id, t);
+        } else {
+            self.keep_private(r, id, t);
+        }
+    }
+}

@@ -1,0 +1,324 @@
+//! A rep's field day: travel, visits, cold visits in the same building, and the way back.
+//!
+//! The hard deadline: a visit starts only if its expected end (as a full effective visit)
+//! plus the expected trip back is before the deadline; a cold visit only if its end plus
+//! the trip back is, and (with `cold_visits_need_slack`) only if it costs no planned visit.
+
+use super::lead::{Holder, LeadId, Origin, RepId, freshness, interest};
+use super::trace::{Activity, TraceRecord};
+use super::{Event, Sim};
+use crate::rng::unit;
+use crate::time::{DAY, Minute};
+use crate::world::Place;
+use rand_distr::{Distribution, LogNormal};
+
+impl Sim<'_> {
+    fn record(
+        &mut self,
+        r: RepId,
+        start: Minute,
+        end: Minute,
+        activity: Activity,
+        lead: Option<LeadId>,
+    ) {
+        if self.options.trace {
+            self.trace.records.push(TraceRecord {
+                rep: r,
+                day: self.day,
+                start,
+                end,
+                activity,
+                lead,
+            });
+        }
+    }
+
+    fn deadline(&self) -> Minute {
+        self.cal.at(self.day, self.sc.day.return_deadline)
+    }
+
+    fn here(&self, r: RepId) -> Place {
+        self.reps[r as usize].today.at.unwrap_or(Place::OFFICE)
+    }
+
+    /// The expected end of a full effective visit to `place` leaving `from` at `t`, if the
+    /// rep is then expected back before the deadline.
+    fn visit_fits(&self, from: &Place, place: &Place, t: f64) -> Option<f64> {
+        let travel = &self.world.travel;
+        let mut end = t
+            + travel.expected_minutes(from, place, t.rem_euclid(DAY as f64))
+            + self.sc.visits.effective_mean_min;
+        if place.building != from.building {
+            end += f64::from(travel.config().lobby_min);
+        }
+        let back = travel.expected_minutes(place, &Place::OFFICE, end.rem_euclid(DAY as f64));
+        (end + back <= self.deadline() as f64).then_some(end)
+    }
+
+    /// The rep picks the next planned stop that still fits and goes there; else heads back.
+    pub(super) fn rep_next(&mut self, r: RepId, now: Minute) {
+        let at = self.here(r);
+        let day = self.day;
+        loop {
+            let today = &self.reps[r as usize].today;
+            let Some(&id) = today.plan.get(today.next) else {
+                break;
+            };
+            self.reps[r as usize].today.next += 1;
+            let lead = &self.leads[id as usize];
+            if lead.holder.rep() != Some(r) {
+                continue;
+            }
+            let place = self.world.city.company_place(lead.company);
+            if self.visit_fits(&at, &place, now as f64).is_none() {
+                self.tally.stops_skipped += 1;
+                continue;
+            }
+            let travel = &self.world.travel;
+            let trip = travel.plan(&at, &place, (now % DAY) as f64);
+            let rng = self.reps[r as usize]
+                .today
+                .rng
+                .as_mut()
+                .expect("set in the morning");
+            let moving = Minute::from(travel.sample_minutes(&trip, rng));
+            let lobby = if place.building != at.building {
+                Minute::from(travel.config().lobby_min)
+            } else {
+                0
+            };
+            let arrival = now + moving + lobby;
+            self.record(r, now, now + moving, Activity::Travel(trip.mode), None);
+            if lobby > 0 {
+                self.record(r, now + moving, arrival, Activity::Lobby, None);
+            }
+            let lead = &mut self.leads[id as usize];
+            let booked = lead.appointment_day == day;
+            let factor = if booked {
+                self.sc.companies.appointment_factor
+            } else {
+                1.0
+            };
+            let dm_in = (lead.dm_in * factor).min(self.sc.companies.dm_in_max);
+            let effective = lead.window_end > arrival && unit(&mut lead.rng) < dm_in;
+            let v = &self.sc.visits;
+            let length = if effective {
+                let sigma2 = (1.0 + v.effective_cv * v.effective_cv).ln();
+                let dist = LogNormal::new(v.effective_mean_min.ln() - sigma2 / 2.0, sigma2.sqrt())
+                    .expect("validated");
+                let rng = self.reps[r as usize]
+                    .today
+                    .rng
+                    .as_mut()
+                    .expect("set in the morning");
+                (dist.sample(rng).round() as Minute).max(1)
+            } else {
+                Minute::from(v.gatekeeper_min)
+            };
+            let rep = &mut self.reps[r as usize];
+            rep.today.travel_min += moving as u32;
+            rep.today.at = Some(place);
+            rep.today.current = Some((id, arrival, effective));
+            self.schedule(arrival + length, Event::VisitEnd(r));
+            return;
+        }
+        self.head_back(r, now);
+    }
+
+    fn head_back(&mut self, r: RepId, now: Minute) {
+        let at = self.here(r);
+        let travel = &self.world.travel;
+        let trip = travel.plan(&at, &Place::OFFICE, (now % DAY) as f64);
+        let rng = self.reps[r as usize]
+            .today
+            .rng
+            .as_mut()
+            .expect("set in the morning");
+        let moving = Minute::from(travel.sample_minutes(&trip, rng));
+        self.reps[r as usize].today.travel_min += moving as u32;
+        self.record(r, now, now + moving, Activity::Travel(trip.mode), None);
+        self.schedule(now + moving, Event::Back(r));
+    }
+
+    /// A visit ends: first contact, progress, loss or win; then cold visits or the next stop.
+    pub(super) fn visit_end(&mut self, r: RepId, now: Minute) {
+        let (id, start, effective) = self.reps[r as usize]
+            .today
+            .current
+            .take()
+            .expect("a visit is in progress");
+        self.record(r, start, now, Activity::Visit(effective), Some(id));
+        let f = &self.sc.funnel;
+        let rep = &mut self.reps[r as usize];
+        rep.today.visits += 1;
+        rep.stats.visits += 1;
+        self.tally.visits += 1;
+        let lead = &mut self.leads[id as usize];
+        lead.last_visit_day = self.day;
+        if lead.appointment_day == self.day {
+            lead.appointment_day = u32::MAX;
+        }
+        if lead.window_end <= start {
+            self.lose(id, now, true);
+            self.after_visit(r, now);
+            return;
+        }
+        let first = !lead.contacted();
+        let (fresh, int) = if first {
+            (freshness(f, start - lead.created), 1.0)
+        } else {
+            (lead.freshness, interest(f, start - lead.last_contact))
+        };
+        if first {
+            lead.first_contact = start;
+            lead.freshness = fresh;
+            lead.last_contact = start;
+            if matches!(lead.origin, Origin::Marketing) {
+                self.tally.first_contact_minutes.push(start - lead.created);
+            }
+        }
+        if !effective {
+            self.after_visit(r, now);
+            return;
+        }
+        lead.last_contact = start;
+        lead.effective_visits += 1;
+        let ride = rep.today.ride_along;
+        let skill = if ride {
+            rep.skill.max(self.sc.org.manager_skill)
+        } else {
+            rep.skill
+        };
+        let p = (lead.propensity * (f.skill_offset + skill) * fresh * int).min(1.0);
+        rep.today.effective += 1;
+        rep.stats.effective += 1;
+        self.tally.effective_visits += 1;
+        let k = &self.sc.skill;
+        rep.learn(if ride { k.ride_along_weight } else { 1.0 }, k);
+        if unit(&mut lead.rng) < p {
+            lead.steps_done += 1;
+            lead.last_progress = now;
+            if lead.steps_done >= lead.steps_needed {
+                self.win(r, id, now);
+            }
+        } else if unit(&mut lead.rng) < f.lost_prob {
+            self.lose(id, now, false);
+        }
+        self.reps[r as usize].today.cold_left = self.sc.visits.cold_per_effective;
+        self.after_visit(r, now);
+    }
+
+    /// After a visit: a cold visit in the same building if it fits, else the next stop.
+    fn after_visit(&mut self, r: RepId, now: Minute) {
+        let today = &self.reps[r as usize].today;
+        if today.cold_left > 0 && self.cold_fits(r, now) {
+            self.reps[r as usize].today.cold_left -= 1;
+            let moving = Minute::from(self.world.travel.config().inside_move_min);
+            self.record(r, now, now + moving, Activity::Travel(None), None);
+            let end = now + moving + Minute::from(self.sc.visits.cold_min);
+            self.schedule(end, Event::ColdEnd(r));
+        } else {
+            self.reps[r as usize].today.cold_left = 0;
+            self.schedule(now, Event::RepNext(r));
+        }
+    }
+
+    /// Planned stops still ahead that would fit if the rep moved on from here at `t`.
+    fn stops_that_fit(&self, r: RepId, t: f64) -> usize {
+        let rep = &self.reps[r as usize];
+        let mut at = self.here(r);
+        let mut t = t;
+        let mut count = 0;
+        for &id in &rep.today.plan[rep.today.next..] {
+            let lead = &self.leads[id as usize];
+            if lead.holder.rep() != Some(r) {
+                continue;
+            }
+            let place = self.world.city.company_place(lead.company);
+            if let Some(end) = self.visit_fits(&at, &place, t) {
+                t = end;
+                at = place;
+                count += 1;
+            }
+        }
+        count
+    }
+
+    fn cold_fits(&self, r: RepId, now: Minute) -> bool {
+        let at = self.here(r);
+        if at.building.is_none() {
+            return false;
+        }
+        let end = (now
+            + Minute::from(self.world.travel.config().inside_move_min + self.sc.visits.cold_min))
+            as f64;
+        let back =
+            self.world
+                .travel
+                .expected_minutes(&at, &Place::OFFICE, end.rem_euclid(DAY as f64));
+        if end + back > self.deadline() as f64 {
+            return false;
+        }
+        !self.sc.behaviour.cold_visits_need_slack
+            || self.stops_that_fit(r, end) >= self.stops_that_fit(r, now as f64)
+    }
+
+    /// A cold visit ends: with luck, a contact and a new lead from a company in the building.
+    pub(super) fn cold_end(&mut self, r: RepId, now: Minute) {
+        let start = now - Minute::from(self.sc.visits.cold_min);
+        let building = self
+            .here(r)
+            .building
+            .expect("cold visits happen in buildings");
+        let rng = self.reps[r as usize]
+            .today
+            .rng
+            .as_mut()
+            .expect("set in the morning");
+        let contact = unit(rng) < self.sc.visits.cold_contact_prob;
+        let pick = unit(rng);
+        self.reps[r as usize].today.cold += 1;
+        self.tally.cold_visits += 1;
+        let mut found = false;
+        if contact {
+            let free: Vec<u32> = self
+                .world
+                .city
+                .companies_in(building)
+                .filter(|&c| self.company_free(c, now))
+                .collect();
+            if !free.is_empty() {
+                let company = free[((pick * free.len() as f64) as usize).min(free.len() - 1)];
+                let id = self.create_lead(company, now, Origin::Cold);
+                let lead = &mut self.leads[id as usize];
+                lead.first_contact = now;
+                lead.last_contact = now;
+                lead.holder = Holder::Pool;
+                self.file_found_lead(r, id, now);
+                self.tally.cold_leads += 1;
+                found = true;
+            }
+        }
+        self.record(r, start, now, Activity::Cold(found), None);
+        self.after_visit(r, now);
+    }
+
+    /// The rep is back at the office.
+    pub(super) fn back(&mut self, r: RepId, now: Minute) {
+        let deadline = self.deadline();
+        let depart = self.cal.at(self.day, self.sc.day.depart);
+        let rep = &mut self.reps[r as usize];
+        rep.today.at = Some(Place::OFFICE);
+        rep.today.back_at = now;
+        rep.today.returned = true;
+        self.tally.field_minutes += (now - depart) as f64;
+        self.tally.travel_minutes += f64::from(rep.today.travel_min);
+        if now > deadline {
+            self.tally.late_returns += 1;
+        }
+        let meeting_end = self.cal.at(self.day, self.sc.day.meeting_end);
+        if now >= meeting_end {
+            self.schedule(now, Event::RepDesk(r));
+        }
+    }
+}

@@ -1,0 +1,167 @@
+//! The working morning: attrition at month ends, hiring, marketing arrivals, the coaching
+//! plan, the push or the claiming, and each rep's plan for the day.
+
+use super::lead::Origin;
+use super::rep::RepDay;
+use super::{Event, Sim};
+use crate::rng::{Source, pair, unit};
+use crate::time::{DAY, Minute};
+use crate::world::Place;
+
+impl Sim<'_> {
+    pub(super) fn morning(&mut self, now: Minute) {
+        let day = self.day;
+        let month_len = self.cal.month_len();
+        if day > 0 && day.is_multiple_of(month_len) {
+            self.team_rides.iter_mut().for_each(|r| *r = 0);
+            if self.sc.attrition.enabled {
+                self.attrition(now, day / month_len);
+            }
+        }
+        let org = &self.sc.org;
+        if org.hire_every_days > 0 && day > 0 && day.is_multiple_of(org.hire_every_days) {
+            for _ in 0..org.hires_per_batch {
+                self.hire(now);
+            }
+        }
+        self.marketing_arrivals(now);
+        self.plan_ride_alongs(day % month_len, month_len);
+        self.assign(now);
+
+        let depart = self.cal.at(day, self.sc.day.depart);
+        for r in 0..self.reps.len() as u32 {
+            let rep = &self.reps[r as usize];
+            if !rep.active {
+                continue;
+            }
+            let new_hire = rep.is_new_hire(now, self.sc.org.new_hire_days);
+            let ride_along = rep.today.ride_along;
+            self.tally.rep_days[usize::from(new_hire)] += 1;
+            let rep = &mut self.reps[r as usize];
+            rep.stats.days += 1;
+            let rng = self
+                .seeds
+                .stream(Source::RepDay, pair(u64::from(r), u64::from(day)));
+            rep.today = RepDay {
+                at: Some(Place::OFFICE),
+                ride_along,
+                back_at: depart,
+                rng: Some(rng),
+                ..RepDay::default()
+            };
+            let plan = self.plan_day(r, depart);
+            self.reps[r as usize].today.plan = plan;
+            self.schedule(depart, Event::RepNext(r));
+        }
+        self.schedule(self.cal.at(day, self.sc.day.meeting_end), Event::Evening);
+    }
+
+    fn hire(&mut self, now: Minute) {
+        let mut sizes = vec![0u32; self.sc.org.teams as usize];
+        for rep in self.reps.iter().filter(|r| r.active) {
+            sizes[rep.team as usize] += 1;
+        }
+        let team = (0..sizes.len()).min_by_key(|&t| (sizes[t], t)).unwrap_or(0) as u32;
+        let mut rng = self.seeds.stream(Source::Rep, self.reps.len() as u64);
+        self.add_rep(team, now, 0.0, &mut rng);
+    }
+
+    /// Marketing leads created since the previous push, each for a company with no open lead.
+    fn marketing_arrivals(&mut self, now: Minute) {
+        let since = if self.day == 0 {
+            now - DAY
+        } else {
+            self.cal.at(self.day - 1, self.sc.day.office_open)
+        };
+        let mut rng = self.seeds.stream(Source::Marketing, u64::from(self.day));
+        for _ in 0..self.sc.leads.marketing_per_day {
+            let created = since + (unit(&mut rng) * (now - since) as f64) as Minute;
+            match self.draw_free_company(&mut rng, now) {
+                Some(company) => {
+                    let id = self.create_lead(company, created, Origin::Marketing);
+                    self.pool.insert(id, &self.leads[id as usize]);
+                }
+                None => self.tally.inflow_unplaced += 1,
+            }
+        }
+    }
+
+    /// Each manager rides along on evenly spread days, `ride_alongs_per_month` a month,
+    /// with the least-coached new hire of the team, else the least-coached rep.
+    fn plan_ride_alongs(&mut self, day_in_month: u32, month_len: u32) {
+        let per_month = self.sc.org.ride_alongs_per_month;
+        let rides_today =
+            (day_in_month + 1) * per_month / month_len > day_in_month * per_month / month_len;
+        for rep in &mut self.reps {
+            rep.today.ride_along = false;
+        }
+        if !rides_today {
+            return;
+        }
+        let now = self.now();
+        for team in 0..self.sc.org.teams {
+            let pick = self
+                .reps
+                .iter()
+                .filter(|r| r.active && r.team == team)
+                .min_by_key(|r| {
+                    (
+                        !r.is_new_hire(now, self.sc.org.new_hire_days),
+                        r.ride_alongs,
+                        r.id,
+                    )
+                })
+                .map(|r| r.id);
+            if let Some(r) = pick {
+                let rep = &mut self.reps[r as usize];
+                rep.today.ride_along = true;
+                rep.ride_alongs += 1;
+                self.team_rides[team as usize] += 1;
+                self.tally.ride_along_days += 1;
+            }
+        }
+    }
+
+    /// Month-end attrition: reps without a win for `no_win_days` working days may leave;
+    /// their leads go back to the pool.
+    fn attrition(&mut self, now: Minute, month: u32) {
+        let a = &self.sc.attrition;
+        let calendar_days =
+            f64::from(a.no_win_days) * 7.0 / f64::from(self.sc.calendar.working_days_per_week);
+        let dry_spell = (calendar_days * DAY as f64) as Minute;
+        for r in 0..self.reps.len() {
+            let rep = &self.reps[r];
+            if !rep.active {
+                continue;
+            }
+            let last = rep
+                .win_times
+                .last()
+                .copied()
+                .unwrap_or(rep.hired_at)
+                .max(rep.hired_at);
+            if now - last < dry_spell {
+                continue;
+            }
+            let new_hire = rep.is_new_hire(now, self.sc.org.new_hire_days);
+            let p = if new_hire {
+                a.new_hire_monthly_prob
+            } else {
+                a.veteran_monthly_prob
+            };
+            let mut rng = self
+                .seeds
+                .stream(Source::Attrition, pair(r as u64, u64::from(month)));
+            if unit(&mut rng) < p {
+                let held: Vec<_> = rep.assigned.iter().chain(&rep.private).copied().collect();
+                for id in held {
+                    self.return_to_pool(id, now);
+                }
+                let rep = &mut self.reps[r];
+                rep.active = false;
+                rep.left_at = now;
+                self.tally.leavers[usize::from(new_hire)] += 1;
+            }
+        }
+    }
+}

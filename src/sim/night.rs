@@ -1,0 +1,91 @@
+//! The night: timeout and stale reclaims, closed buying windows, payments, and the next morning.
+
+use super::lead::{Holder, LeadId};
+use super::{Event, Sim};
+use crate::time::{DAY, HOUR, Minute};
+use std::cmp::Reverse;
+
+impl Sim<'_> {
+    pub(super) fn night(&mut self, now: Minute) {
+        self.reclaim(now);
+        while let Some(&Reverse((end, id))) = self.windows.peek() {
+            if end > now {
+                break;
+            }
+            self.windows.pop();
+            if self.leads[id as usize].holder.is_open() {
+                self.lose(id, end.max(now - DAY), true);
+            }
+        }
+        while let Some(&Reverse((at, id))) = self.payments.peek() {
+            if at > now {
+                break;
+            }
+            self.payments.pop();
+            self.tally.cash += self.leads[id as usize].deal_value;
+        }
+        if self.options.check_invariants {
+            let problems = self.check_invariants(now);
+            self.violations.extend(
+                problems
+                    .into_iter()
+                    .map(|p| format!("day {}: {p}", self.day)),
+            );
+        }
+        self.day += 1;
+        if self.day < self.sc.calendar.days {
+            self.schedule(
+                self.cal.at(self.day, self.sc.day.office_open),
+                Event::Morning,
+            );
+        }
+    }
+
+    /// Assigned leads not contacted within the timeout, and private leads without progress
+    /// for the stale period, go back to the pool (checked at the end of each working day).
+    fn reclaim(&mut self, now: Minute) {
+        let timeout = self
+            .policy
+            .reclaim_timeout_hours
+            .value()
+            .map(|h| Minute::from(h) * HOUR);
+        let stale = self
+            .policy
+            .stale_private_days
+            .value()
+            .map(|d| Minute::from(d) * DAY);
+        for r in 0..self.reps.len() {
+            if let Some(limit) = timeout {
+                let due: Vec<LeadId> = self.reps[r]
+                    .assigned
+                    .iter()
+                    .copied()
+                    .filter(|&id| {
+                        let lead = &self.leads[id as usize];
+                        !lead.contacted() && now - lead.assigned_at > limit
+                    })
+                    .collect();
+                self.tally.timeout_reclaims += due.len() as u64;
+                for id in due {
+                    self.return_to_pool(id, now);
+                }
+            }
+            if let Some(limit) = stale {
+                let due: Vec<LeadId> = self.reps[r]
+                    .private
+                    .iter()
+                    .copied()
+                    .filter(|&id| {
+                        let lead = &self.leads[id as usize];
+                        debug_assert!(matches!(lead.holder, Holder::Private(_)));
+                        now - lead.last_progress > limit
+                    })
+                    .collect();
+                self.tally.stale_reclaims += due.len() as u64;
+                for id in due {
+                    self.return_to_pool(id, now);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,265 @@
+//! Moving leads between the pool, reps' lists and their ends (won, lost, closed).
+
+use super::lead::{Holder, Lead, LeadId, NEVER, Origin, RepId};
+use super::{CompanyState, Sim};
+use crate::rng::{Source, mix64, pair, unit};
+use crate::time::{DAY, Minute};
+use crate::world::CompanyTraits;
+use rand_distr::{Distribution, Exp};
+use std::cmp::Reverse;
+
+impl Sim<'_> {
+    /// Whether a company may produce a new lead at `now`.
+    pub(super) fn company_free(&self, company: u32, now: Minute) -> bool {
+        let c: &CompanyState = &self.companies[company as usize];
+        !c.open && !c.customer && c.next_allowed <= now
+    }
+
+    /// Creates a lead for `company` at `created` (not yet placed anywhere).
+    pub(super) fn create_lead(&mut self, company: u32, created: Minute, origin: Origin) -> LeadId {
+        let state = &mut self.companies[company as usize];
+        state.open = true;
+        let number = state.leads;
+        state.leads += 1;
+        let traits = CompanyTraits::draw(&self.sc.companies, &self.seeds, company);
+        let key = pair(u64::from(company), u64::from(number));
+        let mut rng = self.seeds.stream(Source::Lead, key);
+        let window_days = Exp::new(1.0 / self.sc.funnel.window_mean_days)
+            .expect("validated")
+            .sample(&mut rng);
+        let window_end = created + ((window_days * DAY as f64).round() as Minute).max(1);
+        let score_noise = self.seeds.normal(Source::CrmScore, key);
+        let id = self.leads.len() as LeadId;
+        self.leads.push(Lead {
+            company,
+            holder: Holder::Pool,
+            origin,
+            created,
+            window_end,
+            propensity: traits.propensity,
+            deal_value: traits.deal_value,
+            dm_in: traits.dm_in,
+            steps_needed: traits.steps,
+            steps_done: 0,
+            crm_score: traits.propensity * (self.sc.leads.crm_score_sigma * score_noise).exp(),
+            judged: 0.0,
+            first_contact: NEVER,
+            freshness: 1.0,
+            last_contact: NEVER,
+            last_progress: created,
+            assigned_at: NEVER,
+            appointment_day: u32::MAX,
+            returned_by: u32::MAX,
+            returned_at: NEVER,
+            last_visit_day: u32::MAX,
+            effective_visits: 0,
+            won_at: NEVER,
+            rng,
+        });
+        self.windows.push(Reverse((window_end, id)));
+        self.tally.leads_created += 1;
+        id
+    }
+
+    /// Rep `r`'s judged propensity of a lead: true propensity × exp(σ·z), σ = base − per_skill·skill,
+    /// with z fixed for the (rep, lead) pair.
+    pub(super) fn judge(&self, r: RepId, lead: &Lead) -> f64 {
+        let rep = &self.reps[r as usize];
+        let lead_key = mix64(u64::from(lead.company) ^ (lead.created as u64).rotate_left(32));
+        let z = self
+            .seeds
+            .normal(Source::Judgment, pair(u64::from(r), lead_key));
+        lead.propensity * (rep.judge_sigma(&self.sc.skill) * z).exp()
+    }
+
+    /// Whether the cooldown keeps lead `lead` away from rep `r` at `now`.
+    pub(super) fn cooldown_blocks(&self, lead: &Lead, r: RepId, now: Minute) -> bool {
+        match self.policy.cooldown_days.value() {
+            Some(days) => {
+                lead.returned_by == r && now - lead.returned_at < Minute::from(days) * DAY
+            }
+            None => false,
+        }
+    }
+
+    /// The private cap, if any.
+    pub(super) fn private_cap(&self) -> Option<usize> {
+        self.policy.private_cap.value().map(|c| c as usize)
+    }
+
+    /// Takes a lead out of wherever it sits (pool or a rep's list); its holder is left for the caller.
+    fn detach(&mut self, id: LeadId) {
+        let lead = &self.leads[id as usize];
+        match lead.holder {
+            Holder::Pool => {
+                self.pool.remove(id, lead);
+            }
+            Holder::Assigned(r) => remove_id(&mut self.reps[r as usize].assigned, id),
+            Holder::Private(r) => remove_id(&mut self.reps[r as usize].private, id),
+            Holder::Won | Holder::Lost | Holder::Closed => {}
+        }
+    }
+
+    /// Hands a pool lead to rep `r`'s assigned list (a push or a claim).
+    pub(super) fn give(&mut self, r: RepId, id: LeadId, now: Minute) {
+        self.detach(id);
+        let judged = self.judge(r, &self.leads[id as usize]);
+        let new_hire = self.reps[r as usize].is_new_hire(now, self.sc.org.new_hire_days);
+        let lead = &mut self.leads[id as usize];
+        lead.holder = Holder::Assigned(r);
+        lead.assigned_at = now;
+        lead.judged = judged;
+        let quality = lead.propensity;
+        let rep = &mut self.reps[r as usize];
+        rep.assigned.push(id);
+        rep.stats.leads_received += 1;
+        rep.stats.quality_received += quality;
+        self.tally.handed_out += 1;
+        self.tally.received[usize::from(new_hire)] += 1;
+        self.tally.quality_received[usize::from(new_hire)] += quality;
+    }
+
+    /// Returns a held lead to the public pool; the cooldown starts for its last holder.
+    pub(super) fn return_to_pool(&mut self, id: LeadId, now: Minute) {
+        let holder = self.leads[id as usize].holder.rep();
+        self.detach(id);
+        let lead = &mut self.leads[id as usize];
+        lead.holder = Holder::Pool;
+        lead.appointment_day = u32::MAX;
+        if let Some(r) = holder {
+            lead.returned_by = r;
+            lead.returned_at = now;
+        }
+        self.pool.insert(id, &self.leads[id as usize]);
+    }
+
+    /// Rep `r` keeps a lead privately; with a full private pool the swap rule returns the
+    /// worst-judged of the pool and the new lead (which may be the new lead itself).
+    pub(super) fn keep_private(&mut self, r: RepId, id: LeadId, now: Minute) {
+        if self.leads[id as usize].holder == Holder::Private(r) {
+            return;
+        }
+        let full = self
+            .private_cap()
+            .is_some_and(|cap| self.reps[r as usize].private.len() >= cap);
+        if full {
+            let worst = if self.policy.swap_rule {
+                let chance = |l: LeadId| {
+                    (
+                        super::lead::judged_chance(&self.sc.funnel, &self.leads[l as usize], now),
+                        l,
+                    )
+                };
+                let candidates = self.reps[r as usize]
+                    .private
+                    .iter()
+                    .copied()
+                    .chain([id])
+                    .map(chance);
+                candidates
+                    .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
+                    .map_or(id, |(_, l)| l)
+            } else {
+                id
+            };
+            self.tally.swap_returns += 1;
+            self.return_to_pool(worst, now);
+            if worst == id {
+                return;
+            }
+        }
+        self.detach(id);
+        let lead = &mut self.leads[id as usize];
+        lead.holder = Holder::Private(r);
+        lead.last_progress = lead.last_progress.max(now);
+        self.reps[r as usize].private.push(id);
+    }
+
+    /// A lead the rep found itself goes private when there is room, else on its assigned list.
+    pub(super) fn file_found_lead(&mut self, r: RepId, id: LeadId, now: Minute) {
+        let judged = self.judge(r, &self.leads[id as usize]);
+        let room = self
+            .private_cap()
+            .is_none_or(|cap| self.reps[r as usize].private.len() < cap);
+        let lead = &mut self.leads[id as usize];
+        lead.judged = judged;
+        if room {
+            lead.holder = Holder::Private(r);
+            lead.last_progress = now;
+            self.reps[r as usize].private.push(id);
+        } else {
+            lead.holder = Holder::Assigned(r);
+            lead.assigned_at = now;
+            self.reps[r as usize].assigned.push(id);
+        }
+    }
+
+    fn end(&mut self, id: LeadId, holder: Holder, now: Minute) {
+        self.detach(id);
+        let lead = &mut self.leads[id as usize];
+        lead.holder = holder;
+        lead.appointment_day = u32::MAX;
+        let company = &mut self.companies[lead.company as usize];
+        company.open = false;
+        match holder {
+            Holder::Won => company.customer = true,
+            _ => {
+                company.next_allowed = now + Minute::from(self.sc.companies.relead_after_days) * DAY
+            }
+        }
+    }
+
+    /// The rep closes a dead lead.
+    pub(super) fn close(&mut self, id: LeadId, now: Minute) {
+        self.tally.closed += 1;
+        self.end(id, Holder::Closed, now);
+    }
+
+    /// The lead is lost: outright at a visit, or because its buying window closed.
+    pub(super) fn lose(&mut self, id: LeadId, now: Minute, window_closed: bool) {
+        let lead = &self.leads[id as usize];
+        if window_closed {
+            self.tally.lost_window += 1;
+            if !lead.contacted() {
+                self.tally.expired_uncontacted += 1;
+            }
+        } else {
+            self.tally.lost_outright += 1;
+        }
+        self.end(id, Holder::Lost, now);
+    }
+
+    /// Rep `r` wins the lead at `now`; its cash may follow.
+    pub(super) fn win(&mut self, r: RepId, id: LeadId, now: Minute) {
+        let new_hire = self.reps[r as usize].is_new_hire(now, self.sc.org.new_hire_days);
+        self.end(id, Holder::Won, now);
+        let f = &self.sc.funnel;
+        let lead = &mut self.leads[id as usize];
+        lead.won_at = now;
+        let value = lead.deal_value;
+        self.tally.won += 1;
+        self.tally.revenue += value;
+        self.tally.wins_by_status[usize::from(new_hire)] += 1;
+        self.tally.lead_to_win_minutes += (now - lead.created) as f64;
+        if unit(&mut lead.rng) < f.payment_prob {
+            let span = f.payment_max_days - f.payment_min_days;
+            let days =
+                f.payment_min_days + (unit(&mut lead.rng) * f64::from(span + 1)).floor() as u32;
+            self.payments.push(Reverse((
+                now + Minute::from(days.min(f.payment_max_days)) * DAY,
+                id,
+            )));
+        }
+        let rep = &mut self.reps[r as usize];
+        rep.win_times.push(now);
+        rep.stats.wins += 1;
+        rep.stats.revenue += value;
+    }
+}
+
+/// Removes one id from a small list, keeping the order of the rest.
+fn remove_id(list: &mut Vec<LeadId>, id: LeadId) {
+    if let Some(pos) = list.iter().position(|&l| l == id) {
+        list.remove(pos);
+    }
+}

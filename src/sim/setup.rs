@@ -1,0 +1,108 @@
+//! The state at the start: the reps already employed and the stock of leads.
+
+use super::Sim;
+use super::lead::{Holder, LeadId, Origin, freshness};
+use super::rep::Rep;
+use crate::rng::{Source, Stream, unit};
+use crate::time::{DAY, Minute};
+use rand_distr::{Distribution, Normal};
+
+/// Average calendar days in a month.
+const DAYS_PER_MONTH: f64 = 30.44;
+
+impl Sim<'_> {
+    /// Puts the starting reps and the starting stock of leads in place.
+    pub(super) fn setup(&mut self, start: Minute) {
+        let org = &self.sc.org;
+        let total = org.veterans + org.new_hires;
+        for id in 0..total {
+            let mut rng = self.seeds.stream(Source::Rep, u64::from(id));
+            let (low, high) = if id < org.veterans {
+                (org.veteran_tenure_min_months, org.veteran_tenure_max_months)
+            } else {
+                (0.0, org.new_hire_tenure_max_months)
+            };
+            let months = low + unit(&mut rng) * (high - low);
+            let tenure_days = months * DAYS_PER_MONTH;
+            let working_days =
+                tenure_days * f64::from(self.sc.calendar.working_days_per_week) / 7.0;
+            let hired_at = start - (tenure_days * DAY as f64).round() as Minute;
+            self.add_rep(
+                id % org.teams,
+                hired_at,
+                working_days * org.experience_per_tenure_day,
+                &mut rng,
+            );
+        }
+        self.initial_stock(start);
+    }
+
+    /// Adds a rep with traits drawn from `rng`.
+    pub(super) fn add_rep(
+        &mut self,
+        team: u32,
+        hired_at: Minute,
+        experience: f64,
+        rng: &mut Stream,
+    ) -> u32 {
+        let k = &self.sc.skill;
+        let start = Normal::new(k.start_mean, k.start_sd)
+            .expect("validated")
+            .sample(rng)
+            .clamp(0.01, 1.0);
+        let ceiling = Normal::new(k.ceiling_mean, k.ceiling_sd)
+            .expect("validated")
+            .sample(rng)
+            .clamp(start, 1.0);
+        let id = self.reps.len() as u32;
+        self.reps
+            .push(Rep::new(id, team, hired_at, start, ceiling, experience, k));
+        id
+    }
+
+    /// A company with no open lead, drawn uniformly by rejection (`None` after many misses).
+    pub(super) fn draw_free_company(&self, rng: &mut Stream, now: Minute) -> Option<u32> {
+        let n = self.world.city.companies();
+        (0..256)
+            .map(|_| ((unit(rng) * f64::from(n)) as u32).min(n - 1))
+            .find(|&c| self.company_free(c, now))
+    }
+
+    fn initial_stock(&mut self, start: Minute) {
+        let mut rng = self.seeds.stream(Source::InitialStock, 0);
+        let span = Minute::from(self.sc.leads.initial_pool_days) * DAY;
+        for _ in 0..self.sc.leads.initial_pool_days * self.sc.leads.marketing_per_day {
+            let created = start - 1 - (unit(&mut rng) * span as f64) as Minute;
+            if let Some(company) = self.draw_free_company(&mut rng, start) {
+                let id = self.create_lead(company, created, Origin::Initial);
+                self.pool.insert(id, &self.leads[id as usize]);
+            }
+        }
+        let per_veteran = self
+            .private_cap()
+            .map_or(self.sc.org.veteran_initial_private as usize, |cap| {
+                cap.min(self.sc.org.veteran_initial_private as usize)
+            });
+        for r in 0..self.sc.org.veterans {
+            for _ in 0..per_veteran {
+                let age = DAY + (unit(&mut rng) * 29.0 * DAY as f64) as Minute;
+                let created = start - age;
+                let Some(company) = self.draw_free_company(&mut rng, start) else {
+                    continue;
+                };
+                let id: LeadId = self.create_lead(company, created, Origin::Initial);
+                let first = created + ((unit(&mut rng) * DAY.min(age) as f64) as Minute);
+                let last = first + ((unit(&mut rng) * (start - first) as f64) as Minute);
+                let judged = self.judge(r, &self.leads[id as usize]);
+                let lead = &mut self.leads[id as usize];
+                lead.first_contact = first;
+                lead.freshness = freshness(&self.sc.funnel, first - created);
+                lead.last_contact = last;
+                lead.last_progress = last;
+                lead.judged = judged;
+                lead.holder = Holder::Private(r);
+                self.reps[r as usize].private.push(id);
+            }
+        }
+    }
+}
