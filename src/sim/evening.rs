@@ -68,7 +68,8 @@ impl Sim<'_> {
             self.cal.at(day, self.sc.day.desk_end) - Minute::from(self.sc.desk.research_min);
         let calls_start = t;
         let call_min = Minute::from(self.sc.desk.call_min);
-        for id in self.call_list(r, research_start) {
+        let max_calls = ((research_start - t).max(0) / call_min) as usize;
+        for id in self.call_list(r, research_start, max_calls) {
             if t + call_min > research_start {
                 break;
             }
@@ -92,6 +93,8 @@ impl Sim<'_> {
         }
 
         // Desk research: new leads for companies with no open lead.
+        // A long CRM entry can push research later (the rep then works late).
+        let research_at = research_start.max(t);
         let mut found = 0;
         for _ in 0..self.sc.leads.desk_per_rep {
             let mut rng = self.reps[r as usize]
@@ -99,26 +102,21 @@ impl Sim<'_> {
                 .rng
                 .take()
                 .expect("set in the morning");
-            let company = self.draw_free_company(&mut rng, research_start);
+            let company = self.draw_free_company(&mut rng, research_at);
             self.reps[r as usize].today.rng = Some(rng);
             if let Some(company) = company {
-                let id = self.create_lead(company, research_start, Origin::Desk);
-                self.file_found_lead(r, id, research_start);
+                let id = self.create_lead(company, research_at, Origin::Desk);
+                self.file_found_lead(r, id, research_at);
                 found += 1;
             }
         }
         self.tally.desk_leads += found;
-        let desk_end = self.cal.at(day, self.sc.day.desk_end);
-        self.note(
-            r,
-            research_start,
-            desk_end.max(research_start),
-            Activity::Research,
-        );
+        let research_end = research_at + Minute::from(self.sc.desk.research_min);
+        self.note(r, research_at, research_end, Activity::Research);
     }
 
     /// The evening's call list, best first.
-    fn call_list(&self, r: RepId, at: Minute) -> Vec<LeadId> {
+    fn call_list(&self, r: RepId, at: Minute, max_calls: usize) -> Vec<LeadId> {
         let rep = &self.reps[r as usize];
         let day = self.day;
         let f = &self.sc.funnel;
@@ -154,12 +152,18 @@ impl Sim<'_> {
                 }
             }
         }
-        scored.sort_by(|a, b| {
+        let best_first = |a: &(bool, bool, f64, LeadId), b: &(bool, bool, f64, LeadId)| {
             b.0.cmp(&a.0)
                 .then(b.1.cmp(&a.1))
                 .then(b.2.total_cmp(&a.2))
                 .then(a.3.cmp(&b.3))
-        });
+        };
+        // Only as many as the evening has time to call need an order.
+        if scored.len() > max_calls && max_calls > 0 {
+            scored.select_nth_unstable_by(max_calls - 1, best_first);
+            scored.truncate(max_calls);
+        }
+        scored.sort_by(best_first);
         scored.into_iter().map(|(_, _, _, id)| id).collect()
     }
 

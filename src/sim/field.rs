@@ -69,7 +69,7 @@ impl Sim<'_> {
             if lead.holder.rep() != Some(r) {
                 continue;
             }
-            let place = self.world.city.company_place(lead.company);
+            let place = lead.place;
             if self.visit_fits(&at, &place, now as f64).is_none() {
                 self.tally.stops_skipped += 1;
                 continue;
@@ -234,7 +234,7 @@ impl Sim<'_> {
             if lead.holder.rep() != Some(r) {
                 continue;
             }
-            let place = self.world.city.company_place(lead.company);
+            let place = lead.place;
             if let Some(end) = self.visit_fits(&at, &place, t) {
                 t = end;
                 at = place;
@@ -317,7 +317,8 @@ impl Sim<'_> {
             self.tally.late_returns += 1;
         }
         let meeting_end = self.cal.at(self.day, self.sc.day.meeting_end);
-        if now >= meeting_end {
+        // At 19:00 or earlier the evening event starts the desk work (it runs after field events).
+        if now > meeting_end {
             self.schedule(now, Event::RepDesk(r));
         }
     }

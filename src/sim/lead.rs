@@ -65,6 +65,8 @@ pub const NEVER: Minute = Minute::MIN;
 pub struct Lead {
     /// The company.
     pub company: u32,
+    /// Where the company is (copied here so hot loops need not look it up).
+    pub place: crate::world::Place,
     /// Where the lead is now.
     pub holder: Holder,
     /// How it arose.

@@ -22,6 +22,8 @@ pub mod rep;
 mod route;
 mod setup;
 mod tally;
+#[cfg(test)]
+mod tests;
 pub mod trace;
 
 use crate::metrics::METRICS;
@@ -191,6 +193,26 @@ impl<'a> Sim<'a> {
     /// The current working day.
     pub fn day(&self) -> u32 {
         self.day
+    }
+
+    /// The replication's world.
+    pub fn world(&self) -> &World {
+        self.world
+    }
+
+    /// The scenario being run.
+    pub fn scenario(&self) -> &Scenario {
+        self.sc
+    }
+
+    /// The policy being run.
+    pub fn policy(&self) -> &Policy {
+        self.policy
+    }
+
+    /// The calendar of working days.
+    pub fn calendar(&self) -> Calendar {
+        self.cal
     }
 
     /// Runs every event to the end of the horizon.

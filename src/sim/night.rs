@@ -8,15 +8,7 @@ use std::cmp::Reverse;
 impl Sim<'_> {
     pub(super) fn night(&mut self, now: Minute) {
         self.reclaim(now);
-        while let Some(&Reverse((end, id))) = self.windows.peek() {
-            if end > now {
-                break;
-            }
-            self.windows.pop();
-            if self.leads[id as usize].holder.is_open() {
-                self.lose(id, end.max(now - DAY), true);
-            }
-        }
+        self.close_windows(now);
         while let Some(&Reverse((at, id))) = self.payments.peek() {
             if at > now {
                 break;
@@ -41,9 +33,22 @@ impl Sim<'_> {
         }
     }
 
+    /// Leads whose buying window has closed by `now` are lost, wherever they are.
+    pub(super) fn close_windows(&mut self, now: Minute) {
+        while let Some(&Reverse((end, id))) = self.windows.peek() {
+            if end > now {
+                break;
+            }
+            self.windows.pop();
+            if self.leads[id as usize].holder.is_open() {
+                self.lose(id, end.max(now - DAY), true);
+            }
+        }
+    }
+
     /// Assigned leads not contacted within the timeout, and private leads without progress
     /// for the stale period, go back to the pool (checked at the end of each working day).
-    fn reclaim(&mut self, now: Minute) {
+    pub(super) fn reclaim(&mut self, now: Minute) {
         let timeout = self
             .policy
             .reclaim_timeout_hours

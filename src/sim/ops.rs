@@ -30,8 +30,10 @@ impl Sim<'_> {
         let window_end = created + ((window_days * DAY as f64).round() as Minute).max(1);
         let score_noise = self.seeds.normal(Source::CrmScore, key);
         let id = self.leads.len() as LeadId;
+        let place = self.world.city.company_place(company);
         self.leads.push(Lead {
             company,
+            place,
             holder: Holder::Pool,
             origin,
             created,

@@ -37,7 +37,7 @@ impl Sim<'_> {
             let stop = Stop {
                 lead: id,
                 chance: judged_chance(&self.sc.funnel, lead, depart),
-                place: self.world.city.company_place(lead.company),
+                place: lead.place,
                 booked: lead.appointment_day == self.day,
             };
             if stop.booked {

@@ -35,6 +35,7 @@ impl Sim<'_> {
             );
         }
         self.initial_stock(start);
+        self.close_windows(start);
     }
 
     /// Adds a rep with traits drawn from `rng`.

@@ -1,3 +1,0 @@
-fn main() {
-    print!("{}", salesim::scenario::Scenario::default().to_toml());
-}

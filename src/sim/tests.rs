@@ -1,0 +1,179 @@
+//! Unit tests of the pool rules on a hand-built state.
+
+use super::lead::{Holder, LeadId, Origin, RepId};
+use super::{Sim, SimOptions};
+use crate::rng::Seeds;
+use crate::scenario::{Limit, Policy, PushOrder, Scenario};
+use crate::time::{DAY, HOUR, Minute};
+use crate::world::World;
+
+fn small_scenario() -> Scenario {
+    let mut sc = Scenario::default();
+    sc.calendar.days = 1;
+    sc.city.buildings = 200;
+    sc.org.veterans = 2;
+    sc.org.new_hires = 2;
+    sc.org.teams = 1;
+    sc.leads.initial_pool_days = 0;
+    sc
+}
+
+/// A contacted lead held by nobody yet, whose judged chance is exactly `judged`.
+fn contacted_lead(sim: &mut Sim, company: u32, now: Minute, judged: f64) -> LeadId {
+    let id = sim.create_lead(company, now, Origin::Desk);
+    let lead = &mut sim.leads[id as usize];
+    lead.first_contact = now;
+    lead.last_contact = now;
+    lead.freshness = 1.0;
+    lead.judged = judged;
+    lead.window_end = now + 100 * DAY;
+    sim.pool.insert(id, &sim.leads[id as usize]);
+    id
+}
+
+fn with_sim(policy: Policy, test: impl FnOnce(&mut Sim, Minute)) {
+    let sc = small_scenario();
+    let seeds = Seeds::new(sc.seed, 0);
+    let world = World::generate(&sc, &seeds);
+    let mut sim = Sim::new(&sc, &policy, &world, seeds, SimOptions::default());
+    let now = sim.now();
+    test(&mut sim, now);
+}
+
+const NEW_HIRE: RepId = 3;
+
+#[test]
+fn swap_rule_returns_the_worst_judged_lead_even_the_new_one() {
+    let policy = Policy {
+        private_cap: Limit::At(3),
+        ..Policy::default()
+    };
+    with_sim(policy, |sim, now| {
+        let held: Vec<LeadId> = [0.3, 0.1, 0.2]
+            .iter()
+            .enumerate()
+            .map(|(k, &j)| contacted_lead(sim, k as u32, now, j))
+            .collect();
+        for &id in &held {
+            sim.give(NEW_HIRE, id, now);
+            sim.leads[id as usize].judged =
+                [0.3, 0.1, 0.2][held.iter().position(|&h| h == id).unwrap()];
+            sim.keep_private(NEW_HIRE, id, now);
+        }
+        assert_eq!(sim.reps[NEW_HIRE as usize].private, held);
+        // A better lead comes in: the worst (0.1) goes back to the pool.
+        let better = contacted_lead(sim, 10, now, 0.5);
+        sim.give(NEW_HIRE, better, now);
+        sim.leads[better as usize].judged = 0.5;
+        sim.keep_private(NEW_HIRE, better, now);
+        assert_eq!(sim.leads[held[1] as usize].holder, Holder::Pool);
+        assert_eq!(sim.leads[better as usize].holder, Holder::Private(NEW_HIRE));
+        assert_eq!(sim.reps[NEW_HIRE as usize].private.len(), 3);
+        // A worse lead comes in: it is the one returned.
+        let worse = contacted_lead(sim, 11, now, 0.01);
+        sim.give(NEW_HIRE, worse, now);
+        sim.leads[worse as usize].judged = 0.01;
+        sim.keep_private(NEW_HIRE, worse, now);
+        assert_eq!(sim.leads[worse as usize].holder, Holder::Pool);
+        assert_eq!(sim.reps[NEW_HIRE as usize].private.len(), 3);
+        assert_eq!(sim.check_invariants(now), Vec::<String>::new());
+    });
+}
+
+#[test]
+fn without_a_cap_every_kept_lead_stays() {
+    let policy = Policy {
+        private_cap: Limit::None,
+        ..Policy::default()
+    };
+    with_sim(policy, |sim, now| {
+        for k in 0..50 {
+            let id = contacted_lead(sim, k, now, 0.1);
+            sim.give(NEW_HIRE, id, now);
+            sim.keep_private(NEW_HIRE, id, now);
+        }
+        assert_eq!(sim.reps[NEW_HIRE as usize].private.len(), 50);
+    });
+}
+
+#[test]
+fn cooldown_keeps_a_returned_lead_from_its_last_rep_for_its_days() {
+    let policy = Policy {
+        cooldown_days: Limit::At(7),
+        push_order: PushOrder::Newest,
+        ..Policy::default()
+    };
+    with_sim(policy, |sim, now| {
+        let id = contacted_lead(sim, 5, now + 60, 0.2);
+        sim.give(NEW_HIRE, id, now);
+        sim.return_to_pool(id, now);
+        let first = |sim: &Sim, r: RepId, t: Minute| {
+            sim.pool
+                .iter(PushOrder::Newest)
+                .find(|&l| !sim.cooldown_blocks(&sim.leads[l as usize], r, t))
+        };
+        assert_ne!(
+            first(sim, NEW_HIRE, now),
+            Some(id),
+            "the newest lead is blocked for its last rep"
+        );
+        assert_eq!(
+            first(sim, NEW_HIRE - 1, now),
+            Some(id),
+            "other reps may take it"
+        );
+        assert_ne!(first(sim, NEW_HIRE, now + 7 * DAY - 1), Some(id));
+        assert_eq!(
+            first(sim, NEW_HIRE, now + 7 * DAY),
+            Some(id),
+            "after 7 days it may go back"
+        );
+    });
+}
+
+#[test]
+fn reclaim_timeout_takes_back_untouched_leads_only() {
+    let policy = Policy {
+        reclaim_timeout_hours: Limit::At(48),
+        ..Policy::default()
+    };
+    with_sim(policy, |sim, now| {
+        let untouched = contacted_lead(sim, 7, now, 0.2);
+        sim.leads[untouched as usize].first_contact = super::lead::NEVER;
+        let touched = contacted_lead(sim, 8, now, 0.2);
+        sim.give(NEW_HIRE, untouched, now);
+        sim.give(NEW_HIRE, touched, now);
+        sim.reclaim(now + 48 * HOUR);
+        assert_eq!(
+            sim.leads[untouched as usize].holder,
+            Holder::Assigned(NEW_HIRE),
+            "not over the timeout yet"
+        );
+        sim.reclaim(now + 48 * HOUR + 1);
+        assert_eq!(sim.leads[untouched as usize].holder, Holder::Pool);
+        assert_eq!(
+            sim.leads[touched as usize].holder,
+            Holder::Assigned(NEW_HIRE)
+        );
+        assert_eq!(sim.tally.timeout_reclaims, 1);
+        assert_eq!(sim.leads[untouched as usize].returned_by, NEW_HIRE);
+    });
+}
+
+#[test]
+fn stale_private_leads_are_reclaimed() {
+    let policy = Policy {
+        stale_private_days: Limit::At(30),
+        ..Policy::default()
+    };
+    with_sim(policy, |sim, now| {
+        let id = contacted_lead(sim, 9, now, 0.2);
+        sim.give(NEW_HIRE, id, now);
+        sim.keep_private(NEW_HIRE, id, now);
+        sim.reclaim(now + 30 * DAY);
+        assert_eq!(sim.leads[id as usize].holder, Holder::Private(NEW_HIRE));
+        sim.reclaim(now + 30 * DAY + 1);
+        assert_eq!(sim.leads[id as usize].holder, Holder::Pool);
+        assert!(sim.tally.stale_reclaims >= 1);
+    });
+}

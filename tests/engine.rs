@@ -1,0 +1,250 @@
+//! Behaviour of the engine on the default scenario: invariants, the rep's timeline, the
+//! deadline rule, common random numbers and the sanity of the default's numbers.
+
+use rayon::prelude::*;
+use salesim::metrics::metric_index;
+use salesim::scenario::{Scenario, Variant};
+use salesim::sim::lead::Origin;
+use salesim::sim::trace::{Activity, TraceRecord};
+use salesim::sim::{SimOptions, run_replication, run_with};
+use salesim::time::DAY;
+use salesim::world::Place;
+
+fn scenario(days: u32) -> (Scenario, Vec<Variant>) {
+    let mut sc = Scenario::embedded();
+    sc.calendar.days = days;
+    let variants = sc.resolved_variants().unwrap();
+    (sc, variants)
+}
+
+fn metric(values: &[f64], name: &str) -> f64 {
+    values[metric_index(name).unwrap()]
+}
+
+#[test]
+fn invariants_hold_every_day_under_every_variant() {
+    // Conservation (each open lead in exactly one place), the private cap, the reclaim
+    // timeout (no lead untouched past it is still assigned), pool index consistency.
+    let (sc, variants) = scenario(25);
+    variants.par_iter().for_each(|v| {
+        let options = SimOptions {
+            check_invariants: true,
+            trace: false,
+        };
+        let (_, violations) = run_with(&sc, v, 1, options, |sim| sim.violations.clone());
+        assert!(
+            violations.is_empty(),
+            "{}: {:?}",
+            v.name,
+            &violations[..violations.len().min(5)]
+        );
+    });
+}
+
+fn by_rep(records: &[TraceRecord]) -> std::collections::BTreeMap<(u32, u32), Vec<TraceRecord>> {
+    let mut map: std::collections::BTreeMap<(u32, u32), Vec<TraceRecord>> = Default::default();
+    for r in records {
+        map.entry((r.rep, r.day)).or_default().push(*r);
+    }
+    map
+}
+
+#[test]
+fn a_rep_is_never_in_two_places_and_time_never_goes_backwards() {
+    let (sc, variants) = scenario(6);
+    for v in [&variants[0], &variants[2]] {
+        let options = SimOptions {
+            check_invariants: false,
+            trace: true,
+        };
+        let (_, trace) = run_with(&sc, v, 0, options, |sim| sim.trace.records.clone());
+        assert!(trace.len() > 1000);
+        for ((rep, day), records) in by_rep(&trace) {
+            let mut sorted = records.clone();
+            sorted.sort_by_key(|r| (r.start, r.end));
+            for pair in sorted.windows(2) {
+                assert!(
+                    pair[0].start <= pair[0].end,
+                    "rep {rep} day {day}: {:?} ends before it starts",
+                    pair[0]
+                );
+                assert!(
+                    pair[0].end <= pair[1].start,
+                    "rep {rep} day {day}: {:?} overlaps {:?}",
+                    pair[0],
+                    pair[1]
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn no_visit_starts_that_is_expected_to_miss_the_deadline() {
+    let (sc, variants) = scenario(8);
+    let options = SimOptions {
+        check_invariants: false,
+        trace: true,
+    };
+    let (result, (checked, late_days, rep_days)) = run_with(&sc, &variants[2], 0, options, |sim| {
+        let travel = &sim.world().travel;
+        let cal = sim.calendar();
+        let mut checked = 0;
+        let mut late_days = 0;
+        let mut rep_days = 0;
+        for ((_, day), mut records) in by_rep(&sim.trace.records) {
+            records.sort_by_key(|r| (r.start, r.end));
+            let deadline = cal.at(day, sc.day.return_deadline) as f64;
+            let mut at = Place::OFFICE;
+            let mut leg_start = None;
+            let mut last_field_end = None;
+            for r in &records {
+                match r.activity {
+                    Activity::Travel(_) => {
+                        leg_start.get_or_insert(r.start);
+                        last_field_end = Some(r.end);
+                    }
+                    Activity::Visit(_) => {
+                        let place = sim.leads[r.lead.unwrap() as usize].place;
+                        let t0 = leg_start.take().unwrap() as f64;
+                        let mut end = t0
+                            + travel.expected_minutes(&at, &place, t0.rem_euclid(DAY as f64))
+                            + sc.visits.effective_mean_min;
+                        if place.building != at.building {
+                            end += f64::from(sc.travel.lobby_min);
+                        }
+                        let back = travel.expected_minutes(
+                            &place,
+                            &Place::OFFICE,
+                            end.rem_euclid(DAY as f64),
+                        );
+                        assert!(
+                            end + back <= deadline + 1e-6,
+                            "day {day}: visit {r:?} expected back at {} after {deadline}",
+                            end + back
+                        );
+                        at = place;
+                        checked += 1;
+                        last_field_end = Some(r.end);
+                    }
+                    Activity::Cold(_) => {
+                        leg_start = None;
+                        let back = travel.expected_minutes(
+                            &at,
+                            &Place::OFFICE,
+                            (r.end as f64).rem_euclid(DAY as f64),
+                        );
+                        assert!(
+                            r.end as f64 + back <= deadline + 1e-6,
+                            "cold visit {r:?} expected back after the deadline"
+                        );
+                        last_field_end = Some(r.end);
+                    }
+                    Activity::Lobby => {}
+                    Activity::CrmEntry | Activity::Calls | Activity::Research => {}
+                }
+            }
+            rep_days += 1;
+            if last_field_end.is_some_and(|end| end as f64 > deadline) {
+                late_days += 1;
+            }
+        }
+        (checked, late_days, rep_days)
+    });
+    assert!(checked > 2000, "{checked}");
+    // Lateness comes only from travel noise, and is counted.
+    let late_share = metric(&result.metrics, "late_return_share");
+    assert!(
+        (late_share - f64::from(late_days) / f64::from(rep_days)).abs() < 1e-9,
+        "{late_share} vs {late_days}/{rep_days}"
+    );
+    assert!(late_share < 0.2);
+}
+
+#[test]
+fn variants_share_the_city_and_the_marketing_arrivals() {
+    let (sc, variants) = scenario(1);
+    let arrivals: Vec<Vec<(u32, i64)>> = variants
+        .iter()
+        .map(|v| {
+            run_with(&sc, v, 3, SimOptions::default(), |sim| {
+                sim.leads
+                    .iter()
+                    .filter(|l| l.origin == Origin::Marketing)
+                    .map(|l| (l.company, l.created))
+                    .collect()
+            })
+            .1
+        })
+        .collect();
+    assert_eq!(arrivals[0].len(), 800);
+    assert!(arrivals.iter().all(|a| a == &arrivals[0]));
+}
+
+#[test]
+fn a_replication_is_reproducible() {
+    let (sc, variants) = scenario(5);
+    assert_eq!(
+        run_replication(&sc, &variants[1], 4),
+        run_replication(&sc, &variants[1], 4)
+    );
+    assert_ne!(
+        run_replication(&sc, &variants[1], 4),
+        run_replication(&sc, &variants[1], 5)
+    );
+}
+
+#[test]
+fn the_default_scenario_is_sane_and_its_variants_differ() {
+    let (sc, variants) = scenario(sc_days());
+    let results: Vec<Vec<f64>> = variants
+        .par_iter()
+        .map(|v| run_replication(&sc, v, 0).metrics)
+        .collect();
+    for (v, m) in variants.iter().zip(&results) {
+        let visits = metric(m, "visits_per_rep_day");
+        let effective = metric(m, "effective_visits_per_rep_day");
+        let conversion = metric(m, "conversion_rate");
+        assert!(
+            (5.0..=9.0).contains(&visits),
+            "{}: visits per rep-day {visits}",
+            v.name
+        );
+        assert!(
+            (1.5..=3.5).contains(&effective),
+            "{}: effective visits per rep-day {effective}",
+            v.name
+        );
+        assert!(
+            (0.01..=0.20).contains(&conversion),
+            "{}: conversion {conversion}",
+            v.name
+        );
+    }
+    let column = |name: &str| results.iter().map(|m| metric(m, name)).collect::<Vec<_>>();
+    let reclaimed = column("reclaimed_share");
+    let index = |name: &str| variants.iter().position(|v| v.name == name).unwrap();
+    assert_eq!(reclaimed[index("hoarding")], 0.0, "no timeout, no reclaims");
+    assert!(
+        reclaimed[index("strict")] > reclaimed[index("alibaba")],
+        "{reclaimed:?}"
+    );
+    let quality = column("nh_lead_quality_ratio");
+    assert!(
+        quality[index("new-hire-priority")] > 1.0,
+        "new hires are served first from the best-scored leads: {quality:?}"
+    );
+    let distinct = |v: &[f64]| {
+        v.iter()
+            .map(|x| x.to_bits())
+            .collect::<std::collections::BTreeSet<_>>()
+            .len()
+    };
+    assert_eq!(distinct(&reclaimed), 6, "{reclaimed:?}");
+    assert_eq!(distinct(&column("nh_win_ratio")), 6);
+}
+
+/// The full default horizon.
+fn sc_days() -> u32 {
+    Scenario::embedded().calendar.days
+}
