@@ -1,7 +1,7 @@
 //! The morning hand-out: the CRM's push under each assignment rule, or reps' self-claiming.
 
 use super::Sim;
-use super::lead::{LeadId, RepId, chance_with};
+use super::lead::{LeadId, RepId, log_chance_with};
 use crate::rng::{Source, pair, unit};
 use crate::scenario::{Assignment, PushMode, PushOrder};
 use crate::time::{DAY, Minute};
@@ -206,8 +206,8 @@ impl Sim<'_> {
                 .take(b.claim_browse as usize)
             {
                 let lead = &self.leads[id as usize];
-                if chance_with(&self.sc.funnel, lead, self.judge(r, lead), now)
-                    >= b.claim_min_chance
+                if log_chance_with(&self.sc.funnel, lead, self.judge(r, lead), now)
+                    >= b.claim_min_chance.ln()
                 {
                     wanted.push(id);
                     if wanted.len() >= limit {

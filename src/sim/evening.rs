@@ -1,7 +1,7 @@
 //! The evening: the team meeting, CRM entry and the audit, phone screening, the
 //! disposition of contacted leads (keep privately or close), and desk research.
 
-use super::lead::{Holder, LeadId, Origin, RepId, freshness, interest, judged_chance};
+use super::lead::{Holder, LeadId, Origin, RepId, judged_chance};
 use super::trace::{Activity, TraceRecord};
 use super::{Event, Sim};
 use crate::rng::{Source, pair, unit};
@@ -125,7 +125,7 @@ impl Sim<'_> {
             let lead = &self.leads[*id as usize];
             lead.last_visit_day != day && lead.appointment_day != day + 1
         };
-        let chance = |id: LeadId| judged_chance(f, &self.leads[id as usize], at);
+        let chance = |id: LeadId| self.leads[id as usize].log_chance(f, at);
         let reclaim_at = |id: LeadId| -> Option<Minute> {
             let h = self.policy.reclaim_timeout_hours.value()?;
             Some(self.leads[id as usize].assigned_at + Minute::from(h) * HOUR)
@@ -180,15 +180,9 @@ impl Sim<'_> {
             return;
         }
         self.tally.calls_reached += 1;
-        if !lead.contacted() {
-            lead.first_contact = t;
-            lead.freshness = freshness(f, t - lead.created);
-            if matches!(lead.origin, Origin::Marketing) {
-                self.tally.first_contact_minutes.push(t - lead.created);
-            }
+        if lead.record_contact(f, t) && matches!(lead.origin, Origin::Marketing) {
+            self.tally.first_contact_minutes.push(t - lead.created);
         }
-        debug_assert!(interest(f, 0) == 1.0);
-        lead.last_contact = t;
         let chance = judged_chance(f, lead, t);
         let b = &self.sc.behaviour;
         let today = &mut self.reps[r as usize].today;

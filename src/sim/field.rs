@@ -170,9 +170,7 @@ impl Sim<'_> {
             (lead.freshness, interest(f, start - lead.last_contact))
         };
         if first {
-            lead.first_contact = start;
-            lead.freshness = fresh;
-            lead.last_contact = start;
+            lead.record_contact(f, start);
             if matches!(lead.origin, Origin::Marketing) {
                 self.tally.first_contact_minutes.push(start - lead.created);
             }
@@ -181,7 +179,7 @@ impl Sim<'_> {
             self.after_visit(r, now);
             return;
         }
-        lead.last_contact = start;
+        lead.record_contact(f, start);
         lead.effective_visits += 1;
         let ride = rep.today.ride_along;
         let skill = if ride {
@@ -205,6 +203,9 @@ impl Sim<'_> {
             self.lose(id, now, false);
         }
         self.reps[r as usize].today.cold_left = self.sc.visits.cold_per_effective;
+        if self.sc.visits.cold_per_effective > 0 && self.sc.behaviour.cold_visits_need_slack {
+            self.reps[r as usize].today.cold_slack = self.plan_slack(r, now as f64);
+        }
         self.after_visit(r, now);
     }
 
@@ -212,8 +213,10 @@ impl Sim<'_> {
     fn after_visit(&mut self, r: RepId, now: Minute) {
         let today = &self.reps[r as usize].today;
         if today.cold_left > 0 && self.cold_fits(r, now) {
-            self.reps[r as usize].today.cold_left -= 1;
+            let today = &mut self.reps[r as usize].today;
+            today.cold_left -= 1;
             let moving = Minute::from(self.world.travel.config().inside_move_min);
+            today.cold_slack -= (moving + Minute::from(self.sc.visits.cold_min)) as f64;
             self.record(r, now, now + moving, Activity::Travel(None), None);
             let end = now + moving + Minute::from(self.sc.visits.cold_min);
             self.schedule(end, Event::ColdEnd(r));
@@ -223,35 +226,40 @@ impl Sim<'_> {
         }
     }
 
-    /// Planned stops still ahead that would fit if the rep moved on from here at `t`.
-    fn stops_that_fit(&self, r: RepId, t: f64) -> usize {
+    /// Minutes to spare at `t`: the deadline minus the expected return after the planned
+    /// stops still ahead that fit (each a full effective visit).
+    fn plan_slack(&self, r: RepId, t: f64) -> f64 {
         let rep = &self.reps[r as usize];
         let mut at = self.here(r);
         let mut t = t;
-        let mut count = 0;
         for &id in &rep.today.plan[rep.today.next..] {
             let lead = &self.leads[id as usize];
             if lead.holder.rep() != Some(r) {
                 continue;
             }
-            let place = lead.place;
-            if let Some(end) = self.visit_fits(&at, &place, t) {
+            if let Some(end) = self.visit_fits(&at, &lead.place, t) {
                 t = end;
-                at = place;
-                count += 1;
+                at = lead.place;
             }
         }
-        count
+        let back =
+            self.world
+                .travel
+                .expected_minutes(&at, &Place::OFFICE, t.rem_euclid(DAY as f64));
+        self.deadline() as f64 - (t + back)
     }
 
+    /// Whether a cold visit fits now: its end plus the trip back is before the deadline, and
+    /// (with `cold_visits_need_slack`) the slack left for the rest of the plan, measured once
+    /// after the effective visit, still covers it.
     fn cold_fits(&self, r: RepId, now: Minute) -> bool {
         let at = self.here(r);
         if at.building.is_none() {
             return false;
         }
-        let end = (now
-            + Minute::from(self.world.travel.config().inside_move_min + self.sc.visits.cold_min))
-            as f64;
+        let cost =
+            Minute::from(self.world.travel.config().inside_move_min + self.sc.visits.cold_min);
+        let end = (now + cost) as f64;
         let back =
             self.world
                 .travel
@@ -260,7 +268,7 @@ impl Sim<'_> {
             return false;
         }
         !self.sc.behaviour.cold_visits_need_slack
-            || self.stops_that_fit(r, end) >= self.stops_that_fit(r, now as f64)
+            || self.reps[r as usize].today.cold_slack >= cost as f64
     }
 
     /// A cold visit ends: with luck, a contact and a new lead from a company in the building.
@@ -291,8 +299,7 @@ impl Sim<'_> {
                 let company = free[((pick * free.len() as f64) as usize).min(free.len() - 1)];
                 let id = self.create_lead(company, now, Origin::Cold);
                 let lead = &mut self.leads[id as usize];
-                lead.first_contact = now;
-                lead.last_contact = now;
+                lead.record_contact(&self.sc.funnel, now);
                 lead.holder = Holder::Pool;
                 self.file_found_lead(r, id, now);
                 self.tally.cold_leads += 1;

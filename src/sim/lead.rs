@@ -113,6 +113,14 @@ pub struct Lead {
     pub won_at: Minute,
     /// The lead's own stream: decision-maker presence, progress, calls, payment.
     pub rng: Stream,
+    /// ln(judged · freshness) + λ·last contact (λ: interest decay per minute), once contacted:
+    /// the judged chance at `t` is exp(log_key − λt), so contacted leads rank by it at any time.
+    pub log_key: f64,
+}
+
+/// Interest decay rate per minute: ln 2 / half-life.
+fn decay_per_minute(f: &Funnel) -> f64 {
+    std::f64::consts::LN_2 / (f.cooling_half_life_days * DAY as f64)
 }
 
 impl Lead {
@@ -120,6 +128,47 @@ impl Lead {
     pub fn contacted(&self) -> bool {
         self.first_contact != NEVER
     }
+
+    fn rekey(&mut self, f: &Funnel) {
+        if self.contacted() {
+            self.log_key = (self.judged * self.freshness).ln()
+                + decay_per_minute(f) * self.last_contact as f64;
+        }
+    }
+
+    /// Sets the holder's judged propensity.
+    pub fn set_judged(&mut self, f: &Funnel, judged: f64) {
+        self.judged = judged;
+        self.rekey(f);
+    }
+
+    /// Records a contact at `at`: the first fixes freshness; every one resets interest.
+    /// Returns whether it was the first contact.
+    pub fn record_contact(&mut self, f: &Funnel, at: Minute) -> bool {
+        let first = !self.contacted();
+        if first {
+            self.first_contact = at;
+            self.freshness = freshness(f, at - self.created);
+        }
+        self.last_contact = at;
+        self.rekey(f);
+        first
+    }
+
+    /// ln of the holder's judged chance at `now` (cheap for contacted leads; ranks like the chance).
+    pub fn log_chance(&self, f: &Funnel, now: Minute) -> f64 {
+        if self.contacted() {
+            self.log_key - decay_per_minute(f) * now as f64
+        } else {
+            self.judged.ln() + log_freshness(f, now - self.created)
+        }
+    }
+}
+
+/// ln of freshness after `age` minutes.
+pub fn log_freshness(f: &Funnel, age: Minute) -> f64 {
+    let hours = age.max(0) as f64 / HOUR as f64;
+    -f.freshness_exponent * (hours / f.freshness_scale_hours).ln_1p()
 }
 
 /// Freshness if first contact happens after `age` minutes: (1 + hours/scale)^−exponent.
@@ -145,13 +194,17 @@ pub fn timing_factors(f: &Funnel, lead: &Lead, now: Minute) -> (f64, f64) {
 
 /// The holder's judged chance of moving the deal now: judged propensity × freshness × interest.
 pub fn judged_chance(f: &Funnel, lead: &Lead, now: Minute) -> f64 {
-    chance_with(f, lead, lead.judged, now)
+    lead.log_chance(f, now).exp()
 }
 
-/// The chance of moving the deal now as seen with judged propensity `judged`.
-pub fn chance_with(f: &Funnel, lead: &Lead, judged: f64, now: Minute) -> f64 {
-    let (fresh, int) = timing_factors(f, lead, now);
-    judged * fresh * int
+/// ln of the chance of moving the deal now as seen with judged propensity `judged`.
+pub fn log_chance_with(f: &Funnel, lead: &Lead, judged: f64, now: Minute) -> f64 {
+    let timing = if lead.contacted() {
+        lead.freshness.ln() - decay_per_minute(f) * (now - lead.last_contact) as f64
+    } else {
+        log_freshness(f, now - lead.created)
+    };
+    judged.ln() + timing
 }
 
 /// The true chance an effective visit moves the deal: propensity × (offset + skill) × freshness × interest.
@@ -171,5 +224,54 @@ mod tests {
         assert!((freshness(&f, 24 * 60) - 2f64.powf(-0.7)).abs() < 1e-12);
         assert!((interest(&f, 30 * DAY) - 0.5).abs() < 1e-12);
         assert!(freshness(&f, 60) > freshness(&f, 120));
+        assert!((log_freshness(&f, 1000).exp() - freshness(&f, 1000)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn log_chance_matches_the_chance_before_and_after_contact() {
+        let f = Funnel::default();
+        let mut lead = Lead {
+            company: 0,
+            place: crate::world::Place::OFFICE,
+            holder: Holder::Pool,
+            origin: Origin::Marketing,
+            created: 1000,
+            window_end: 100_000,
+            propensity: 0.2,
+            deal_value: 1.0,
+            dm_in: 0.5,
+            steps_needed: 1,
+            steps_done: 0,
+            crm_score: 0.2,
+            judged: 0.0,
+            first_contact: NEVER,
+            freshness: 1.0,
+            last_contact: NEVER,
+            last_progress: 1000,
+            assigned_at: NEVER,
+            appointment_day: u32::MAX,
+            returned_by: u32::MAX,
+            returned_at: NEVER,
+            last_visit_day: u32::MAX,
+            effective_visits: 0,
+            won_at: NEVER,
+            rng: crate::rng::Seeds::new(1, 1).stream(crate::rng::Source::Lead, 0),
+            log_key: 0.0,
+        };
+        lead.set_judged(&f, 0.3);
+        let direct = |lead: &Lead, t: Minute| {
+            let (fresh, int) = timing_factors(&f, lead, t);
+            lead.judged * fresh * int
+        };
+        assert!((judged_chance(&f, &lead, 5000) - direct(&lead, 5000)).abs() < 1e-12);
+        assert!(lead.record_contact(&f, 4000));
+        assert!(!lead.record_contact(&f, 9000));
+        assert!((lead.freshness - freshness(&f, 3000)).abs() < 1e-15);
+        for t in [9000, 50_000, 300_000] {
+            assert!(
+                (judged_chance(&f, &lead, t) / direct(&lead, t) - 1.0).abs() < 1e-9,
+                "{t}"
+            );
+        }
     }
 }

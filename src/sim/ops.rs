@@ -57,6 +57,7 @@ impl Sim<'_> {
             effective_visits: 0,
             won_at: NEVER,
             rng,
+            log_key: f64::NEG_INFINITY,
         });
         self.windows.push(Reverse((window_end, id)));
         self.tally.leads_created += 1;
@@ -110,7 +111,7 @@ impl Sim<'_> {
         let lead = &mut self.leads[id as usize];
         lead.holder = Holder::Assigned(r);
         lead.assigned_at = now;
-        lead.judged = judged;
+        lead.set_judged(&self.sc.funnel, judged);
         let quality = lead.propensity;
         let rep = &mut self.reps[r as usize];
         rep.assigned.push(id);
@@ -146,12 +147,8 @@ impl Sim<'_> {
             .is_some_and(|cap| self.reps[r as usize].private.len() >= cap);
         if full {
             let worst = if self.policy.swap_rule {
-                let chance = |l: LeadId| {
-                    (
-                        super::lead::judged_chance(&self.sc.funnel, &self.leads[l as usize], now),
-                        l,
-                    )
-                };
+                let chance =
+                    |l: LeadId| (self.leads[l as usize].log_chance(&self.sc.funnel, now), l);
                 let candidates = self.reps[r as usize]
                     .private
                     .iter()
@@ -184,7 +181,7 @@ impl Sim<'_> {
             .private_cap()
             .is_none_or(|cap| self.reps[r as usize].private.len() < cap);
         let lead = &mut self.leads[id as usize];
-        lead.judged = judged;
+        lead.set_judged(&self.sc.funnel, judged);
         if room {
             lead.holder = Holder::Private(r);
             lead.last_progress = now;

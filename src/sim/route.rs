@@ -8,16 +8,16 @@
 //! dropped. `list_order` visits the best-judged leads in list order, trimmed the same way.
 
 use super::Sim;
-use super::lead::{LeadId, RepId, judged_chance};
+use super::lead::{LeadId, RepId};
 use crate::scenario::RouteHeuristic;
 use crate::time::{DAY, Minute};
 use crate::world::Place;
 
-/// A candidate stop: lead, judged chance, place, whether booked.
+/// A candidate stop: lead, ln of its judged chance, place, whether booked.
 #[derive(Debug, Clone, Copy)]
 struct Stop {
     lead: LeadId,
-    chance: f64,
+    log_chance: f64,
     place: Place,
     booked: bool,
 }
@@ -36,7 +36,7 @@ impl Sim<'_> {
             }
             let stop = Stop {
                 lead: id,
-                chance: judged_chance(&self.sc.funnel, lead, depart),
+                log_chance: lead.log_chance(&self.sc.funnel, depart),
                 place: lead.place,
                 booked: lead.appointment_day == self.day,
             };
@@ -46,8 +46,11 @@ impl Sim<'_> {
                 others.push(stop)
             }
         }
-        let by_chance =
-            |a: &Stop, b: &Stop| b.chance.total_cmp(&a.chance).then(a.lead.cmp(&b.lead));
+        let by_chance = |a: &Stop, b: &Stop| {
+            b.log_chance
+                .total_cmp(&a.log_chance)
+                .then(a.lead.cmp(&b.lead))
+        };
         booked.sort_by(by_chance);
         booked.truncate(quota);
         let keep = self.sc.behaviour.plan_candidates as usize;
@@ -101,9 +104,9 @@ impl Sim<'_> {
         while chosen.len() < quota && !others.is_empty() {
             let score = |k: usize| {
                 if near[k].is_finite() {
-                    others[k].chance * (-near[k] / scale).exp()
+                    others[k].log_chance - near[k] / scale
                 } else {
-                    others[k].chance
+                    others[k].log_chance
                 }
             };
             let best = (0..others.len())
@@ -149,8 +152,8 @@ impl Sim<'_> {
 fn weakest(stops: &[Stop]) -> usize {
     (0..stops.len())
         .min_by(|&a, &b| {
-            (stops[a].booked, stops[a].chance)
-                .partial_cmp(&(stops[b].booked, stops[b].chance))
+            (stops[a].booked, stops[a].log_chance)
+                .partial_cmp(&(stops[b].booked, stops[b].log_chance))
                 .unwrap_or(std::cmp::Ordering::Equal)
         })
         .expect("not empty")
@@ -225,7 +228,7 @@ mod tests {
     fn stop(lead: LeadId, x: f64, y: f64) -> Stop {
         Stop {
             lead,
-            chance: 0.1,
+            log_chance: -2.3,
             place: Place {
                 x,
                 y,

@@ -1,7 +1,7 @@
 //! The state at the start: the reps already employed and the stock of leads.
 
 use super::Sim;
-use super::lead::{Holder, LeadId, Origin, freshness};
+use super::lead::{Holder, LeadId, Origin};
 use super::rep::Rep;
 use crate::rng::{Source, Stream, unit};
 use crate::time::{DAY, Minute};
@@ -96,11 +96,10 @@ impl Sim<'_> {
                 let last = first + ((unit(&mut rng) * (start - first) as f64) as Minute);
                 let judged = self.judge(r, &self.leads[id as usize]);
                 let lead = &mut self.leads[id as usize];
-                lead.first_contact = first;
-                lead.freshness = freshness(&self.sc.funnel, first - created);
-                lead.last_contact = last;
+                lead.record_contact(&self.sc.funnel, first);
+                lead.record_contact(&self.sc.funnel, last);
                 lead.last_progress = last;
-                lead.judged = judged;
+                lead.set_judged(&self.sc.funnel, judged);
                 lead.holder = Holder::Private(r);
                 self.reps[r as usize].private.push(id);
             }

@@ -22,10 +22,9 @@ fn small_scenario() -> Scenario {
 fn contacted_lead(sim: &mut Sim, company: u32, now: Minute, judged: f64) -> LeadId {
     let id = sim.create_lead(company, now, Origin::Desk);
     let lead = &mut sim.leads[id as usize];
-    lead.first_contact = now;
-    lead.last_contact = now;
+    lead.record_contact(&sim.sc.funnel, now);
     lead.freshness = 1.0;
-    lead.judged = judged;
+    lead.set_judged(&sim.sc.funnel, judged);
     lead.window_end = now + 100 * DAY;
     sim.pool.insert(id, &sim.leads[id as usize]);
     id
@@ -64,7 +63,7 @@ fn swap_rule_returns_the_worst_judged_lead_even_the_new_one() {
         // A better lead comes in: the worst (0.1) goes back to the pool.
         let better = contacted_lead(sim, 10, now, 0.5);
         sim.give(NEW_HIRE, better, now);
-        sim.leads[better as usize].judged = 0.5;
+        sim.leads[better as usize].set_judged(&sim.sc.funnel, 0.5);
         sim.keep_private(NEW_HIRE, better, now);
         assert_eq!(sim.leads[held[1] as usize].holder, Holder::Pool);
         assert_eq!(sim.leads[better as usize].holder, Holder::Private(NEW_HIRE));
@@ -72,7 +71,7 @@ fn swap_rule_returns_the_worst_judged_lead_even_the_new_one() {
         // A worse lead comes in: it is the one returned.
         let worse = contacted_lead(sim, 11, now, 0.01);
         sim.give(NEW_HIRE, worse, now);
-        sim.leads[worse as usize].judged = 0.01;
+        sim.leads[worse as usize].set_judged(&sim.sc.funnel, 0.01);
         sim.keep_private(NEW_HIRE, worse, now);
         assert_eq!(sim.leads[worse as usize].holder, Holder::Pool);
         assert_eq!(sim.reps[NEW_HIRE as usize].private.len(), 3);
