@@ -125,6 +125,11 @@ pub const METRICS: &[MetricDef] = &[
         "Mean true propensity of leads received by new hires over veterans'.",
     ),
     m(
+        "nh_good_lead_share_ratio",
+        "ratio",
+        "New hires' share of the good leads received (top quartile of company propensity) over their share of rep-days.",
+    ),
+    m(
         "fake_entries",
         "entries",
         "CRM entries faked by reps short of quota.",

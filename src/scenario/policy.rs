@@ -75,6 +75,8 @@ pub struct Policy {
     pub reminder_hours: Limit,
     /// Share of the day's CRM entries the quality team audits.
     pub audit_rate: f64,
+    /// Whether a rep caught faking an entry is dismissed (its leads return to the pool).
+    pub dismiss_caught_fakers: bool,
     /// Calendar days of wins that weigh a rep under performance weighting.
     pub performance_window_days: u32,
 }
@@ -96,6 +98,7 @@ impl Default for Policy {
             claim_appetite: 50,
             reminder_hours: Limit::None,
             audit_rate: 0.05,
+            dismiss_caught_fakers: false,
             performance_window_days: 30,
         }
     }

@@ -8,6 +8,8 @@ pub const MAX_REPS: u64 = 200_000;
 pub const MAX_DAYS: u32 = 5_000;
 /// Most buildings in a generated city.
 pub const MAX_BUILDINGS: u32 = 1_000_000;
+/// Most marketing leads in one replication (inflow a day × days).
+pub const MAX_LEADS: u64 = 50_000_000;
 /// Most replications per variant.
 pub const MAX_REPLICATIONS: u32 = 1_000_000;
 
@@ -338,6 +340,14 @@ impl Scenario {
             365,
         );
         c.range("leads.crm_score_sigma", l.crm_score_sigma, 0.0, 5.0);
+
+        let inflow = u64::from(l.marketing_per_day) * u64::from(s.calendar.days);
+        if inflow > MAX_LEADS {
+            c.problems.push(format!(
+                "leads.marketing_per_day: {} a day over {} days is {inflow} leads; at most {MAX_LEADS} in a run",
+                l.marketing_per_day, s.calendar.days
+            ));
+        }
 
         let v = &s.visits;
         c.positive("visits.effective_mean_min", v.effective_mean_min, 600.0);

@@ -59,6 +59,7 @@ impl Sim<'_> {
             .count() as u64;
         self.tally.fake_entries += fakes;
         self.tally.fake_caught += caught;
+        let dismissed = caught > 0 && self.policy.dismiss_caught_fakers;
         let entries = u64::from(visits + cold) + fakes;
         let mut t = now + entries as Minute * Minute::from(self.sc.desk.crm_entry_min);
         self.note(r, now, t, Activity::CrmEntry);
@@ -113,6 +114,10 @@ impl Sim<'_> {
         self.tally.desk_leads += found;
         let research_end = research_at + Minute::from(self.sc.desk.research_min);
         self.note(r, research_at, research_end, Activity::Research);
+        if dismissed {
+            self.leave(r, research_end);
+            self.tally.dismissals += 1;
+        }
     }
 
     /// The evening's call list, best first.

@@ -118,6 +118,8 @@ pub struct Sim<'a> {
     payments: BinaryHeap<Reverse<(Minute, LeadId)>>,
     queue: EventQueue<Event>,
     day: u32,
+    /// Propensity above which a lead counts as good: the top quartile of companies.
+    good_threshold: f64,
     /// Running counters.
     pub tally: Tally,
     /// Rep actions, when tracing.
@@ -170,6 +172,7 @@ impl<'a> Sim<'a> {
             payments: BinaryHeap::new(),
             queue: EventQueue::new(start),
             day: 0,
+            good_threshold: good_lead_threshold(&sc.companies),
             tally: Tally::default(),
             trace: Trace::default(),
             violations: Vec::new(),
@@ -237,6 +240,12 @@ impl<'a> Sim<'a> {
         debug_assert_eq!(metrics.len(), METRICS.len());
         ReplicationResult { metrics }
     }
+}
+
+/// The 75th percentile of the propensity distribution: leads above it count as good.
+fn good_lead_threshold(c: &crate::scenario::Companies) -> f64 {
+    use statrs::distribution::{Beta, ContinuousCDF};
+    Beta::new(c.propensity_alpha, c.propensity_beta).map_or(f64::INFINITY, |b| b.inverse_cdf(0.75))
 }
 
 /// Runs replication `replication` of `variant`.

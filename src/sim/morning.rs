@@ -1,7 +1,7 @@
 //! The working morning: attrition at month ends, hiring, marketing arrivals, the coaching
 //! plan, the push or the claiming, and each rep's plan for the day.
 
-use super::lead::Origin;
+use super::lead::{Origin, RepId};
 use super::rep::RepDay;
 use super::{Event, Sim};
 use crate::rng::{Source, pair, unit};
@@ -153,13 +153,7 @@ impl Sim<'_> {
                 .seeds
                 .stream(Source::Attrition, pair(r as u64, u64::from(month)));
             if unit(&mut rng) < p {
-                let held: Vec<_> = rep.assigned.iter().chain(&rep.private).copied().collect();
-                for id in held {
-                    self.return_to_pool(id, now);
-                }
-                let rep = &mut self.reps[r];
-                rep.active = false;
-                rep.left_at = now;
+                self.leave(r as RepId, now);
                 self.tally.leavers[usize::from(new_hire)] += 1;
             }
         }

@@ -120,6 +120,9 @@ impl Sim<'_> {
         self.tally.handed_out += 1;
         self.tally.received[usize::from(new_hire)] += 1;
         self.tally.quality_received[usize::from(new_hire)] += quality;
+        if quality >= self.good_threshold {
+            self.tally.good_received[usize::from(new_hire)] += 1;
+        }
     }
 
     /// Returns a held lead to the public pool; the cooldown starts for its last holder.
@@ -253,6 +256,20 @@ impl Sim<'_> {
         rep.win_times.push(now);
         rep.stats.wins += 1;
         rep.stats.revenue += value;
+    }
+}
+
+impl Sim<'_> {
+    /// Rep `r` leaves the company; its leads go back to the pool.
+    pub(super) fn leave(&mut self, r: RepId, now: Minute) {
+        let rep = &self.reps[r as usize];
+        let held: Vec<LeadId> = rep.assigned.iter().chain(&rep.private).copied().collect();
+        for id in held {
+            self.return_to_pool(id, now);
+        }
+        let rep = &mut self.reps[r as usize];
+        rep.active = false;
+        rep.left_at = now;
     }
 }
 

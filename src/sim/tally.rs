@@ -78,6 +78,10 @@ pub struct Tally {
     pub fake_entries: u64,
     /// Faked entries caught.
     pub fake_caught: u64,
+    /// Reps dismissed for faking.
+    pub dismissals: u64,
+    /// Good leads (top quartile of propensity) received from the pool, by status.
+    pub good_received: [u64; 2],
     /// Ride-along days.
     pub ride_along_days: u64,
     /// Minutes from creation to first contact of marketing leads.
@@ -163,6 +167,13 @@ impl Tally {
             gini(&quality),
             ratio(wins[1], wins[0]),
             ratio(mean_quality[1], mean_quality[0]),
+            ratio(
+                ratio(
+                    self.good_received[1] as f64,
+                    (self.good_received[0] + self.good_received[1]) as f64,
+                ),
+                ratio(self.rep_days[1] as f64, rep_days),
+            ),
             self.fake_entries as f64,
             self.fake_caught as f64,
             open_in_pool as f64,
