@@ -39,8 +39,10 @@ pub enum Source {
     Integrity = 10,
     /// Attrition draws (entity: rep and month).
     Attrition = 11,
-    /// The initial stock of leads.
+    /// The initial stock of leads (entity: veteran and lead number).
     InitialStock = 12,
+    /// Desk research (entity: rep, day and lead number).
+    Desk = 13,
 }
 
 /// SplitMix64's finaliser (Steele, Lea and Flood 2014): a bijective 64-bit mixer.
@@ -75,6 +77,11 @@ impl Seeds {
         let hi = self.key(source, entity);
         let lo = mix64(hi ^ 0x5851_F42D_4C95_7F2D);
         Pcg64Mcg::new((u128::from(hi) << 64) | u128::from(lo))
+    }
+
+    /// A uniform in [0, 1) fixed by (source, entity), from the hash alone (no stream state).
+    pub fn unit(&self, source: Source, entity: u64) -> f64 {
+        (mix64(self.key(source, entity)) >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
     }
 
     /// A standard normal fixed by (source, entity): the same value every time it is asked for.

@@ -112,7 +112,7 @@ pub const METRICS: &[MetricDef] = &[
     m(
         "gini_lead_quality",
         "index",
-        "Gini coefficient of the summed true propensity of leads received across reps.",
+        "Gini coefficient of the summed true propensity of leads received per working day, across reps.",
     ),
     m(
         "nh_win_ratio",

@@ -42,6 +42,8 @@ pub struct Behaviour {
     pub close_below_chance: f64,
     /// A call that reaches the decision-maker books a visit if the judged chance is at least this.
     pub book_min_chance: f64,
+    /// Most visits a rep books in one evening (the source's "2–3 of 8 visits with a decision-maker").
+    pub book_max_per_evening: u32,
     /// Self-claiming: pool leads a rep looks at (newest first).
     pub claim_browse: u32,
     /// Self-claiming: a rep claims a lead it judges at least this chance.
@@ -63,6 +65,7 @@ impl Default for Behaviour {
             cold_visits_need_slack: true,
             close_below_chance: 0.01,
             book_min_chance: 0.03,
+            book_max_per_evening: 3,
             claim_browse: 300,
             claim_min_chance: 0.08,
             fake_temptation: 0.3,

@@ -80,7 +80,7 @@ pub struct Org {
     pub new_hire_days: u32,
     /// Experience (effective visits) credited per working day of tenure at the start.
     pub experience_per_tenure_day: f64,
-    /// Private leads each starting veteran holds (contacted leads).
+    /// Private leads (contacted) each starting veteran holds; at most half the variant's private cap.
     pub veteran_initial_private: u32,
     /// Ride-along visit days each manager makes a month (new hires first).
     pub ride_alongs_per_month: u32,

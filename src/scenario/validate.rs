@@ -8,8 +8,8 @@ pub const MAX_REPS: u64 = 200_000;
 pub const MAX_DAYS: u32 = 5_000;
 /// Most buildings in a generated city.
 pub const MAX_BUILDINGS: u32 = 1_000_000;
-/// Most marketing leads in one replication (inflow a day × days).
-pub const MAX_LEADS: u64 = 50_000_000;
+/// Most leads one replication may create (about 200 bytes each in memory).
+pub const MAX_LEADS: u64 = 100_000_000;
 /// Most replications per variant.
 pub const MAX_REPLICATIONS: u32 = 1_000_000;
 
@@ -341,11 +341,17 @@ impl Scenario {
         );
         c.range("leads.crm_score_sigma", l.crm_score_sigma, 0.0, 5.0);
 
-        let inflow = u64::from(l.marketing_per_day) * u64::from(s.calendar.days);
-        if inflow > MAX_LEADS {
+        // Leads a run may create: marketing, plus every rep's desk research and cold-visit contacts.
+        let all_reps = reps + hires;
+        let per_rep_day = f64::from(l.desk_per_rep)
+            + f64::from(s.visits.cold_per_effective)
+                * f64::from(d.visit_quota)
+                * s.visits.cold_contact_prob.clamp(0.0, 1.0);
+        let expected = (f64::from(l.marketing_per_day) + all_reps as f64 * per_rep_day)
+            * f64::from(s.calendar.days);
+        if expected > MAX_LEADS as f64 {
             c.problems.push(format!(
-                "leads.marketing_per_day: {} a day over {} days is {inflow} leads; at most {MAX_LEADS} in a run",
-                l.marketing_per_day, s.calendar.days
+                "leads: a run could create about {expected:.0} leads (leads.marketing_per_day, leads.desk_per_rep and cold visits over calendar.days); at most {MAX_LEADS}"
             ));
         }
 
@@ -412,6 +418,12 @@ impl Scenario {
             1.0,
         );
         c.range("behaviour.book_min_chance", b.book_min_chance, 0.0, 10.0);
+        c.count(
+            "behaviour.book_max_per_evening",
+            b.book_max_per_evening.into(),
+            0,
+            d.visit_quota.into(),
+        );
         c.count(
             "behaviour.claim_browse",
             b.claim_browse.into(),

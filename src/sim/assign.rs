@@ -23,7 +23,21 @@ impl Sim<'_> {
             self.self_claim(&active, now);
             return;
         }
-        let needs = self.push_needs(now);
+        // Performance weighting scales each rep's daily target by its weight over the mean
+        // weight of active reps, so better performers get more of the day's push.
+        let weights: Vec<f64> = match self.policy.assignment {
+            Assignment::PerformanceWeighted => {
+                let since = now - Minute::from(self.policy.performance_window_days) * DAY;
+                self.reps
+                    .iter()
+                    .map(|r| 1.0 + r.wins_since(since) as f64)
+                    .collect()
+            }
+            _ => vec![1.0; self.reps.len()],
+        };
+        let mean_weight =
+            active.iter().map(|&r| weights[r as usize]).sum::<f64>() / active.len() as f64;
+        let needs = self.push_needs(|r| weights[r as usize] / mean_weight);
         let order = self.policy.push_order;
         // Rotate who is served first from day to day.
         let shift = self.day as usize % active.len();
@@ -35,12 +49,6 @@ impl Sim<'_> {
         match self.policy.assignment {
             Assignment::RoundRobin => self.deal_weighted(&rotated, &needs, |_| 1.0, order, now),
             Assignment::PerformanceWeighted => {
-                let since = now - Minute::from(self.policy.performance_window_days) * DAY;
-                let weights: Vec<f64> = self
-                    .reps
-                    .iter()
-                    .map(|r| 1.0 + r.wins_since(since) as f64)
-                    .collect();
                 self.deal_weighted(&rotated, &needs, |r| weights[r as usize], order, now)
             }
             Assignment::NewHirePriority => {
@@ -58,8 +66,9 @@ impl Sim<'_> {
     }
 
     /// Each rep's number of leads wanted today, indexed by rep id: a target uniform in
-    /// push_min..=push_max (drawn for every rep id, so variants share it), topped up or added.
-    fn push_needs(&self, _now: Minute) -> Vec<usize> {
+    /// push_min..=push_max (drawn for every rep id, so variants share it) times the rep's
+    /// `scale`, topped up or added.
+    fn push_needs(&self, scale: impl Fn(RepId) -> f64) -> Vec<usize> {
         let p = self.policy;
         let mut rng = self
             .seeds
@@ -70,6 +79,7 @@ impl Sim<'_> {
                 let target = p.push_min as usize
                     + (unit(&mut rng) * f64::from(p.push_max - p.push_min + 1)) as usize;
                 let target = target.min(p.push_max as usize);
+                let target = (target as f64 * scale(rep.id)).round() as usize;
                 match (rep.active, p.push_mode) {
                     (false, _) => 0,
                     (true, PushMode::TopUp) => target.saturating_sub(rep.assigned.len()),

@@ -1,7 +1,7 @@
 //! The evening: the team meeting, CRM entry and the audit, phone screening, the
 //! disposition of contacted leads (keep privately or close), and desk research.
 
-use super::lead::{Holder, LeadId, Origin, RepId, judged_chance};
+use super::lead::{Draw, Holder, LeadId, Origin, RepId, draw_entity, judged_chance};
 use super::trace::{Activity, TraceRecord};
 use super::{Event, Sim};
 use crate::rng::{Source, pair, unit};
@@ -29,7 +29,7 @@ impl Sim<'_> {
         if self.options.trace && end > start {
             self.trace.records.push(TraceRecord {
                 rep: r,
-                day: self.day,
+                day: self.reps[r as usize].today.day,
                 start,
                 end,
                 activity,
@@ -40,7 +40,8 @@ impl Sim<'_> {
 
     /// One rep's desk evening, from `now` (19:00, or later if the rep came back late).
     pub(super) fn desk(&mut self, r: RepId, now: Minute) {
-        let day = self.day;
+        // The rep's own day: a rep back after the night event still does that day's desk work.
+        let day = self.reps[r as usize].today.day;
         let quota = self.sc.day.visit_quota;
         let today = &self.reps[r as usize].today;
         let (visits, effective, cold) = (today.visits, today.effective, today.cold);
@@ -74,19 +75,23 @@ impl Sim<'_> {
             if t + call_min > research_start {
                 break;
             }
+            // An earlier call's swap may have returned this lead to the pool.
+            if self.leads[id as usize].holder.rep() != Some(r) {
+                continue;
+            }
             t += call_min;
             self.call(r, id, t);
         }
         self.note(r, calls_start, t, Activity::Calls);
 
-        // Contacted assigned leads without a booked visit: keep privately or close.
+        // Assigned leads the rep has followed up, without a booked visit: keep privately or close.
         let contacted: Vec<LeadId> = self.reps[r as usize]
             .assigned
             .iter()
             .copied()
             .filter(|&id| {
                 let lead = &self.leads[id as usize];
-                lead.contacted() && lead.appointment_day != day + 1
+                lead.followed_up() && lead.appointment_day != day + 1
             })
             .collect();
         for id in contacted {
@@ -97,15 +102,10 @@ impl Sim<'_> {
         // A long CRM entry can push research later (the rep then works late).
         let research_at = research_start.max(t);
         let mut found = 0;
-        for _ in 0..self.sc.leads.desk_per_rep {
-            let mut rng = self.reps[r as usize]
-                .today
-                .rng
-                .take()
-                .expect("set in the morning");
-            let company = self.draw_free_company(&mut rng, research_at);
-            self.reps[r as usize].today.rng = Some(rng);
-            if let Some(company) = company {
+        for k in 0..self.sc.leads.desk_per_rep {
+            let entity = crate::rng::mix64(pair(u64::from(r), u64::from(day))) ^ u64::from(k);
+            let mut rng = self.seeds.stream(Source::Desk, entity);
+            if let Some(company) = self.draw_free_company(&mut rng, research_at) {
                 let id = self.create_lead(company, research_at, Origin::Desk);
                 self.file_found_lead(r, id, research_at);
                 found += 1;
@@ -123,7 +123,7 @@ impl Sim<'_> {
     /// The evening's call list, best first.
     fn call_list(&self, r: RepId, at: Minute, max_calls: usize) -> Vec<LeadId> {
         let rep = &self.reps[r as usize];
-        let day = self.day;
+        let day = rep.today.day;
         let f = &self.sc.funnel;
         let b = &self.sc.behaviour;
         let callable = |id: &LeadId| {
@@ -142,7 +142,7 @@ impl Sim<'_> {
         };
         let mut scored: Vec<(bool, bool, f64, LeadId)> = Vec::new();
         for &id in rep.assigned.iter().filter(|id| callable(id)) {
-            let fresh = !self.leads[id as usize].contacted();
+            let fresh = !self.leads[id as usize].followed_up();
             let first = match b.call_order {
                 CallOrder::AssignedFirst => fresh,
                 CallOrder::ByChance => true,
@@ -181,10 +181,13 @@ impl Sim<'_> {
             self.lose(id, t, true);
             return;
         }
-        if unit(&mut lead.rng) >= self.sc.desk.call_reach_prob {
+        let draw = draw_entity(lead.key, Draw::CallReach, lead.calls);
+        lead.calls += 1;
+        if self.seeds.unit(Source::Lead, draw) >= self.sc.desk.call_reach_prob {
             return;
         }
         self.tally.calls_reached += 1;
+        lead.followed_up_at = t;
         if lead.record_contact(f, t) && matches!(lead.origin, Origin::Marketing) {
             self.tally.first_contact_minutes.push(t - lead.created);
         }
@@ -193,9 +196,9 @@ impl Sim<'_> {
         let today = &mut self.reps[r as usize].today;
         if chance < b.close_below_chance {
             self.close(id, t);
-        } else if chance >= b.book_min_chance && today.booked < self.sc.day.visit_quota {
+        } else if chance >= b.book_min_chance && today.booked < b.book_max_per_evening {
             today.booked += 1;
-            self.leads[id as usize].appointment_day = self.day + 1;
+            self.leads[id as usize].appointment_day = self.reps[r as usize].today.day + 1;
             self.tally.appointments += 1;
         } else if matches!(self.leads[id as usize].holder, Holder::Assigned(_)) {
             self.keep_private(r, id, t);

@@ -4,10 +4,10 @@
 //! plus the expected trip back is before the deadline; a cold visit only if its end plus
 //! the trip back is, and (with `cold_visits_need_slack`) only if it costs no planned visit.
 
-use super::lead::{Holder, LeadId, Origin, RepId, freshness, interest};
+use super::lead::{Draw, Holder, LeadId, Origin, RepId, draw_entity, freshness, interest};
 use super::trace::{Activity, TraceRecord};
 use super::{Event, Sim};
-use crate::rng::unit;
+use crate::rng::{Source, unit};
 use crate::time::{DAY, Minute};
 use crate::world::Place;
 use rand_distr::{Distribution, LogNormal};
@@ -55,10 +55,10 @@ impl Sim<'_> {
         (end + back <= self.deadline() as f64).then_some(end)
     }
 
-    /// The rep picks the next planned stop that still fits and goes there; else heads back.
+    /// The rep picks the next planned stop that still fits and goes there; when the plan is
+    /// used up with visits short of the quota, the best extra stop that fits; else heads back.
     pub(super) fn rep_next(&mut self, r: RepId, now: Minute) {
         let at = self.here(r);
-        let day = self.day;
         loop {
             let today = &self.reps[r as usize].today;
             let Some(&id) = today.plan.get(today.next) else {
@@ -69,60 +69,98 @@ impl Sim<'_> {
             if lead.holder.rep() != Some(r) {
                 continue;
             }
-            let place = lead.place;
-            if self.visit_fits(&at, &place, now as f64).is_none() {
+            if self.visit_fits(&at, &lead.place, now as f64).is_none() {
                 self.tally.stops_skipped += 1;
                 continue;
             }
-            let travel = &self.world.travel;
-            let trip = travel.plan(&at, &place, (now % DAY) as f64);
+            self.start_visit(r, id, at, now);
+            return;
+        }
+        if self.reps[r as usize].today.visits < self.sc.day.visit_quota
+            && let Some(id) = self.extra_stop(r, at, now)
+        {
+            self.tally.extra_stops += 1;
+            self.start_visit(r, id, at, now);
+            return;
+        }
+        self.head_back(r, now);
+    }
+
+    /// The best held lead not yet visited today (judged chance weighed by closeness, as in
+    /// planning) whose visit still fits before the deadline.
+    fn extra_stop(&self, r: RepId, at: Place, now: Minute) -> Option<LeadId> {
+        let rep = &self.reps[r as usize];
+        let f = &self.sc.funnel;
+        let scale = self.sc.behaviour.plan_distance_scale_km;
+        let mut scored: Vec<(f64, LeadId)> = rep
+            .assigned
+            .iter()
+            .chain(&rep.private)
+            .map(|&id| (id, &self.leads[id as usize]))
+            .filter(|(_, l)| l.last_visit_day != self.day && l.window_end > now)
+            .map(|(id, l)| (l.log_chance(f, now) - at.km_to(&l.place) / scale, id))
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        scored
+            .into_iter()
+            .take(self.sc.behaviour.plan_candidates as usize)
+            .map(|(_, id)| id)
+            .find(|&id| {
+                self.visit_fits(&at, &self.leads[id as usize].place, now as f64)
+                    .is_some()
+            })
+    }
+
+    /// Travels from `at` to lead `id` and starts the visit.
+    fn start_visit(&mut self, r: RepId, id: LeadId, at: Place, now: Minute) {
+        let place = self.leads[id as usize].place;
+        let travel = &self.world.travel;
+        let trip = travel.plan(&at, &place, (now % DAY) as f64);
+        let rng = self.reps[r as usize]
+            .today
+            .rng
+            .as_mut()
+            .expect("set in the morning");
+        let moving = Minute::from(travel.sample_minutes(&trip, rng));
+        let lobby = if place.building != at.building {
+            Minute::from(travel.config().lobby_min)
+        } else {
+            0
+        };
+        let arrival = now + moving + lobby;
+        self.record(r, now, now + moving, Activity::Travel(trip.mode), None);
+        if lobby > 0 {
+            self.record(r, now + moving, arrival, Activity::Lobby, None);
+        }
+        let lead = &mut self.leads[id as usize];
+        let factor = if lead.appointment_day == self.day {
+            self.sc.companies.appointment_factor
+        } else {
+            1.0
+        };
+        let dm_in = (lead.dm_in * factor).min(self.sc.companies.dm_in_max);
+        let draw = draw_entity(lead.key, Draw::DecisionMakerIn, lead.visits);
+        lead.visits += 1;
+        let effective = lead.window_end > arrival && self.seeds.unit(Source::Lead, draw) < dm_in;
+        let v = &self.sc.visits;
+        let length = if effective {
+            let sigma2 = (1.0 + v.effective_cv * v.effective_cv).ln();
+            let dist = LogNormal::new(v.effective_mean_min.ln() - sigma2 / 2.0, sigma2.sqrt())
+                .expect("validated");
             let rng = self.reps[r as usize]
                 .today
                 .rng
                 .as_mut()
                 .expect("set in the morning");
-            let moving = Minute::from(travel.sample_minutes(&trip, rng));
-            let lobby = if place.building != at.building {
-                Minute::from(travel.config().lobby_min)
-            } else {
-                0
-            };
-            let arrival = now + moving + lobby;
-            self.record(r, now, now + moving, Activity::Travel(trip.mode), None);
-            if lobby > 0 {
-                self.record(r, now + moving, arrival, Activity::Lobby, None);
-            }
-            let lead = &mut self.leads[id as usize];
-            let booked = lead.appointment_day == day;
-            let factor = if booked {
-                self.sc.companies.appointment_factor
-            } else {
-                1.0
-            };
-            let dm_in = (lead.dm_in * factor).min(self.sc.companies.dm_in_max);
-            let effective = lead.window_end > arrival && unit(&mut lead.rng) < dm_in;
-            let v = &self.sc.visits;
-            let length = if effective {
-                let sigma2 = (1.0 + v.effective_cv * v.effective_cv).ln();
-                let dist = LogNormal::new(v.effective_mean_min.ln() - sigma2 / 2.0, sigma2.sqrt())
-                    .expect("validated");
-                let rng = self.reps[r as usize]
-                    .today
-                    .rng
-                    .as_mut()
-                    .expect("set in the morning");
-                (dist.sample(rng).round() as Minute).max(1)
-            } else {
-                Minute::from(v.gatekeeper_min)
-            };
-            let rep = &mut self.reps[r as usize];
-            rep.today.travel_min += moving as u32;
-            rep.today.at = Some(place);
-            rep.today.current = Some((id, arrival, effective));
-            self.schedule(arrival + length, Event::VisitEnd(r));
-            return;
-        }
-        self.head_back(r, now);
+            (dist.sample(rng).round() as Minute).max(1)
+        } else {
+            Minute::from(v.gatekeeper_min)
+        };
+        let rep = &mut self.reps[r as usize];
+        rep.today.travel_min += moving as u32;
+        rep.today.at = Some(place);
+        rep.today.current = Some((id, arrival, effective));
+        self.schedule(arrival + length, Event::VisitEnd(r));
     }
 
     fn head_back(&mut self, r: RepId, now: Minute) {
@@ -154,6 +192,7 @@ impl Sim<'_> {
         rep.stats.visits += 1;
         self.tally.visits += 1;
         let lead = &mut self.leads[id as usize];
+        lead.followed_up_at = start;
         lead.last_visit_day = self.day;
         if lead.appointment_day == self.day {
             lead.appointment_day = u32::MAX;
@@ -193,13 +232,18 @@ impl Sim<'_> {
         self.tally.effective_visits += 1;
         let k = &self.sc.skill;
         rep.learn(if ride { k.ride_along_weight } else { 1.0 }, k);
-        if unit(&mut lead.rng) < p {
+        // One uniform decides both: progress below p, loss in the next (1 − p)·lost_prob.
+        let u = self.seeds.unit(
+            Source::Lead,
+            draw_entity(lead.key, Draw::Progress, lead.effective_visits),
+        );
+        if u < p {
             lead.steps_done += 1;
             lead.last_progress = now;
             if lead.steps_done >= lead.steps_needed {
                 self.win(r, id, now);
             }
-        } else if unit(&mut lead.rng) < f.lost_prob {
+        } else if u < p + (1.0 - p) * f.lost_prob {
             self.lose(id, now, false);
         }
         self.reps[r as usize].today.cold_left = self.sc.visits.cold_per_effective;
@@ -217,6 +261,7 @@ impl Sim<'_> {
             today.cold_left -= 1;
             let moving = Minute::from(self.world.travel.config().inside_move_min);
             today.cold_slack -= (moving + Minute::from(self.sc.visits.cold_min)) as f64;
+            today.travel_min += moving as u32;
             self.record(r, now, now + moving, Activity::Travel(None), None);
             let end = now + moving + Minute::from(self.sc.visits.cold_min);
             self.schedule(end, Event::ColdEnd(r));
@@ -300,6 +345,7 @@ impl Sim<'_> {
                 let id = self.create_lead(company, now, Origin::Cold);
                 let lead = &mut self.leads[id as usize];
                 lead.record_contact(&self.sc.funnel, now);
+                lead.followed_up_at = now;
                 lead.holder = Holder::Pool;
                 self.file_found_lead(r, id, now);
                 self.tally.cold_leads += 1;

@@ -43,7 +43,7 @@ impl Sim<'_> {
                 place(id, Holder::Assigned(rep.id), &mut problems);
                 let lead = &self.leads[id as usize];
                 if let Some(limit) = timeout
-                    && !lead.contacted()
+                    && !lead.followed_up()
                     && now - lead.assigned_at > limit
                 {
                     problems.push(format!(

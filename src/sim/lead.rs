@@ -1,6 +1,5 @@
 //! Leads: a company at a point in time, with hidden attributes, freshness, interest and a stage.
 
-use crate::rng::Stream;
 use crate::scenario::Funnel;
 use crate::time::{DAY, HOUR, Minute};
 
@@ -57,6 +56,34 @@ pub enum Origin {
     Desk,
 }
 
+/// What a lead's hashed draw is for; each purpose is numbered by its own counter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u64)]
+pub enum Draw {
+    /// The buying window's length.
+    Window = 1,
+    /// Whether the decision-maker is in at visit n.
+    DecisionMakerIn = 2,
+    /// Progress or loss at effective visit n (one uniform for both).
+    Progress = 3,
+    /// Whether call n reaches the decision-maker.
+    CallReach = 4,
+    /// Whether the cash is collected.
+    Payment = 5,
+    /// When the cash is collected.
+    PaymentDay = 6,
+}
+
+/// The entity number of draw `n` of `purpose` for the lead with key `key`.
+pub fn draw_entity(key: u64, purpose: Draw, n: u32) -> u64 {
+    crate::rng::mix64(key ^ ((purpose as u64) << 56)) ^ u64::from(n)
+}
+
+/// The identity of a lead: its company and creation time.
+pub fn lead_key(company: u32, created: Minute) -> u64 {
+    crate::rng::mix64(u64::from(company) ^ (created as u64).rotate_left(32))
+}
+
 /// Sentinel for "never" in minute fields.
 pub const NEVER: Minute = Minute::MIN;
 
@@ -111,8 +138,16 @@ pub struct Lead {
     pub effective_visits: u32,
     /// When it was won, or `NEVER`.
     pub won_at: Minute,
-    /// The lead's own stream: decision-maker presence, progress, calls, payment.
-    pub rng: Stream,
+    /// The lead's identity for its own luck: a hash of company and creation time, so the
+    /// same lead gets the same draws in every variant (common random numbers).
+    pub key: u64,
+    /// Visits received (numbers the decision-maker-in draws).
+    pub visits: u32,
+    /// Calls received (numbers the call-reach draws).
+    pub calls: u32,
+    /// The last time its current holder contacted it (any visit or a call that reached the
+    /// decision-maker), or `NEVER`: "followed up" for the reclaim timeout.
+    pub followed_up_at: Minute,
     /// ln(judged · freshness) + λ·last contact (λ: interest decay per minute), once contacted:
     /// the judged chance at `t` is exp(log_key − λt), so contacted leads rank by it at any time.
     pub log_key: f64,
@@ -127,6 +162,11 @@ impl Lead {
     /// Whether the lead has had its first contact.
     pub fn contacted(&self) -> bool {
         self.first_contact != NEVER
+    }
+
+    /// Whether its current holder has followed it up since receiving it.
+    pub fn followed_up(&self) -> bool {
+        self.followed_up_at != NEVER && self.followed_up_at >= self.assigned_at
     }
 
     fn rekey(&mut self, f: &Funnel) {
@@ -255,7 +295,10 @@ mod tests {
             last_visit_day: u32::MAX,
             effective_visits: 0,
             won_at: NEVER,
-            rng: crate::rng::Seeds::new(1, 1).stream(crate::rng::Source::Lead, 0),
+            key: 1,
+            visits: 0,
+            calls: 0,
+            followed_up_at: NEVER,
             log_key: 0.0,
         };
         lead.set_judged(&f, 0.3);

@@ -113,7 +113,6 @@ pub struct Sim<'a> {
     pub pool: PublicPool,
     /// Every rep ever employed.
     pub reps: Vec<Rep>,
-    team_rides: Vec<u32>,
     windows: BinaryHeap<Reverse<(Minute, LeadId)>>,
     payments: BinaryHeap<Reverse<(Minute, LeadId)>>,
     queue: EventQueue<Event>,
@@ -167,7 +166,6 @@ impl<'a> Sim<'a> {
             ],
             pool: PublicPool::new(&orders),
             reps: Vec::new(),
-            team_rides: vec![0; sc.org.teams as usize],
             windows: BinaryHeap::new(),
             payments: BinaryHeap::new(),
             queue: EventQueue::new(start),

@@ -12,11 +12,8 @@ impl Sim<'_> {
     pub(super) fn morning(&mut self, now: Minute) {
         let day = self.day;
         let month_len = self.cal.month_len();
-        if day > 0 && day.is_multiple_of(month_len) {
-            self.team_rides.iter_mut().for_each(|r| *r = 0);
-            if self.sc.attrition.enabled {
-                self.attrition(now, day / month_len);
-            }
+        if day > 0 && day.is_multiple_of(month_len) && self.sc.attrition.enabled {
+            self.attrition(now, day / month_len);
         }
         let org = &self.sc.org;
         if org.hire_every_days > 0 && day > 0 && day.is_multiple_of(org.hire_every_days) {
@@ -47,6 +44,7 @@ impl Sim<'_> {
                 ride_along,
                 back_at: depart,
                 rng: Some(rng),
+                day,
                 ..RepDay::default()
             };
             let plan = self.plan_day(r, depart);
@@ -66,15 +64,19 @@ impl Sim<'_> {
         self.add_rep(team, now, 0.0, &mut rng);
     }
 
-    /// Marketing leads created since the previous push, each for a company with no open lead.
+    /// Marketing leads created since the previous push, each for a company with no open
+    /// lead. Arrival k of a day has its own stream (creation time, then candidate companies),
+    /// so variants share every arrival whose company is free in both.
     fn marketing_arrivals(&mut self, now: Minute) {
         let since = if self.day == 0 {
             now - DAY
         } else {
             self.cal.at(self.day - 1, self.sc.day.office_open)
         };
-        let mut rng = self.seeds.stream(Source::Marketing, u64::from(self.day));
-        for _ in 0..self.sc.leads.marketing_per_day {
+        for k in 0..self.sc.leads.marketing_per_day {
+            let mut rng = self
+                .seeds
+                .stream(Source::Marketing, pair(u64::from(self.day), u64::from(k)));
             let created = since + (unit(&mut rng) * (now - since) as f64) as Minute;
             match self.draw_free_company(&mut rng, now) {
                 Some(company) => {
@@ -84,6 +86,8 @@ impl Sim<'_> {
                 None => self.tally.inflow_unplaced += 1,
             }
         }
+        // A lead created last night may already have lost its window.
+        self.close_windows(now);
     }
 
     /// Each manager rides along on evenly spread days, `ride_alongs_per_month` a month,
@@ -116,7 +120,6 @@ impl Sim<'_> {
                 let rep = &mut self.reps[r as usize];
                 rep.today.ride_along = true;
                 rep.ride_alongs += 1;
-                self.team_rides[team as usize] += 1;
                 self.tally.ride_along_days += 1;
             }
         }

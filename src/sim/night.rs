@@ -67,7 +67,7 @@ impl Sim<'_> {
                     .copied()
                     .filter(|&id| {
                         let lead = &self.leads[id as usize];
-                        !lead.contacted() && now - lead.assigned_at > limit
+                        !lead.followed_up() && now - lead.assigned_at > limit
                     })
                     .collect();
                 self.tally.timeout_reclaims += due.len() as u64;

@@ -1,11 +1,10 @@
 //! Moving leads between the pool, reps' lists and their ends (won, lost, closed).
 
-use super::lead::{Holder, Lead, LeadId, NEVER, Origin, RepId};
+use super::lead::{Draw, Holder, Lead, LeadId, NEVER, Origin, RepId, draw_entity, lead_key};
 use super::{CompanyState, Sim};
-use crate::rng::{Source, mix64, pair, unit};
+use crate::rng::{Source, mix64};
 use crate::time::{DAY, Minute};
 use crate::world::CompanyTraits;
-use rand_distr::{Distribution, Exp};
 use std::cmp::Reverse;
 
 impl Sim<'_> {
@@ -19,14 +18,14 @@ impl Sim<'_> {
     pub(super) fn create_lead(&mut self, company: u32, created: Minute, origin: Origin) -> LeadId {
         let state = &mut self.companies[company as usize];
         state.open = true;
-        let number = state.leads;
         state.leads += 1;
         let traits = CompanyTraits::draw(&self.sc.companies, &self.seeds, company);
-        let key = pair(u64::from(company), u64::from(number));
-        let mut rng = self.seeds.stream(Source::Lead, key);
-        let window_days = Exp::new(1.0 / self.sc.funnel.window_mean_days)
-            .expect("validated")
-            .sample(&mut rng);
+        let key = lead_key(company, created);
+        // Exponential by inversion of the lead's own hashed uniform.
+        let u = self
+            .seeds
+            .unit(Source::Lead, draw_entity(key, Draw::Window, 0));
+        let window_days = -self.sc.funnel.window_mean_days * (1.0 - u).ln();
         let window_end = created + ((window_days * DAY as f64).round() as Minute).max(1);
         let score_noise = self.seeds.normal(Source::CrmScore, key);
         let id = self.leads.len() as LeadId;
@@ -56,7 +55,10 @@ impl Sim<'_> {
             last_visit_day: u32::MAX,
             effective_visits: 0,
             won_at: NEVER,
-            rng,
+            key,
+            visits: 0,
+            calls: 0,
+            followed_up_at: NEVER,
             log_key: f64::NEG_INFINITY,
         });
         self.windows.push(Reverse((window_end, id)));
@@ -68,10 +70,9 @@ impl Sim<'_> {
     /// with z fixed for the (rep, lead) pair.
     pub(super) fn judge(&self, r: RepId, lead: &Lead) -> f64 {
         let rep = &self.reps[r as usize];
-        let lead_key = mix64(u64::from(lead.company) ^ (lead.created as u64).rotate_left(32));
         let z = self
             .seeds
-            .normal(Source::Judgment, pair(u64::from(r), lead_key));
+            .normal(Source::Judgment, mix64(lead.key ^ u64::from(r)));
         lead.propensity * (rep.judge_sigma(&self.sc.skill) * z).exp()
     }
 
@@ -111,6 +112,7 @@ impl Sim<'_> {
         let lead = &mut self.leads[id as usize];
         lead.holder = Holder::Assigned(r);
         lead.assigned_at = now;
+        lead.appointment_day = u32::MAX;
         lead.set_judged(&self.sc.funnel, judged);
         let quality = lead.propensity;
         let rep = &mut self.reps[r as usize];
@@ -243,10 +245,17 @@ impl Sim<'_> {
         self.tally.revenue += value;
         self.tally.wins_by_status[usize::from(new_hire)] += 1;
         self.tally.lead_to_win_minutes += (now - lead.created) as f64;
-        if unit(&mut lead.rng) < f.payment_prob {
+        let key = lead.key;
+        if self
+            .seeds
+            .unit(Source::Lead, draw_entity(key, Draw::Payment, 0))
+            < f.payment_prob
+        {
             let span = f.payment_max_days - f.payment_min_days;
-            let days =
-                f.payment_min_days + (unit(&mut lead.rng) * f64::from(span + 1)).floor() as u32;
+            let u = self
+                .seeds
+                .unit(Source::Lead, draw_entity(key, Draw::PaymentDay, 0));
+            let days = f.payment_min_days + (u * f64::from(span + 1)).floor() as u32;
             self.payments.push(Reverse((
                 now + Minute::from(days.min(f.payment_max_days)) * DAY,
                 id,

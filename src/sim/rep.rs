@@ -39,6 +39,8 @@ pub struct RepDay {
     pub booked: u32,
     /// Whether the rep is back at the office.
     pub returned: bool,
+    /// The working day this state belongs to.
+    pub day: u32,
     /// Minutes of slack left for cold visits after the current effective visit.
     pub cold_slack: f64,
     /// The rep-day's stream: travel noise, visit lengths, cold visits, research.

@@ -3,7 +3,7 @@
 use super::Sim;
 use super::lead::{Holder, LeadId, Origin};
 use super::rep::Rep;
-use crate::rng::{Source, Stream, unit};
+use crate::rng::{Source, Stream, pair, unit};
 use crate::time::{DAY, Minute};
 use rand_distr::{Distribution, Normal};
 
@@ -70,22 +70,27 @@ impl Sim<'_> {
     }
 
     fn initial_stock(&mut self, start: Minute) {
-        let mut rng = self.seeds.stream(Source::InitialStock, 0);
+        // Each lead of the stock has its own stream, so a variant that places fewer leads
+        // (a smaller cap) shares every other lead with the rest.
         let span = Minute::from(self.sc.leads.initial_pool_days) * DAY;
-        for _ in 0..self.sc.leads.initial_pool_days * self.sc.leads.marketing_per_day {
+        for k in 0..self.sc.leads.initial_pool_days * self.sc.leads.marketing_per_day {
+            let mut rng = self
+                .seeds
+                .stream(Source::InitialStock, pair(0, u64::from(k)));
             let created = start - 1 - (unit(&mut rng) * span as f64) as Minute;
             if let Some(company) = self.draw_free_company(&mut rng, start) {
                 let id = self.create_lead(company, created, Origin::Initial);
                 self.pool.insert(id, &self.leads[id as usize]);
             }
         }
-        let per_veteran = self
-            .private_cap()
-            .map_or(self.sc.org.veteran_initial_private as usize, |cap| {
-                cap.min(self.sc.org.veteran_initial_private as usize)
-            });
+        // At most half the cap (MODEL.md section 9), the key's number without one.
+        let wanted = self.sc.org.veteran_initial_private as usize;
+        let per_veteran = self.private_cap().map_or(wanted, |cap| wanted.min(cap / 2));
         for r in 0..self.sc.org.veterans {
-            for _ in 0..per_veteran {
+            for k in 0..per_veteran {
+                let mut rng = self
+                    .seeds
+                    .stream(Source::InitialStock, pair(u64::from(r) + 1, k as u64));
                 let age = DAY + (unit(&mut rng) * 29.0 * DAY as f64) as Minute;
                 let created = start - age;
                 let Some(company) = self.draw_free_company(&mut rng, start) else {

@@ -44,6 +44,8 @@ pub struct Tally {
     pub effective_visits: u64,
     /// Planned stops skipped for the deadline.
     pub stops_skipped: u64,
+    /// Stops added during the day when the plan ran out short of the quota.
+    pub extra_stops: u64,
     /// Rep-days reaching the visit quota.
     pub quota_days: u64,
     /// Rep-days reaching the effective quota.
@@ -124,7 +126,7 @@ impl Tally {
             .reps
             .iter()
             .filter(|r| r.stats.days > 0)
-            .map(|r| r.stats.quality_received)
+            .map(|r| r.stats.quality_received / f64::from(r.stats.days))
             .collect();
         let status_rate = |x: [u64; 2]| {
             [

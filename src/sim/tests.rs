@@ -138,10 +138,13 @@ fn reclaim_timeout_takes_back_untouched_leads_only() {
     };
     with_sim(policy, |sim, now| {
         let untouched = contacted_lead(sim, 7, now, 0.2);
-        sim.leads[untouched as usize].first_contact = super::lead::NEVER;
         let touched = contacted_lead(sim, 8, now, 0.2);
         sim.give(NEW_HIRE, untouched, now);
         sim.give(NEW_HIRE, touched, now);
+        // The holder reached the touched lead an hour later; the untouched one was contacted
+        // by someone else before, which does not count as this rep's follow-up.
+        sim.leads[touched as usize].followed_up_at = now + 60;
+        sim.leads[untouched as usize].followed_up_at = now - 60;
         sim.reclaim(now + 48 * HOUR);
         assert_eq!(
             sim.leads[untouched as usize].holder,
