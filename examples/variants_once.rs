@@ -1,3 +1,8 @@
+//! One replication of every variant of the embedded default, with its run time and every
+//! metric: a quick look, and a convenient target for a profiler.
+//! `cargo run --release --example variants_once -- [DAYS] [check]` (`check`: verify the
+//! engine's invariants every day and print any violation).
+
 use salesim::metrics::METRICS;
 use salesim::scenario::Scenario;
 use salesim::sim::{SimOptions, run_with};
