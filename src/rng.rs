@@ -43,6 +43,8 @@ pub enum Source {
     InitialStock = 12,
     /// Desk research (entity: rep, day and lead number).
     Desk = 13,
+    /// Newly registered companies (entity: day and arrival number).
+    Registration = 14,
 }
 
 /// SplitMix64's finaliser (Steele, Lea and Flood 2014): a bijective 64-bit mixer.

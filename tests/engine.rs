@@ -262,3 +262,30 @@ fn the_default_scenario_is_sane_and_its_variants_differ() {
 fn sc_days() -> u32 {
     Scenario::embedded().calendar.days
 }
+
+#[test]
+fn newly_registered_companies_arrive_as_first_leads() {
+    let (mut sc, _) = scenario(4);
+    sc.leads.registrations_per_day = 50;
+    let variants = sc.resolved_variants().unwrap();
+    let (_, (registrations, repeats)) =
+        run_with(&sc, &variants[2], 0, SimOptions::default(), |sim| {
+            let mut first_lead_of = std::collections::BTreeMap::new();
+            for (id, lead) in sim.leads.iter().enumerate() {
+                first_lead_of.entry(lead.company).or_insert(id);
+            }
+            let registrations: Vec<usize> = (0..sim.leads.len())
+                .filter(|&id| sim.leads[id].origin == Origin::Registration)
+                .collect();
+            let repeats = registrations
+                .iter()
+                .filter(|&&id| first_lead_of[&sim.leads[id].company] != id)
+                .count();
+            (registrations.len(), repeats)
+        });
+    assert_eq!(registrations, 4 * 50);
+    assert_eq!(
+        repeats, 0,
+        "a registration is always the company's first lead"
+    );
+}

@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 pub struct Leads {
     /// Marketing leads a working day into the public pool (created over the preceding day).
     pub marketing_per_day: u32,
+    /// Newly registered companies a working day that the CRM imports as pool leads (companies
+    /// that never had a lead; MODEL.md gives no figure, so the default has none).
+    pub registrations_per_day: u32,
     /// Desk-research leads each rep finds an evening.
     pub desk_per_rep: u32,
     /// Days of marketing inflow already in the pool at the start.
@@ -20,6 +23,7 @@ impl Default for Leads {
     fn default() -> Self {
         Leads {
             marketing_per_day: 800,
+            registrations_per_day: 0,
             desk_per_rep: 2,
             initial_pool_days: 2,
             crm_score_sigma: 0.8,

@@ -332,6 +332,12 @@ impl Scenario {
             0,
             10_000_000,
         );
+        c.count(
+            "leads.registrations_per_day",
+            l.registrations_per_day.into(),
+            0,
+            10_000_000,
+        );
         c.count("leads.desk_per_rep", l.desk_per_rep.into(), 0, 1000);
         c.count(
             "leads.initial_pool_days",
@@ -347,11 +353,13 @@ impl Scenario {
             + f64::from(s.visits.cold_per_effective)
                 * f64::from(d.visit_quota)
                 * s.visits.cold_contact_prob.clamp(0.0, 1.0);
-        let expected = (f64::from(l.marketing_per_day) + all_reps as f64 * per_rep_day)
+        let expected = (f64::from(l.marketing_per_day)
+            + f64::from(l.registrations_per_day)
+            + all_reps as f64 * per_rep_day)
             * f64::from(s.calendar.days);
         if expected > MAX_LEADS as f64 {
             c.problems.push(format!(
-                "leads: a run could create about {expected:.0} leads (leads.marketing_per_day, leads.desk_per_rep and cold visits over calendar.days); at most {MAX_LEADS}"
+                "leads: a run could create about {expected:.0} leads (marketing, registrations, desk research and cold visits over calendar.days); at most {MAX_LEADS}"
             ));
         }
 

@@ -50,6 +50,8 @@ pub enum Origin {
     Initial,
     /// A marketing arrival into the public pool.
     Marketing,
+    /// A newly registered company, imported into the public pool.
+    Registration,
     /// Found on a cold visit.
     Cold,
     /// Found by desk research.

@@ -65,25 +65,43 @@ impl Sim<'_> {
     }
 
     /// Marketing leads created since the previous push, each for a company with no open
-    /// lead. Arrival k of a day has its own stream (creation time, then candidate companies),
-    /// so variants share every arrival whose company is free in both.
+    /// lead, and newly registered companies (companies that never had a lead). Arrival k of
+    /// a day has its own stream (creation time, then candidate companies), so variants share
+    /// every arrival whose company is free in both.
     fn marketing_arrivals(&mut self, now: Minute) {
         let since = if self.day == 0 {
             now - DAY
         } else {
             self.cal.at(self.day - 1, self.sc.day.office_open)
         };
-        for k in 0..self.sc.leads.marketing_per_day {
-            let mut rng = self
-                .seeds
-                .stream(Source::Marketing, pair(u64::from(self.day), u64::from(k)));
-            let created = since + (unit(&mut rng) * (now - since) as f64) as Minute;
-            match self.draw_free_company(&mut rng, now) {
-                Some(company) => {
-                    let id = self.create_lead(company, created, Origin::Marketing);
-                    self.pool.insert(id, &self.leads[id as usize]);
+        let l = &self.sc.leads;
+        let sources = [
+            (Source::Marketing, Origin::Marketing, l.marketing_per_day),
+            (
+                Source::Registration,
+                Origin::Registration,
+                l.registrations_per_day,
+            ),
+        ];
+        for (source, origin, count) in sources {
+            for k in 0..count {
+                let mut rng = self
+                    .seeds
+                    .stream(source, pair(u64::from(self.day), u64::from(k)));
+                let created = since + (unit(&mut rng) * (now - since) as f64) as Minute;
+                let company = match origin {
+                    Origin::Registration => {
+                        self.draw_company(&mut rng, |c| self.companies[c as usize].leads == 0)
+                    }
+                    _ => self.draw_free_company(&mut rng, now),
+                };
+                match company {
+                    Some(company) => {
+                        let id = self.create_lead(company, created, origin);
+                        self.pool.insert(id, &self.leads[id as usize]);
+                    }
+                    None => self.tally.inflow_unplaced += 1,
                 }
-                None => self.tally.inflow_unplaced += 1,
             }
         }
         // A lead created last night may already have lost its window.

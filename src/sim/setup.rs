@@ -63,10 +63,19 @@ impl Sim<'_> {
 
     /// A company with no open lead, drawn uniformly by rejection (`None` after many misses).
     pub(super) fn draw_free_company(&self, rng: &mut Stream, now: Minute) -> Option<u32> {
+        self.draw_company(rng, |c| self.company_free(c, now))
+    }
+
+    /// A company passing `wanted`, drawn uniformly by rejection (`None` after many misses).
+    pub(super) fn draw_company(
+        &self,
+        rng: &mut Stream,
+        wanted: impl Fn(u32) -> bool,
+    ) -> Option<u32> {
         let n = self.world.city.companies();
         (0..256)
             .map(|_| ((unit(rng) * f64::from(n)) as u32).min(n - 1))
-            .find(|&c| self.company_free(c, now))
+            .find(|&c| wanted(c))
     }
 
     fn initial_stock(&mut self, start: Minute) {
