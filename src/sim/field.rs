@@ -111,24 +111,29 @@ impl Sim<'_> {
             })
     }
 
+    /// Rep `r` travels from `from` to `to` leaving at `now`: the mode it chooses, a realised
+    /// length in minutes (counted as travel and traced).
+    fn travel(&mut self, r: RepId, from: &Place, to: &Place, now: Minute) -> Minute {
+        let travel = &self.world.travel;
+        let trip = travel.plan(from, to, (now % DAY) as f64);
+        let today = &mut self.reps[r as usize].today;
+        let rng = today.rng.as_mut().expect("set in the morning");
+        let moving = Minute::from(travel.sample_minutes(&trip, rng));
+        today.travel_min += moving as u32;
+        self.record(r, now, now + moving, Activity::Travel(trip.mode), None);
+        moving
+    }
+
     /// Travels from `at` to lead `id` and starts the visit.
     fn start_visit(&mut self, r: RepId, id: LeadId, at: Place, now: Minute) {
         let place = self.leads[id as usize].place;
-        let travel = &self.world.travel;
-        let trip = travel.plan(&at, &place, (now % DAY) as f64);
-        let rng = self.reps[r as usize]
-            .today
-            .rng
-            .as_mut()
-            .expect("set in the morning");
-        let moving = Minute::from(travel.sample_minutes(&trip, rng));
+        let moving = self.travel(r, &at, &place, now);
         let lobby = if place.building != at.building {
-            Minute::from(travel.config().lobby_min)
+            Minute::from(self.world.travel.config().lobby_min)
         } else {
             0
         };
         let arrival = now + moving + lobby;
-        self.record(r, now, now + moving, Activity::Travel(trip.mode), None);
         if lobby > 0 {
             self.record(r, now + moving, arrival, Activity::Lobby, None);
         }
@@ -157,7 +162,6 @@ impl Sim<'_> {
             Minute::from(v.gatekeeper_min)
         };
         let rep = &mut self.reps[r as usize];
-        rep.today.travel_min += moving as u32;
         rep.today.at = Some(place);
         rep.today.current = Some((id, arrival, effective));
         self.schedule(arrival + length, Event::VisitEnd(r));
@@ -165,16 +169,7 @@ impl Sim<'_> {
 
     fn head_back(&mut self, r: RepId, now: Minute) {
         let at = self.here(r);
-        let travel = &self.world.travel;
-        let trip = travel.plan(&at, &Place::OFFICE, (now % DAY) as f64);
-        let rng = self.reps[r as usize]
-            .today
-            .rng
-            .as_mut()
-            .expect("set in the morning");
-        let moving = Minute::from(travel.sample_minutes(&trip, rng));
-        self.reps[r as usize].today.travel_min += moving as u32;
-        self.record(r, now, now + moving, Activity::Travel(trip.mode), None);
+        let moving = self.travel(r, &at, &Place::OFFICE, now);
         self.schedule(now + moving, Event::Back(r));
     }
 

@@ -161,6 +161,48 @@ fn decay_per_minute(f: &Funnel) -> f64 {
 }
 
 impl Lead {
+    /// A new, unheld lead for `company` (at `place`) created at `created`, with the company's
+    /// hidden traits. Its buying window and CRM score are the caller's to set.
+    pub fn new(
+        company: u32,
+        place: crate::world::Place,
+        origin: Origin,
+        created: Minute,
+        traits: &crate::world::CompanyTraits,
+    ) -> Lead {
+        Lead {
+            company,
+            place,
+            holder: Holder::Pool,
+            origin,
+            created,
+            window_end: Minute::MAX,
+            propensity: traits.propensity,
+            deal_value: traits.deal_value,
+            dm_in: traits.dm_in,
+            steps_needed: traits.steps,
+            steps_done: 0,
+            crm_score: traits.propensity,
+            judged: 0.0,
+            first_contact: NEVER,
+            freshness: 1.0,
+            last_contact: NEVER,
+            last_progress: created,
+            assigned_at: NEVER,
+            appointment_day: u32::MAX,
+            returned_by: u32::MAX,
+            returned_at: NEVER,
+            last_visit_day: u32::MAX,
+            effective_visits: 0,
+            won_at: NEVER,
+            key: lead_key(company, created),
+            visits: 0,
+            calls: 0,
+            followed_up_at: NEVER,
+            log_key: f64::NEG_INFINITY,
+        }
+    }
+
     /// Whether the lead has had its first contact.
     pub fn contacted(&self) -> bool {
         self.first_contact != NEVER
@@ -272,37 +314,19 @@ mod tests {
     #[test]
     fn log_chance_matches_the_chance_before_and_after_contact() {
         let f = Funnel::default();
-        let mut lead = Lead {
-            company: 0,
-            place: crate::world::Place::OFFICE,
-            holder: Holder::Pool,
-            origin: Origin::Marketing,
-            created: 1000,
-            window_end: 100_000,
+        let traits = crate::world::CompanyTraits {
             propensity: 0.2,
             deal_value: 1.0,
             dm_in: 0.5,
-            steps_needed: 1,
-            steps_done: 0,
-            crm_score: 0.2,
-            judged: 0.0,
-            first_contact: NEVER,
-            freshness: 1.0,
-            last_contact: NEVER,
-            last_progress: 1000,
-            assigned_at: NEVER,
-            appointment_day: u32::MAX,
-            returned_by: u32::MAX,
-            returned_at: NEVER,
-            last_visit_day: u32::MAX,
-            effective_visits: 0,
-            won_at: NEVER,
-            key: 1,
-            visits: 0,
-            calls: 0,
-            followed_up_at: NEVER,
-            log_key: 0.0,
+            steps: 1,
         };
+        let mut lead = Lead::new(
+            0,
+            crate::world::Place::OFFICE,
+            Origin::Marketing,
+            1000,
+            &traits,
+        );
         lead.set_judged(&f, 0.3);
         let direct = |lead: &Lead, t: Minute| {
             let (fresh, int) = timing_factors(&f, lead, t);

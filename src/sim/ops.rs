@@ -1,6 +1,6 @@
 //! Moving leads between the pool, reps' lists and their ends (won, lost, closed).
 
-use super::lead::{Draw, Holder, Lead, LeadId, NEVER, Origin, RepId, draw_entity, lead_key};
+use super::lead::{Draw, Holder, Lead, LeadId, Origin, RepId, draw_entity, lead_key};
 use super::{CompanyState, Sim};
 use crate::rng::{Source, mix64};
 use crate::time::{DAY, Minute};
@@ -30,37 +30,11 @@ impl Sim<'_> {
         let score_noise = self.seeds.normal(Source::CrmScore, key);
         let id = self.leads.len() as LeadId;
         let place = self.world.city.company_place(company);
-        self.leads.push(Lead {
-            company,
-            place,
-            holder: Holder::Pool,
-            origin,
-            created,
-            window_end,
-            propensity: traits.propensity,
-            deal_value: traits.deal_value,
-            dm_in: traits.dm_in,
-            steps_needed: traits.steps,
-            steps_done: 0,
-            crm_score: traits.propensity * (self.sc.leads.crm_score_sigma * score_noise).exp(),
-            judged: 0.0,
-            first_contact: NEVER,
-            freshness: 1.0,
-            last_contact: NEVER,
-            last_progress: created,
-            assigned_at: NEVER,
-            appointment_day: u32::MAX,
-            returned_by: u32::MAX,
-            returned_at: NEVER,
-            last_visit_day: u32::MAX,
-            effective_visits: 0,
-            won_at: NEVER,
-            key,
-            visits: 0,
-            calls: 0,
-            followed_up_at: NEVER,
-            log_key: f64::NEG_INFINITY,
-        });
+        let mut lead = Lead::new(company, place, origin, created, &traits);
+        lead.window_end = window_end;
+        lead.crm_score = traits.propensity * (self.sc.leads.crm_score_sigma * score_noise).exp();
+        debug_assert_eq!(lead.key, key);
+        self.leads.push(lead);
         self.windows.push(Reverse((window_end, id)));
         self.tally.leads_created += 1;
         id
