@@ -100,15 +100,18 @@ impl Sim<'_> {
             .filter(|(_, l)| l.last_visit_day != self.day && l.window_end > now)
             .map(|(id, l)| (l.log_chance(f, now) - at.km_to(&l.place) / scale, id))
             .collect();
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        scored
-            .into_iter()
-            .take(self.sc.behaviour.plan_candidates as usize)
-            .map(|(_, id)| id)
-            .find(|&id| {
-                self.visit_fits(&at, &self.leads[id as usize].place, now as f64)
-                    .is_some()
-            })
+        let best_first =
+            |a: &(f64, LeadId), b: &(f64, LeadId)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+        let keep = self.sc.behaviour.plan_candidates as usize;
+        if scored.len() > keep {
+            scored.select_nth_unstable_by(keep - 1, best_first);
+            scored.truncate(keep);
+        }
+        scored.sort_by(best_first);
+        scored.into_iter().map(|(_, id)| id).find(|&id| {
+            self.visit_fits(&at, &self.leads[id as usize].place, now as f64)
+                .is_some()
+        })
     }
 
     /// Rep `r` travels from `from` to `to` leaving at `now`: the mode it chooses, a realised

@@ -4,7 +4,6 @@ use super::lead::{Draw, Holder, Lead, LeadId, Origin, RepId, draw_entity, lead_k
 use super::{CompanyState, Sim};
 use crate::rng::{Source, mix64};
 use crate::time::{DAY, Minute};
-use crate::world::CompanyTraits;
 use std::cmp::Reverse;
 
 impl Sim<'_> {
@@ -19,7 +18,7 @@ impl Sim<'_> {
         let state = &mut self.companies[company as usize];
         state.open = true;
         state.leads += 1;
-        let traits = CompanyTraits::draw(&self.sc.companies, &self.seeds, company);
+        let traits = self.world.companies.draw(&self.seeds, company);
         let key = lead_key(company, created);
         // Exponential by inversion of the lead's own hashed uniform.
         let u = self

@@ -18,28 +18,44 @@ pub struct CompanyTraits {
     pub steps: u32,
 }
 
-impl CompanyTraits {
-    /// Draws company `id`'s attributes.
-    pub fn draw(cfg: &scenario::Companies, seeds: &Seeds, id: u32) -> CompanyTraits {
+/// The distributions of company traits, built once from the scenario's keys.
+#[derive(Debug, Clone)]
+pub struct CompanySampler {
+    propensity: Beta<f64>,
+    deal_value: LogNormal<f64>,
+    dm_in: Beta<f64>,
+    dm_in_max: f64,
+    steps_base: u32,
+    steps_extra: Binomial,
+}
+
+impl CompanySampler {
+    /// Builds the distributions (the keys are validated, so construction cannot fail).
+    pub fn new(cfg: &scenario::Companies) -> CompanySampler {
+        CompanySampler {
+            propensity: Beta::new(cfg.propensity_alpha, cfg.propensity_beta).expect("validated"),
+            deal_value: LogNormal::new(cfg.deal_value_median_cny.ln(), cfg.deal_value_sigma)
+                .expect("validated"),
+            dm_in: Beta::new(cfg.dm_in_alpha, cfg.dm_in_beta).expect("validated"),
+            dm_in_max: cfg.dm_in_max,
+            steps_base: cfg.steps_base,
+            steps_extra: Binomial::new(u64::from(cfg.steps_extra_trials), cfg.steps_extra_p)
+                .expect("validated"),
+        }
+    }
+
+    /// Draws company `id`'s attributes from its own stream.
+    pub fn draw(&self, seeds: &Seeds, id: u32) -> CompanyTraits {
         let mut rng = seeds.stream(Source::Company, u64::from(id));
-        let propensity = Beta::new(cfg.propensity_alpha, cfg.propensity_beta)
-            .expect("validated")
-            .sample(&mut rng);
-        let deal_value = LogNormal::new(cfg.deal_value_median_cny.ln(), cfg.deal_value_sigma)
-            .expect("validated")
-            .sample(&mut rng);
-        let dm_in = Beta::new(cfg.dm_in_alpha, cfg.dm_in_beta)
-            .expect("validated")
-            .sample(&mut rng)
-            .min(cfg.dm_in_max);
-        let extra = Binomial::new(u64::from(cfg.steps_extra_trials), cfg.steps_extra_p)
-            .expect("validated")
-            .sample(&mut rng);
+        let propensity = self.propensity.sample(&mut rng);
+        let deal_value = self.deal_value.sample(&mut rng);
+        let dm_in = self.dm_in.sample(&mut rng).min(self.dm_in_max);
+        let extra = self.steps_extra.sample(&mut rng);
         CompanyTraits {
             propensity,
             deal_value,
             dm_in,
-            steps: cfg.steps_base + extra as u32,
+            steps: self.steps_base + extra as u32,
         }
     }
 }
@@ -50,12 +66,10 @@ mod tests {
 
     #[test]
     fn traits_follow_their_distributions() {
-        let cfg = scenario::Companies::default();
+        let sampler = CompanySampler::new(&scenario::Companies::default());
         let seeds = Seeds::new(3, 0);
         let n = 20_000;
-        let all: Vec<_> = (0..n)
-            .map(|i| CompanyTraits::draw(&cfg, &seeds, i))
-            .collect();
+        let all: Vec<_> = (0..n).map(|i| sampler.draw(&seeds, i)).collect();
         let mean =
             |f: &dyn Fn(&CompanyTraits) -> f64| all.iter().map(f).sum::<f64>() / f64::from(n);
         // Beta(1.2, 8) mean 0.1304; Beta(3, 5) mean 0.375; 1 + Bin(3, 0.4) mean 2.2.
@@ -66,6 +80,6 @@ mod tests {
         values.sort_by(f64::total_cmp);
         let median = values[values.len() / 2];
         assert!((median / 30_000.0 - 1.0).abs() < 0.04, "{median}");
-        assert_eq!(all[17], CompanyTraits::draw(&cfg, &seeds, 17));
+        assert_eq!(all[17], sampler.draw(&seeds, 17));
     }
 }

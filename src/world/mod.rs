@@ -6,7 +6,7 @@ mod companies;
 mod travel;
 
 pub use city::{City, Place};
-pub use companies::CompanyTraits;
+pub use companies::{CompanySampler, CompanyTraits};
 pub use travel::{TravelModel, Trip};
 
 use crate::rng::Seeds;
@@ -19,6 +19,8 @@ pub struct World {
     pub city: City,
     /// Expected and sampled travel times.
     pub travel: TravelModel,
+    /// Draws companies' hidden attributes.
+    pub companies: CompanySampler,
 }
 
 impl World {
@@ -27,6 +29,7 @@ impl World {
         World {
             city: City::generate(&scenario.city, seeds),
             travel: TravelModel::new(&scenario.travel),
+            companies: CompanySampler::new(&scenario.companies),
         }
     }
 }
