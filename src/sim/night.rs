@@ -1,6 +1,6 @@
 //! The night: timeout and stale reclaims, closed buying windows, payments, and the next morning.
 
-use super::lead::{Holder, LeadId};
+use super::lead::{Lead, LeadId};
 use super::{Event, Sim};
 use crate::time::{DAY, HOUR, Minute};
 use std::cmp::Reverse;
@@ -61,36 +61,27 @@ impl Sim<'_> {
             .map(|d| Minute::from(d) * DAY);
         for r in 0..self.reps.len() {
             if let Some(limit) = timeout {
-                let due: Vec<LeadId> = self.reps[r]
-                    .assigned
-                    .iter()
-                    .copied()
-                    .filter(|&id| {
-                        let lead = &self.leads[id as usize];
-                        !lead.followed_up() && now - lead.assigned_at > limit
-                    })
-                    .collect();
+                let due = self.leads_where(&self.reps[r].assigned, |lead| {
+                    !lead.followed_up() && now - lead.assigned_at > limit
+                });
                 self.tally.timeout_reclaims += due.len() as u64;
-                for id in due {
-                    self.return_to_pool(id, now);
-                }
+                due.into_iter().for_each(|id| self.return_to_pool(id, now));
             }
             if let Some(limit) = stale {
-                let due: Vec<LeadId> = self.reps[r]
-                    .private
-                    .iter()
-                    .copied()
-                    .filter(|&id| {
-                        let lead = &self.leads[id as usize];
-                        debug_assert!(matches!(lead.holder, Holder::Private(_)));
-                        now - lead.last_progress > limit
-                    })
-                    .collect();
+                let due = self.leads_where(&self.reps[r].private, |lead| {
+                    now - lead.last_progress > limit
+                });
                 self.tally.stale_reclaims += due.len() as u64;
-                for id in due {
-                    self.return_to_pool(id, now);
-                }
+                due.into_iter().for_each(|id| self.return_to_pool(id, now));
             }
         }
+    }
+
+    /// The leads of `list` that satisfy `test`, in list order.
+    fn leads_where(&self, list: &[LeadId], test: impl Fn(&Lead) -> bool) -> Vec<LeadId> {
+        list.iter()
+            .copied()
+            .filter(|&id| test(&self.leads[id as usize]))
+            .collect()
     }
 }
