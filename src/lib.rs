@@ -1,5 +1,17 @@
 //! salesim: a discrete-event, parallel Monte Carlo simulator of a field-sales organisation
 //! whose CRM owns the leads. See the README for the model in a page.
+//!
+//! The flow: a [`scenario::Scenario`] (TOML, validated) → for each (variant, replication),
+//! in parallel ([`experiment`]): a [`world::World`] (city, companies, travel) and a
+//! [`sim::Sim`] (the discrete-event engine) → a [`sim::ReplicationResult`] of
+//! [`metrics::METRICS`] → summaries ([`stats`]) → files and the terminal table ([`output`]).
+//!
+//! Modules: [`scenario`] the input; [`world`] what stays fixed in a replication; [`sim`] the
+//! engine (queue, morning, assignment, route, field, evening, night); [`rng`] named streams;
+//! [`time`] integer minutes and the working calendar; [`metrics`] definitions and fairness
+//! indices; [`stats`], [`experiment`], [`output`], [`cli`].
+
+#![warn(missing_docs)]
 
 pub mod cli;
 pub mod experiment;
