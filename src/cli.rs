@@ -37,6 +37,29 @@ pub struct Cli {
 pub enum Command {
     /// Run every variant of a scenario and write replications.csv, summary.csv and manifest.json.
     Run(RunArgs),
+    /// Check a scenario file without running it and print it resolved (every default filled in).
+    Validate(ValidateArgs),
+    /// Write a commented starter scenario (the embedded default) to a file.
+    Init(InitArgs),
+}
+
+/// Options of `salesim validate`.
+#[derive(Debug, Clone, Args)]
+pub struct ValidateArgs {
+    /// Scenario file (TOML) to check.
+    #[arg(value_name = "SCENARIO.toml")]
+    pub scenario: PathBuf,
+}
+
+/// Options of `salesim init`.
+#[derive(Debug, Clone, Args)]
+pub struct InitArgs {
+    /// Where to write the starter scenario.
+    #[arg(value_name = "FILE", default_value = "scenario.toml")]
+    pub file: PathBuf,
+    /// Overwrite the file if it exists.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Options of `salesim run`.
@@ -168,7 +191,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
     let finished = SystemTime::now();
     bar.finish_and_clear();
 
-    print!("{}", output::table::render(&results));
+    emit(&output::table::render(&results));
     let info = RunInfo {
         scenario_source: origin,
         threads,
@@ -176,11 +199,64 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         finished,
     };
     let paths = output::write_all(&args.out, &scenario, &results, &info)?;
-    println!();
+    let mut written = String::from("\n");
     for path in paths {
-        println!("wrote {}", path.display());
+        written.push_str(&format!("wrote {}\n", path.display()));
     }
+    emit(&written);
     Ok(())
+}
+
+/// Checks a scenario file and prints it resolved: every key with its value, then each
+/// variant's full policy as comments.
+pub fn validate(args: &ValidateArgs) -> Result<(), CliError> {
+    let scenario = Scenario::load(&args.scenario).map_err(input)?;
+    let variants = scenario.resolved_variants().map_err(input)?;
+    let mut text = format!(
+        "# {} is valid. The scenario resolved, every default filled in:\n",
+        args.scenario.display()
+    );
+    text.push_str(&scenario.to_toml());
+    for v in &variants {
+        let policy = toml::to_string(&v.policy).expect("a policy always serialises");
+        text.push_str(&format!(
+            "\n# variant {:?} runs with this policy:\n",
+            v.name
+        ));
+        for line in policy.lines() {
+            text.push_str(&format!("#   {line}\n"));
+        }
+    }
+    emit(&text);
+    Ok(())
+}
+
+/// Writes the commented embedded default to a file, refusing to overwrite one without `--force`.
+pub fn init(args: &InitArgs) -> Result<(), CliError> {
+    if args.file.exists() && !args.force {
+        return Err(input(format!(
+            "{} exists; pass --force to overwrite it",
+            args.file.display()
+        )));
+    }
+    output::write_atomic(&args.file, crate::scenario::BEIJING_TOML.as_bytes())?;
+    emit(&format!(
+        "wrote {} (the embedded default, with a comment on every key); check it with `salesim validate {}`\n",
+        args.file.display(),
+        args.file.display()
+    ));
+    Ok(())
+}
+
+/// Writes to stdout; a reader that went away (a closed pipe, as with `| head`) is not an error.
+fn emit(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush())
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        eprintln!("warning: cannot write to standard output: {e}");
+    }
 }
 
 /// Parses the process arguments and runs; the whole program.
@@ -189,11 +265,13 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => e.exit(),
     };
-    let args = match cli.command {
-        Some(Command::Run(args)) => args,
-        None => cli.run,
+    let outcome = match cli.command {
+        Some(Command::Run(args)) => run(&args),
+        Some(Command::Validate(args)) => validate(&args),
+        Some(Command::Init(args)) => init(&args),
+        None => run(&cli.run),
     };
-    match run(&args) {
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");

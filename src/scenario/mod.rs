@@ -3,6 +3,7 @@
 //! `beijing` scenario; `scenarios/beijing.toml` writes it out.
 
 mod behaviour;
+mod diagnose;
 mod funnel;
 mod org;
 mod policy;
@@ -35,8 +36,9 @@ pub struct Scenario {
     pub seed: u64,
     /// Replications per variant.
     pub replications: u32,
-    /// Variant every other is compared with (default: the first).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Variant every other is compared with (default: the first). A file that leaves it out
+    /// gets the first of its variants, not the embedded default's baseline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<String>,
     /// Horizon and working week.
     pub calendar: Calendar,
@@ -221,10 +223,11 @@ impl Default for Scenario {
 impl Scenario {
     /// Parses and validates scenario TOML; `origin` names the file in messages.
     pub fn from_toml(text: &str, origin: &str) -> Result<Scenario, ScenarioError> {
-        let scenario: Scenario = toml::from_str(text).map_err(|e| ScenarioError::Parse {
-            origin: origin.to_string(),
-            message: e.to_string().trim_end().to_string(),
-        })?;
+        let scenario: Scenario =
+            diagnose::from_document(text).map_err(|message| ScenarioError::Parse {
+                origin: origin.to_string(),
+                message,
+            })?;
         scenario.validate(origin)?;
         Ok(scenario)
     }
@@ -236,6 +239,12 @@ impl Scenario {
             path: shown.clone(),
             source,
         })?;
+        if bytes.contains(&0) {
+            return Err(ScenarioError::Parse {
+                origin: shown,
+                message: "not a TOML text file (it contains NUL bytes)".into(),
+            });
+        }
         let text = String::from_utf8(bytes).map_err(|e| ScenarioError::Parse {
             origin: shown.clone(),
             message: format!(
@@ -275,13 +284,11 @@ impl Scenario {
         for (key, value) in &spec.policy {
             table.insert(key.clone(), value.clone());
         }
-        let policy: Policy = table.try_into().map_err(|e: toml::de::Error| {
-            format!(
-                "variant[{index}].policy ({}): {}",
-                spec.name,
-                e.message().trim_end()
-            )
-        })?;
+        let policy: Policy = diagnose::from_value(
+            toml::Value::Table(table),
+            &format!("variant[{index}].policy"),
+        )
+        .map_err(|message| format!("{message} (variant {:?})", spec.name))?;
         Ok(Variant {
             name: spec.name.clone(),
             description: spec.description.clone(),
@@ -350,7 +357,7 @@ mod tests {
         let mut s = Scenario::default();
         s.variants[1].policy.insert("privat_cap".into(), int(3));
         let err = s.resolved_variants().unwrap_err().to_string();
-        assert!(err.contains("variant[1].policy (free-claim)"), "{err}");
-        assert!(err.contains("privat_cap"), "{err}");
+        assert!(err.contains("variant[1].policy.privat_cap: unknown key `privat_cap`; did you mean `private_cap`?"), "{err}");
+        assert!(err.contains("(variant \"free-claim\")"), "{err}");
     }
 }

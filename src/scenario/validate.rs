@@ -467,16 +467,28 @@ impl Scenario {
                 "baseline: {b:?} names no variant; expected one of {names:?}"
             ));
         }
+        // The base policy's problems once; a variant's only where they are its own.
+        let mut base = Checks {
+            problems: Vec::new(),
+        };
+        check_policy(&mut base, "policy", &s.policy);
         match s.resolved_variants() {
             Ok(variants) => {
                 for (i, v) in variants.iter().enumerate() {
-                    check_policy(&mut c, &format!("variant[{i}].policy"), &v.policy);
+                    let at = format!("variant[{i}].policy");
+                    let mut own = Checks {
+                        problems: Vec::new(),
+                    };
+                    check_policy(&mut own, &at, &v.policy);
+                    let inherited = |p: &String| base.problems.contains(&p.replace(&at, "policy"));
+                    c.problems
+                        .extend(own.problems.into_iter().filter(|p| !inherited(p)));
                 }
             }
             Err(ScenarioError::Invalid { problems, .. }) => c.problems.extend(problems),
             Err(other) => c.problems.push(other.to_string()),
         }
-        check_policy(&mut c, "policy", &s.policy);
+        c.problems.extend(base.problems);
 
         if c.problems.is_empty() {
             Ok(())

@@ -1,0 +1,90 @@
+//! Every file in `tests/bad_scenarios/` must be refused by `salesim validate` with exit
+//! code 2 and exactly the message in the `.expected` file beside it (no panic, ever).
+
+use std::path::Path;
+use std::process::Command;
+
+#[test]
+fn every_bad_scenario_gets_its_exact_message() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut cases: Vec<_> = std::fs::read_dir(root.join("tests/bad_scenarios"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 25, "{} cases", cases.len());
+    for case in cases {
+        let relative = case.strip_prefix(root).unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_salesim"))
+            .current_dir(root)
+            .arg("validate")
+            .arg(relative)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{}: {stderr}",
+            relative.display()
+        );
+        assert!(
+            !stderr.contains("panicked"),
+            "{}: {stderr}",
+            relative.display()
+        );
+        let expected = std::fs::read_to_string(case.with_extension("expected")).unwrap();
+        assert_eq!(stderr, expected, "{}", relative.display());
+        assert!(
+            out.stdout.is_empty(),
+            "{}: nothing is printed for a bad file",
+            relative.display()
+        );
+    }
+}
+
+#[test]
+fn init_writes_a_starter_that_validates_and_refuses_to_overwrite() {
+    let dir = std::env::temp_dir().join(format!("salesim-init-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("starter.toml");
+    let _ = std::fs::remove_file(&file);
+    let salesim = || Command::new(env!("CARGO_BIN_EXE_salesim"));
+    let out = salesim().arg("init").arg(&file).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        text.lines().filter(|l| l.contains('#')).count() > 100,
+        "the starter is commented"
+    );
+    let out = salesim().arg("validate").arg(&file).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let resolved = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        resolved.contains("[policy]")
+            && resolved.contains("# variant \"strict\" runs with this policy:")
+    );
+    let again = salesim().arg("init").arg(&file).output().unwrap();
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("--force"));
+    assert!(
+        salesim()
+            .arg("init")
+            .arg(&file)
+            .arg("--force")
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
