@@ -41,6 +41,8 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Write a commented starter scenario (the embedded default) to a file.
     Init(InitArgs),
+    /// Print the JSON Schema of scenario files (for editors that check TOML against a schema).
+    Schema,
 }
 
 /// Options of `salesim validate`.
@@ -248,6 +250,14 @@ pub fn init(args: &InitArgs) -> Result<(), CliError> {
     Ok(())
 }
 
+/// The JSON Schema of scenario files, pretty-printed, with a final newline.
+pub fn schema_text() -> String {
+    let mut text =
+        serde_json::to_string_pretty(&Scenario::json_schema()).expect("a schema always serialises");
+    text.push('\n');
+    text
+}
+
 /// Writes to stdout; a reader that went away (a closed pipe, as with `| head`) is not an error.
 fn emit(text: &str) {
     use std::io::Write;
@@ -269,6 +279,10 @@ pub fn main() -> ExitCode {
         Some(Command::Run(args)) => run(&args),
         Some(Command::Validate(args)) => validate(&args),
         Some(Command::Init(args)) => init(&args),
+        Some(Command::Schema) => {
+            emit(&schema_text());
+            Ok(())
+        }
         None => run(&cli.run),
     };
     match outcome {

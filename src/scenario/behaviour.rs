@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Which held leads get the evening calls first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CallOrder {
     /// Assigned leads not yet contacted first (their timeout looms), then private leads.
@@ -13,7 +13,7 @@ pub enum CallOrder {
 }
 
 /// How a rep orders the day's visits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RouteHeuristic {
     /// Pick stops by judged chance and proximity, order by nearest neighbour, improve by 2-opt, trim to the deadline.
@@ -23,7 +23,7 @@ pub enum RouteHeuristic {
 }
 
 /// Rep behaviour (MODEL.md section 9): every rule is an assumption, so every rule is a key.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Behaviour {
     /// Evening call order.

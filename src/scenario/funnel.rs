@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Lead inflow (MODEL.md sections 3 and 8).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Leads {
     /// Marketing leads a working day into the public pool (created over the preceding day).
@@ -32,7 +32,7 @@ impl Default for Leads {
 }
 
 /// Visit durations and cold visits (MODEL.md section 8).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Visits {
     /// Mean length of an effective visit, minutes (lognormal).
@@ -63,7 +63,7 @@ impl Default for Visits {
 }
 
 /// How deals move, stall, cool and close (MODEL.md sections 3 and 8).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Funnel {
     /// Offset in progress = propensity × (offset + skill) × freshness × interest.
@@ -103,7 +103,7 @@ impl Default for Funnel {
 }
 
 /// Evening desk work (MODEL.md sections 1 and 8).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Desk {
     /// CRM entry per visit (lead and cold visits), minutes.

@@ -25,7 +25,7 @@ use std::path::Path;
 pub const BEIJING_TOML: &str = include_str!("../../scenarios/beijing.toml");
 
 /// A whole scenario: the world, the people, the funnel, behaviour, a base policy and its variants.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Scenario {
     /// Short name, used in outputs.
@@ -74,7 +74,7 @@ pub struct Scenario {
 }
 
 /// A `[[variant]]` table: a name and the base-policy keys it overrides.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct VariantSpec {
     /// Name used in outputs and on the command line.
@@ -82,6 +82,7 @@ pub struct VariantSpec {
     /// What the variant stands for.
     pub description: String,
     /// Keys of `[policy]` this variant sets differently.
+    #[schemars(with = "Policy")]
     pub policy: toml::Table,
 }
 
@@ -259,6 +260,13 @@ impl Scenario {
     pub fn embedded() -> Scenario {
         Scenario::from_toml(BEIJING_TOML, "embedded default")
             .expect("the embedded default scenario is valid")
+    }
+
+    /// The JSON Schema of scenario files (draft 2020-12), for editors that check TOML
+    /// against a schema. Types, allowed words, defaults and descriptions come from the same
+    /// definitions the parser uses; ranges and cross-field rules are checked by `validate`.
+    pub fn json_schema() -> serde_json::Value {
+        serde_json::to_value(schemars::schema_for!(Scenario)).expect("a schema always serialises")
     }
 
     /// Writes the scenario as TOML (every key, defaults filled in).

@@ -4,7 +4,7 @@ use super::values::ClockTime;
 use serde::{Deserialize, Serialize};
 
 /// The calendar of the run.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Calendar {
     /// Horizon in working days.
@@ -23,7 +23,7 @@ impl Default for Calendar {
 }
 
 /// The rep's daily rhythm (MODEL.md section 1).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Day {
     /// Arrival at the branch office; the CRM pushes the day's leads then.
@@ -57,7 +57,7 @@ impl Default for Day {
 }
 
 /// Teams, cohorts at the start, the hiring plan and coaching (MODEL.md section 5).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Org {
     /// Number of teams, each led by one manager.
@@ -109,7 +109,7 @@ impl Default for Org {
 }
 
 /// Skill, learning curve and judgment of leads (MODEL.md sections 5 and 8).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Skill {
     /// Mean starting skill of a rep with no experience.
@@ -149,7 +149,7 @@ impl Default for Skill {
 }
 
 /// Optional attrition: reps who win nothing for a long time may leave (MODEL.md section 5).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Attrition {
     /// Whether anyone ever leaves.

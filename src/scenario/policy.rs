@@ -4,14 +4,14 @@ use super::values::Limit;
 use serde::{Deserialize, Serialize};
 
 /// How leads leave the public pool for reps.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Assignment {
     /// The CRM deals leads one at a time to reps in rotating order.
     RoundRobin,
     /// The CRM deals best-scored leads in snake order so every rep gets a similar mix.
     EqualQualityMix,
-    /// The CRM deals in proportion to 1 + each rep's wins in the performance window.
+    /// Each rep's daily target is scaled by 1 + its wins in the performance window, over the mean weight.
     PerformanceWeighted,
     /// New hires are served first from the best-scored leads, then everyone else.
     NewHirePriority,
@@ -22,7 +22,7 @@ pub enum Assignment {
 }
 
 /// The order in which the CRM hands out pool leads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PushOrder {
     /// Newest leads first.
@@ -34,7 +34,7 @@ pub enum PushOrder {
 }
 
 /// Whether the daily push tops the assigned list up to the day's target or adds that many.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PushMode {
     /// The assigned list is filled up to the rep's target for the day.
@@ -44,7 +44,7 @@ pub enum PushMode {
 }
 
 /// A pool policy; variants override parts of the base policy by key.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Policy {
     /// The assignment rule.

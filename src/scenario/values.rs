@@ -41,6 +41,20 @@ impl fmt::Display for ClockTime {
     }
 }
 
+impl schemars::JsonSchema for ClockTime {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ClockTime".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^([01]?[0-9]|2[0-3]):[0-5][0-9]$|^24:00$",
+            "description": "A time of day, \"HH:MM\" on a 24-hour clock."
+        })
+    }
+}
+
 impl Serialize for ClockTime {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&self.to_string())
@@ -71,6 +85,22 @@ impl Limit {
             Limit::None => None,
             Limit::At(v) => Some(v),
         }
+    }
+}
+
+impl schemars::JsonSchema for Limit {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Limit".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A whole number, or \"none\" to switch the rule off.",
+            "oneOf": [
+                { "type": "integer", "minimum": 0, "maximum": 4294967295u64 },
+                { "const": "none" }
+            ]
+        })
     }
 }
 

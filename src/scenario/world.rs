@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// The generated Beijing-like city (MODEL.md sections 2 and 8).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct City {
     /// Side of the square city, km; the office is at the centre.
@@ -43,7 +43,19 @@ impl Default for City {
 }
 
 /// A travel mode a rep may choose.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
     /// On foot, for short hops.
@@ -69,7 +81,7 @@ impl Mode {
 }
 
 /// Traffic-limited travel (MODEL.md sections 2 and 8).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Travel {
     /// Modes reps may use.
@@ -153,7 +165,7 @@ impl Default for Travel {
 }
 
 /// Hidden attributes of companies (MODEL.md section 8).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Companies {
     /// Propensity to buy ~ Beta(alpha, beta): alpha.
