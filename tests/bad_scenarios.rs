@@ -88,3 +88,37 @@ fn init_writes_a_starter_that_validates_and_refuses_to_overwrite() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn empty_and_huge_files_are_handled() {
+    let dir = std::env::temp_dir().join(format!("salesim-sizes-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let validate = |name: &str, bytes: &[u8]| {
+        let file = dir.join(name);
+        std::fs::write(&file, bytes).unwrap();
+        Command::new(env!("CARGO_BIN_EXE_salesim"))
+            .arg("validate")
+            .arg(&file)
+            .output()
+            .unwrap()
+    };
+    // An empty file is the embedded default: every key is optional.
+    let empty = validate("empty.toml", b"");
+    assert!(
+        empty.status.success(),
+        "{}",
+        String::from_utf8_lossy(&empty.stderr)
+    );
+    // Eight megabytes of one unterminated string: refused with a message, no panic.
+    let mut huge = b"name = \"".to_vec();
+    huge.extend(std::iter::repeat_n(b'x', 8 << 20));
+    let out = validate("huge.toml", &huge);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("line 1") && !stderr.contains("panicked"),
+        "{}",
+        &stderr[..stderr.len().min(300)]
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

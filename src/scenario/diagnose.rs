@@ -89,6 +89,9 @@ fn plain_types(message: &str) -> String {
         )
         .replace("expected f64", "expected a number")
         .replace("expected a boolean", "expected true or false")
+        .replace("expected a sequence", "expected an array")
+        .replace("expected a map", "expected a table")
+        .replace("unknown variant `", "unknown value `")
 }
 
 /// The allowed name nearest to `word` by edit distance, if near enough to be a misspelling.
