@@ -17,6 +17,7 @@ pub enum CallOrder {
 #[serde(rename_all = "snake_case")]
 pub enum RouteHeuristic {
     /// Pick stops by judged chance and proximity, order by nearest neighbour, improve by 2-opt, trim to the deadline.
+    #[serde(rename = "nearest_neighbour_2opt")]
     NearestNeighbour2opt,
     /// Visit the best-judged leads in list order, wherever they are (a baseline for comparison).
     ListOrder,
