@@ -41,8 +41,9 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Write a commented starter scenario (the embedded default) to a file.
     Init(InitArgs),
-    /// Print the JSON Schema of scenario files (for editors that check TOML against a schema).
-    Schema,
+    /// Print the JSON Schema of scenario files (for editors that check TOML against a schema),
+    /// or the reference of every key as Markdown.
+    Schema(SchemaArgs),
 }
 
 /// Options of `salesim validate`.
@@ -51,6 +52,14 @@ pub struct ValidateArgs {
     /// Scenario file (TOML) to check.
     #[arg(value_name = "SCENARIO.toml")]
     pub scenario: PathBuf,
+}
+
+/// Options of `salesim schema`.
+#[derive(Debug, Clone, Args)]
+pub struct SchemaArgs {
+    /// `json` (the JSON Schema) or `markdown` (the key reference, as in docs/scenario.md).
+    #[arg(long, value_parser = ["json", "markdown"], default_value = "json")]
+    pub format: String,
 }
 
 /// Options of `salesim init`.
@@ -279,8 +288,12 @@ pub fn main() -> ExitCode {
         Some(Command::Run(args)) => run(&args),
         Some(Command::Validate(args)) => validate(&args),
         Some(Command::Init(args)) => init(&args),
-        Some(Command::Schema) => {
-            emit(&schema_text());
+        Some(Command::Schema(args)) => {
+            emit(&if args.format == "markdown" {
+                crate::scenario::reference_markdown()
+            } else {
+                schema_text()
+            });
             Ok(())
         }
         None => run(&cli.run),

@@ -35,6 +35,37 @@ fn shipped_schema_is_up_to_date() {
 }
 
 #[test]
+fn shipped_reference_is_up_to_date_and_lists_every_key() {
+    let shipped =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/scenario.md")).unwrap();
+    let generated = salesim::scenario::reference_markdown();
+    assert!(
+        shipped == generated,
+        "docs/scenario.md is stale: run `salesim schema --format markdown > docs/scenario.md`"
+    );
+    let table = toml::Table::try_from(salesim::scenario::Scenario::default()).unwrap();
+    for (section, value) in &table {
+        if let Some(keys) = value.as_table() {
+            assert!(shipped.contains(&format!("## [{section}]")), "[{section}]");
+            for key in keys.keys() {
+                assert!(
+                    shipped.contains(&format!("| `{key}` |")),
+                    "{section}.{key} is not in docs/scenario.md"
+                );
+            }
+        }
+    }
+    for (key, rule) in salesim::scenario::Scenario::key_rules() {
+        if !key.contains('[') && !key.contains(' ') {
+            assert!(
+                shipped.contains(&rule),
+                "the rule of {key} ({rule}) is not in docs/scenario.md"
+            );
+        }
+    }
+}
+
+#[test]
 fn every_shipped_scenario_passes_the_schema() {
     let (schemas, index) = compiled();
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios");

@@ -7,6 +7,7 @@ mod diagnose;
 mod funnel;
 mod org;
 mod policy;
+mod reference;
 mod validate;
 mod values;
 mod world;
@@ -15,6 +16,7 @@ pub use behaviour::{Behaviour, CallOrder, RouteHeuristic};
 pub use funnel::{Desk, Funnel, Leads, Visits};
 pub use org::{Attrition, Calendar, Day, Org, Skill};
 pub use policy::{Assignment, Policy, PushMode, PushOrder};
+pub use reference::reference_markdown;
 pub use values::{ClockTime, Limit};
 pub use world::{City, Companies, Mode, Travel};
 

@@ -13,45 +13,74 @@ pub const MAX_LEADS: u64 = 100_000_000;
 /// Most replications per variant.
 pub const MAX_REPLICATIONS: u32 = 1_000_000;
 
+/// The problems found, and the rule applied to each key (the reference docs list these).
+#[derive(Default)]
 struct Checks {
     problems: Vec<String>,
+    rules: Vec<(String, String)>,
 }
 
 impl Checks {
-    fn range(&mut self, key: &str, value: f64, low: f64, high: f64) {
-        if !(value.is_finite() && value >= low && value <= high) {
-            self.problems.push(format!(
-                "{key}: {value} is not allowed; expected a number from {low} to {high}"
-            ));
+    fn check(&mut self, key: &str, ok: bool, value: impl std::fmt::Display, rule: String) {
+        if !ok {
+            self.problems
+                .push(format!("{key}: {value} is not allowed; expected {rule}"));
         }
+        self.rules.push((key.to_string(), rule));
+    }
+    fn range(&mut self, key: &str, value: f64, low: f64, high: f64) {
+        let ok = value.is_finite() && value >= low && value <= high;
+        self.check(key, ok, value, format!("a number from {low} to {high}"));
     }
     fn positive(&mut self, key: &str, value: f64, high: f64) {
-        if !(value.is_finite() && value > 0.0 && value <= high) {
-            self.problems.push(format!(
-                "{key}: {value} is not allowed; expected a number above 0 and at most {high}"
-            ));
-        }
+        let ok = value.is_finite() && value > 0.0 && value <= high;
+        self.check(
+            key,
+            ok,
+            value,
+            format!("a number above 0 and at most {high}"),
+        );
     }
     fn count(&mut self, key: &str, value: u64, low: u64, high: u64) {
-        if value < low || value > high {
-            self.problems.push(format!(
-                "{key}: {value} is not allowed; expected a whole number from {low} to {high}"
-            ));
-        }
+        self.check(
+            key,
+            value >= low && value <= high,
+            value,
+            format!("a whole number from {low} to {high}"),
+        );
     }
     fn order(&mut self, low_key: &str, low: f64, high_key: &str, high: f64) {
         if low > high {
             self.problems.push(format!("{low_key}: {low} is above {high_key} ({high}); the minimum must not exceed the maximum"));
         }
+        self.rules
+            .push((low_key.to_string(), format!("at most `{high_key}`")));
     }
 }
 
 impl Scenario {
     /// Checks every key's range and the cross-field rules; lists every problem found.
     pub fn validate(&self, origin: &str) -> Result<(), ScenarioError> {
-        let mut c = Checks {
-            problems: Vec::new(),
-        };
+        let mut c = self.checks();
+        if c.problems.is_empty() {
+            Ok(())
+        } else {
+            c.problems.dedup();
+            Err(ScenarioError::Invalid {
+                origin: origin.to_string(),
+                problems: c.problems,
+            })
+        }
+    }
+
+    /// The rules `validate` applies, key by key, as words (e.g. `policy.audit_rate`: "a number
+    /// from 0 to 1"); bounds that depend on other keys are given at the default's values.
+    pub fn key_rules() -> Vec<(String, String)> {
+        Scenario::default().checks().rules
+    }
+
+    fn checks(&self) -> Checks {
+        let mut c = Checks::default();
         let s = self;
         c.count(
             "replications",
@@ -468,17 +497,13 @@ impl Scenario {
             ));
         }
         // The base policy's problems once; a variant's only where they are its own.
-        let mut base = Checks {
-            problems: Vec::new(),
-        };
+        let mut base = Checks::default();
         check_policy(&mut base, "policy", &s.policy);
         match s.resolved_variants() {
             Ok(variants) => {
                 for (i, v) in variants.iter().enumerate() {
                     let at = format!("variant[{i}].policy");
-                    let mut own = Checks {
-                        problems: Vec::new(),
-                    };
+                    let mut own = Checks::default();
                     check_policy(&mut own, &at, &v.policy);
                     let inherited = |p: &String| base.problems.contains(&p.replace(&at, "policy"));
                     c.problems
@@ -489,16 +514,8 @@ impl Scenario {
             Err(other) => c.problems.push(other.to_string()),
         }
         c.problems.extend(base.problems);
-
-        if c.problems.is_empty() {
-            Ok(())
-        } else {
-            c.problems.dedup();
-            Err(ScenarioError::Invalid {
-                origin: origin.to_string(),
-                problems: c.problems,
-            })
-        }
+        c.rules.extend(base.rules);
+        c
     }
 }
 
