@@ -70,7 +70,7 @@ pub struct Funnel {
     pub skill_offset: f64,
     /// Chance an effective visit that does not move the deal loses it outright.
     pub lost_prob: f64,
-    /// Freshness = (1 + hours to first contact / scale)^−exponent [lead-response studies].
+    /// Freshness = (1 + hours to first contact / scale)^−exponent [lead-response studies: steep decay within hours and days].
     pub freshness_exponent: f64,
     /// Freshness time scale, hours.
     pub freshness_scale_hours: f64,

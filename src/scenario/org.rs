@@ -120,7 +120,7 @@ pub struct Skill {
     pub ceiling_mean: f64,
     /// Standard deviation of the ceiling.
     pub ceiling_sd: f64,
-    /// Learning scale of s = ceiling − (ceiling − start)·exp(−experience/scale), effective visits.
+    /// Learning scale of s = ceiling − (ceiling − start)·exp(−experience/scale), effective visits [sales ramp surveys: median ramp about 5 months].
     pub learning_scale: f64,
     /// Experience a ride-along effective visit counts for.
     pub ride_along_weight: f64,

@@ -116,9 +116,9 @@ pub struct Travel {
     pub bike_max_km: f64,
     /// Minutes to pick up and park a shared bike.
     pub bike_overhead_min: f64,
-    /// Coefficient of variation of road trip times off-peak (lognormal, mean 1).
+    /// Coefficient of variation of road trip times off-peak (lognormal, mean 1) [lognormal fits Beijing link times best].
     pub noise_cv_road: f64,
-    /// Coefficient of variation of road trip times at peak.
+    /// Coefficient of variation of road trip times at peak [lognormal fits Beijing link times best].
     pub noise_cv_road_peak: f64,
     /// Coefficient of variation of rail trip times.
     pub noise_cv_rail: f64,
