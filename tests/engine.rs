@@ -289,3 +289,66 @@ fn newly_registered_companies_arrive_as_first_leads() {
         "a registration is always the company's first lead"
     );
 }
+
+#[test]
+fn a_customer_list_replaces_the_generated_city() {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/beijing_customers.toml");
+    let mut sc = Scenario::load(&path).unwrap();
+    sc.calendar.days = 10;
+    let list = sc
+        .customers
+        .clone()
+        .expect("the sample scenario names a customer list");
+    assert_eq!(list.rows.len(), 320);
+    // Latitude and longitude are projected to km around the office, not left in degrees.
+    assert!(
+        list.rows
+            .iter()
+            .all(|r| r.x_km.abs() < 30.0 && r.y_km.abs() < 30.0)
+    );
+    let variants = sc.resolved_variants().unwrap();
+    let options = SimOptions {
+        check_invariants: true,
+        trace: false,
+    };
+    let (result, (buildings, districts, violations, overridden)) =
+        run_with(&sc, &variants[2], 0, options, |sim| {
+            let city = &sim.world().city;
+            // Leads of the list's key accounts carry the list's propensity and deal value.
+            let (_, rows) = salesim::world::City::from_customers(&list);
+            let overridden: Vec<(f64, f64, f64, f64)> = sim
+                .leads
+                .iter()
+                .filter_map(|l| {
+                    let row = &list.rows[rows[l.company as usize]];
+                    Some((
+                        l.propensity,
+                        row.propensity?,
+                        l.deal_value,
+                        row.deal_value_cny?,
+                    ))
+                })
+                .collect();
+            (
+                city.buildings.len(),
+                city.districts.len(),
+                sim.violations.clone(),
+                overridden,
+            )
+        });
+    assert_eq!(
+        (buildings, districts),
+        (40, 4),
+        "40 named buildings in 4 districts"
+    );
+    assert!(violations.is_empty(), "{violations:?}");
+    assert!(!overridden.is_empty(), "some leads are for key accounts");
+    assert!(
+        overridden
+            .iter()
+            .all(|&(p, want_p, v, want_v)| p == want_p && v == want_v),
+        "{overridden:?}"
+    );
+    assert!(metric(&result.metrics, "visits_per_rep_day") > 1.0);
+}

@@ -3,6 +3,7 @@
 //! `beijing` scenario; `scenarios/beijing.toml` writes it out.
 
 mod behaviour;
+pub mod customers;
 mod diagnose;
 mod funnel;
 mod org;
@@ -73,6 +74,10 @@ pub struct Scenario {
     /// Policy variants to compare (`[[variant]]` tables).
     #[serde(rename = "variant")]
     pub variants: Vec<VariantSpec>,
+    /// The customer list named by `city.companies_csv`, once read.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub customers: Option<std::sync::Arc<customers::CustomerList>>,
 }
 
 /// A `[[variant]]` table: a name and the base-policy keys it overrides.
@@ -219,6 +224,7 @@ impl Default for Scenario {
             behaviour: Behaviour::default(),
             policy: Policy::default(),
             variants,
+            customers: None,
         }
     }
 }
@@ -255,7 +261,34 @@ impl Scenario {
                 e.utf8_error().valid_up_to()
             ),
         })?;
-        Scenario::from_toml(&text, &shown)
+        let mut scenario = Scenario::from_toml(&text, &shown)?;
+        scenario.read_customers(path.parent().unwrap_or(Path::new(".")), &shown)?;
+        Ok(scenario)
+    }
+
+    /// Reads the customer list named by `city.companies_csv`, relative to `base` (the
+    /// scenario file's folder); every bad row is reported by line and column.
+    pub fn read_customers(&mut self, base: &Path, origin: &str) -> Result<(), ScenarioError> {
+        let Some(csv) = &self.city.companies_csv else {
+            self.customers = None;
+            return Ok(());
+        };
+        let path = base.join(csv);
+        let office = match (self.city.office_lat, self.city.office_lon) {
+            (Some(lat), Some(lon)) => Some(customers::Origin { lat, lon }),
+            _ => None,
+        };
+        let list = customers::read_customers(&path, office).map_err(|problems| {
+            ScenarioError::Invalid {
+                origin: origin.to_string(),
+                problems: problems
+                    .into_iter()
+                    .map(|p| format!("city.companies_csv: {p}"))
+                    .collect(),
+            }
+        })?;
+        self.customers = Some(std::sync::Arc::new(list));
+        Ok(())
     }
 
     /// The embedded default (`beijing`), parsed from the shipped TOML.

@@ -264,6 +264,18 @@ impl Scenario {
             c.problems.push(format!("city: about {companies:.0} companies is too many; at most 50,000,000 (buildings × (1 + companies_per_building_extra_mean))"));
         }
 
+        if s.city.office_lat.is_some() != s.city.office_lon.is_some() {
+            c.problems.push(
+                "city.office_lat: give both city.office_lat and city.office_lon, or neither".into(),
+            );
+        }
+        if let Some(lat) = s.city.office_lat {
+            c.range("city.office_lat", lat, -90.0, 90.0);
+        }
+        if let Some(lon) = s.city.office_lon {
+            c.range("city.office_lon", lon, -180.0, 180.0);
+        }
+
         let t = &s.travel;
         if t.modes.is_empty() {
             c.problems.push(

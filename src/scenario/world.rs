@@ -24,6 +24,17 @@ pub struct City {
     pub district_spread_max_km: f64,
     /// Companies a building: 1 + Poisson(this mean).
     pub companies_per_building_extra_mean: f64,
+    /// A CSV of real companies to use instead of the generated ones (path relative to the
+    /// scenario file): `id`, and `x_km,y_km` (km from the office) or `lat,lon`; optional
+    /// `building`, `district`, `propensity`, `deal_value_cny`, `dm_in`, `steps`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub companies_csv: Option<String>,
+    /// Latitude of the office, degrees (centres the projection of `lat,lon`; default: the mean).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub office_lat: Option<f64>,
+    /// Longitude of the office, degrees.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub office_lon: Option<f64>,
 }
 
 impl Default for City {
@@ -38,6 +49,9 @@ impl Default for City {
             district_spread_min_km: 1.0,
             district_spread_max_km: 2.5,
             companies_per_building_extra_mean: 39.0,
+            companies_csv: None,
+            office_lat: None,
+            office_lon: None,
         }
     }
 }

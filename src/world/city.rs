@@ -2,7 +2,9 @@
 
 use crate::rng::{Seeds, Source, unit};
 use crate::scenario;
+use crate::scenario::customers::CustomerList;
 use rand_distr::{Distribution, Normal, Poisson};
+use std::collections::BTreeMap;
 
 /// A point in the city, km from the office (the office is at (0, 0)), with its building.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -104,6 +106,68 @@ impl City {
             company_building,
             half_size_km: half,
         }
+    }
+
+    /// A city from a customer list: companies sharing a `building` name (or, without one,
+    /// the same coordinates) share a building; districts come from the `district` column.
+    /// Returns the city and, for each company id, its row in the list.
+    pub fn from_customers(list: &CustomerList) -> (City, Vec<usize>) {
+        let mut building_of_key: BTreeMap<String, u32> = BTreeMap::new();
+        let mut district_of_name: BTreeMap<String, u32> = BTreeMap::new();
+        let mut buildings: Vec<(f64, f64)> = Vec::new();
+        let mut building_district = Vec::new();
+        let mut members: Vec<Vec<usize>> = Vec::new();
+        for (row_index, row) in list.rows.iter().enumerate() {
+            let key = match &row.building {
+                Some(name) => format!("name:{name}"),
+                None => format!("at:{:?},{:?}", row.x_km, row.y_km),
+            };
+            let next = buildings.len() as u32;
+            let b = *building_of_key.entry(key).or_insert(next);
+            if b == next {
+                buildings.push((row.x_km, row.y_km));
+                let next_district = district_of_name.len() as u32;
+                building_district.push(row.district.as_ref().map_or(u32::MAX, |d| {
+                    *district_of_name.entry(d.clone()).or_insert(next_district)
+                }));
+                members.push(Vec::new());
+            }
+            members[b as usize].push(row_index);
+        }
+        let mut districts = vec![(0.0, 0.0, 0usize); district_of_name.len()];
+        for (b, &d) in building_district.iter().enumerate() {
+            if d != u32::MAX {
+                let entry = &mut districts[d as usize];
+                entry.0 += buildings[b].0;
+                entry.1 += buildings[b].1;
+                entry.2 += 1;
+            }
+        }
+        let mut first_company = Vec::with_capacity(buildings.len() + 1);
+        let mut company_building = Vec::with_capacity(list.rows.len());
+        let mut rows = Vec::with_capacity(list.rows.len());
+        for (b, companies) in members.iter().enumerate() {
+            first_company.push(company_building.len() as u32);
+            company_building.extend(std::iter::repeat_n(b as u32, companies.len()));
+            rows.extend(companies);
+        }
+        first_company.push(company_building.len() as u32);
+        let half = buildings
+            .iter()
+            .map(|&(x, y)| x.abs().max(y.abs()))
+            .fold(0.0, f64::max);
+        let city = City {
+            buildings,
+            building_district,
+            districts: districts
+                .iter()
+                .map(|&(x, y, n)| (x / n as f64, y / n as f64))
+                .collect(),
+            first_company,
+            company_building,
+            half_size_km: half,
+        };
+        (city, rows)
     }
 
     /// Number of companies.

@@ -27,6 +27,21 @@ pub struct CompanySampler {
     dm_in_max: f64,
     steps_base: u32,
     steps_extra: Binomial,
+    /// Attributes a customer list sets, by company id (empty for a generated city).
+    overrides: Vec<Overrides>,
+}
+
+/// Hidden attributes a customer list sets for one company.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Overrides {
+    /// Propensity to buy.
+    pub propensity: Option<f64>,
+    /// Deal value, CNY.
+    pub deal_value: Option<f64>,
+    /// Chance the decision-maker is in.
+    pub dm_in: Option<f64>,
+    /// Steps the deal needs.
+    pub steps: Option<u32>,
 }
 
 impl CompanySampler {
@@ -41,7 +56,14 @@ impl CompanySampler {
             steps_base: cfg.steps_base,
             steps_extra: Binomial::new(u64::from(cfg.steps_extra_trials), cfg.steps_extra_p)
                 .expect("validated"),
+            overrides: Vec::new(),
         }
+    }
+
+    /// The same sampler, with attributes set by a customer list (indexed by company id).
+    pub fn with_overrides(mut self, overrides: Vec<Overrides>) -> CompanySampler {
+        self.overrides = overrides;
+        self
     }
 
     /// Draws company `id`'s attributes from its own stream.
@@ -51,11 +73,14 @@ impl CompanySampler {
         let deal_value = self.deal_value.sample(&mut rng);
         let dm_in = self.dm_in.sample(&mut rng).min(self.dm_in_max);
         let extra = self.steps_extra.sample(&mut rng);
+        // Draws first, overrides after: a list that sets one attribute leaves the others'
+        // draws where they would be.
+        let set = self.overrides.get(id as usize).copied().unwrap_or_default();
         CompanyTraits {
-            propensity,
-            deal_value,
-            dm_in,
-            steps: self.steps_base + extra as u32,
+            propensity: set.propensity.unwrap_or(propensity),
+            deal_value: set.deal_value.unwrap_or(deal_value),
+            dm_in: set.dm_in.unwrap_or(dm_in),
+            steps: set.steps.unwrap_or(self.steps_base + extra as u32),
         }
     }
 }

@@ -6,7 +6,7 @@ mod companies;
 mod travel;
 
 pub use city::{City, Place};
-pub use companies::{CompanySampler, CompanyTraits};
+pub use companies::{CompanySampler, CompanyTraits, Overrides};
 pub use travel::{TravelModel, Trip};
 
 use crate::rng::Seeds;
@@ -26,10 +26,30 @@ pub struct World {
 impl World {
     /// Generates the world of a replication from its seeds.
     pub fn generate(scenario: &Scenario, seeds: &Seeds) -> World {
+        let sampler = CompanySampler::new(&scenario.companies);
+        let (city, companies) = match &scenario.customers {
+            Some(list) => {
+                let (city, rows) = City::from_customers(list);
+                let overrides = rows
+                    .iter()
+                    .map(|&row| {
+                        let r = &list.rows[row];
+                        Overrides {
+                            propensity: r.propensity,
+                            deal_value: r.deal_value_cny,
+                            dm_in: r.dm_in,
+                            steps: r.steps,
+                        }
+                    })
+                    .collect();
+                (city, sampler.with_overrides(overrides))
+            }
+            None => (City::generate(&scenario.city, seeds), sampler),
+        };
         World {
-            city: City::generate(&scenario.city, seeds),
+            city,
             travel: TravelModel::new(&scenario.travel),
-            companies: CompanySampler::new(&scenario.companies),
+            companies,
         }
     }
 }

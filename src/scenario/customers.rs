@@ -1,0 +1,266 @@
+//! A customer list: companies read from a CSV instead of generated, with optional
+//! buildings, districts and hidden attributes. Coordinates are km from the office
+//! (`x_km`, `y_km`) or latitude and longitude (`lat`, `lon`), projected to local km.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Mean Earth radius, km (IUGG).
+const EARTH_RADIUS_KM: f64 = 6371.0088;
+
+/// One company of a customer list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomerRow {
+    /// The company's id in the file.
+    pub id: String,
+    /// East of the office, km.
+    pub x_km: f64,
+    /// North of the office, km.
+    pub y_km: f64,
+    /// Building name; companies with the same one share a building (default: same coordinates).
+    pub building: Option<String>,
+    /// District name (default: none, a scattered building).
+    pub district: Option<String>,
+    /// Propensity to buy (0–1), if the list sets it.
+    pub propensity: Option<f64>,
+    /// Deal value, CNY, if the list sets it.
+    pub deal_value_cny: Option<f64>,
+    /// Chance the decision-maker is in (0–1), if the list sets it.
+    pub dm_in: Option<f64>,
+    /// Effective-visit steps the deal needs, if the list sets it.
+    pub steps: Option<u32>,
+}
+
+/// A parsed customer list.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CustomerList {
+    /// The companies, in file order.
+    pub rows: Vec<CustomerRow>,
+}
+
+/// Where the projection of latitude and longitude is centred (the office), degrees.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Origin {
+    /// Latitude, degrees north.
+    pub lat: f64,
+    /// Longitude, degrees east.
+    pub lon: f64,
+}
+
+/// Projects (lat, lon) to km east and north of `origin` (equirectangular at the origin's
+/// latitude: accurate to well under 1% over a city).
+pub fn project(origin: Origin, lat: f64, lon: f64) -> (f64, f64) {
+    let x = (lon - origin.lon).to_radians() * origin.lat.to_radians().cos() * EARTH_RADIUS_KM;
+    let y = (lat - origin.lat).to_radians() * EARTH_RADIUS_KM;
+    (x, y)
+}
+
+fn problem(file: &str, line: u64, column: &str, message: impl std::fmt::Display) -> String {
+    format!("{file} line {line}, column `{column}`: {message}")
+}
+
+/// Reads a customer list. `origin` centres lat/lon projection (default: the mean position).
+/// Every bad row is reported by line and column.
+pub fn read_customers(path: &Path, origin: Option<Origin>) -> Result<CustomerList, Vec<String>> {
+    let file = path.display().to_string();
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_path(path)
+        .map_err(|e| vec![format!("cannot read {file}: {e}")])?;
+    let headers = reader
+        .headers()
+        .map_err(|e| vec![format!("{file}: {e}")])?
+        .clone();
+    let column = |name: &str| headers.iter().position(|h| h == name);
+    let known = [
+        "id",
+        "x_km",
+        "y_km",
+        "lat",
+        "lon",
+        "building",
+        "district",
+        "propensity",
+        "deal_value_cny",
+        "dm_in",
+        "steps",
+    ];
+    let mut problems: Vec<String> = headers
+        .iter()
+        .filter(|h| !known.contains(h))
+        .map(|h| {
+            format!(
+                "{file} line 1: unknown column `{h}`; the columns are {}",
+                known.join(", ")
+            )
+        })
+        .collect();
+    let by_km = column("x_km").is_some() && column("y_km").is_some();
+    let by_degrees = column("lat").is_some() && column("lon").is_some();
+    if column("id").is_none() || !(by_km || by_degrees) {
+        problems.push(format!(
+            "{file} line 1: the header needs `id` and either `x_km,y_km` or `lat,lon`"
+        ));
+        return Err(problems);
+    }
+    let mut raw = Vec::new();
+    let mut seen: BTreeMap<String, u64> = BTreeMap::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(format!("{file}: {e}"));
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line());
+        let field = |name: &str| {
+            column(name)
+                .and_then(|i| record.get(i))
+                .filter(|v| !v.is_empty())
+        };
+        let mut number = |name: &str, low: f64, high: f64| -> Option<f64> {
+            let text = field(name)?;
+            match text.parse::<f64>() {
+                Ok(v) if v.is_finite() && v >= low && v <= high => Some(v),
+                _ => {
+                    problems.push(problem(
+                        &file,
+                        line,
+                        name,
+                        format!("{text:?} is not a number from {low} to {high}"),
+                    ));
+                    None
+                }
+            }
+        };
+        let (a, b) = if by_km {
+            (number("x_km", -1e4, 1e4), number("y_km", -1e4, 1e4))
+        } else {
+            (number("lat", -90.0, 90.0), number("lon", -180.0, 180.0))
+        };
+        let propensity = number("propensity", 0.0, 1.0);
+        let deal_value = number("deal_value_cny", 1e-9, 1e12);
+        let dm_in = number("dm_in", 0.0, 1.0);
+        let steps = number("steps", 1.0, 100.0);
+        let Some(id) = field("id") else {
+            problems.push(problem(&file, line, "id", "missing"));
+            continue;
+        };
+        if let Some(first) = seen.insert(id.to_string(), line) {
+            problems.push(problem(
+                &file,
+                line,
+                "id",
+                format!("{id:?} repeats line {first}"),
+            ));
+        }
+        if steps.is_some_and(|s| s.fract() != 0.0) {
+            problems.push(problem(&file, line, "steps", "not a whole number"));
+        }
+        let position = if by_km {
+            ["x_km", "y_km"]
+        } else {
+            ["lat", "lon"]
+        };
+        for name in position.iter().filter(|n| field(n).is_none()) {
+            problems.push(problem(
+                &file,
+                line,
+                name,
+                "missing; every company needs a position",
+            ));
+        }
+        let (Some(a), Some(b)) = (a, b) else {
+            continue;
+        };
+        raw.push((
+            a,
+            b,
+            CustomerRow {
+                id: id.to_string(),
+                x_km: 0.0,
+                y_km: 0.0,
+                building: field("building").map(str::to_string),
+                district: field("district").map(str::to_string),
+                propensity,
+                deal_value_cny: deal_value,
+                dm_in,
+                steps: steps.map(|s| s as u32),
+            },
+        ));
+    }
+    if raw.is_empty() && problems.is_empty() {
+        problems.push(format!("{file}: no companies"));
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let origin = origin.unwrap_or_else(|| {
+        let n = raw.len() as f64;
+        Origin {
+            lat: raw.iter().map(|r| r.0).sum::<f64>() / n,
+            lon: raw.iter().map(|r| r.1).sum::<f64>() / n,
+        }
+    });
+    let rows = raw
+        .into_iter()
+        .map(|(a, b, mut row)| {
+            (row.x_km, row.y_km) = if by_km { (a, b) } else { project(origin, a, b) };
+            row
+        })
+        .collect();
+    Ok(CustomerList { rows })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn projection_matches_the_earth() {
+        let origin = Origin {
+            lat: 39.9,
+            lon: 116.4,
+        };
+        let (x, y) = project(origin, 40.0, 116.4);
+        assert!(x.abs() < 1e-12);
+        assert!((y - 11.1195).abs() < 1e-3, "{y}"); // 0.1° of latitude
+        let (x, _) = project(origin, 39.9, 116.5);
+        assert!(
+            (x - 11.1195 * 39.9f64.to_radians().cos()).abs() < 1e-3,
+            "{x}"
+        );
+    }
+
+    #[test]
+    fn reads_positions_attributes_and_buildings() {
+        let dir = std::env::temp_dir().join(format!("salesim-customers-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("list.csv");
+        std::fs::write(&file, "id,x_km,y_km,building,propensity,steps\nA, 1.5 ,-2,T1,0.4,3\nB,1.5,-2,T1,,\nC,0,0,,,\n").unwrap();
+        let list = read_customers(&file, None).unwrap();
+        assert_eq!(list.rows.len(), 3);
+        assert_eq!((list.rows[0].x_km, list.rows[0].y_km), (1.5, -2.0));
+        assert_eq!(
+            (list.rows[0].propensity, list.rows[0].steps),
+            (Some(0.4), Some(3))
+        );
+        assert_eq!(list.rows[1].propensity, None);
+        let (city, rows) = crate::world::City::from_customers(&list);
+        assert_eq!(city.buildings.len(), 2);
+        assert_eq!(city.companies_in(0).len(), 2);
+        assert_eq!(rows, [0, 1, 2]);
+        std::fs::write(&file, "id,lat,lon\nA,39.9,116.4\nB,40.0,116.4\n").unwrap();
+        let list = read_customers(
+            &file,
+            Some(Origin {
+                lat: 39.9,
+                lon: 116.4,
+            }),
+        )
+        .unwrap();
+        assert!((list.rows[1].y_km - 11.1195).abs() < 1e-3);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
