@@ -292,8 +292,7 @@ fn newly_registered_companies_arrive_as_first_leads() {
 
 #[test]
 fn a_customer_list_replaces_the_generated_city() {
-    let path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/beijing_customers.toml");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/customers.toml");
     let mut sc = Scenario::load(&path).unwrap();
     sc.calendar.days = 10;
     let list = sc
@@ -351,4 +350,33 @@ fn a_customer_list_replaces_the_generated_city() {
         "{overridden:?}"
     );
     assert!(metric(&result.metrics, "visits_per_rep_day") > 1.0);
+}
+
+#[test]
+fn every_scenario_in_the_library_validates_and_runs() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 2);
+    for file in files {
+        let mut sc = Scenario::load(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        sc.calendar.days = 3;
+        for v in sc.resolved_variants().unwrap() {
+            let options = SimOptions {
+                check_invariants: true,
+                trace: false,
+            };
+            let (_, violations) = run_with(&sc, &v, 0, options, |sim| sim.violations.clone());
+            assert!(
+                violations.is_empty(),
+                "{} {}: {violations:?}",
+                file.display(),
+                v.name
+            );
+        }
+    }
 }
