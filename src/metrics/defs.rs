@@ -87,7 +87,7 @@ pub const METRICS: &[MetricDef] = &[
     m(
         "stale_reclaims",
         "leads",
-        "Private leads reclaimed for lack of progress.",
+        "Private leads reclaimed for lack of progress (or of a deal within `private_max_days`).",
     ),
     m(
         "hours_to_first_contact",

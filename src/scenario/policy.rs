@@ -19,6 +19,8 @@ pub enum Assignment {
     Random,
     /// Reps claim from the pool themselves, quicker and better-judging first.
     SelfClaim,
+    /// Each lead goes to the rep holding the fewest leads (assigned and private) at that moment.
+    LeastLoaded,
 }
 
 /// The order in which the CRM hands out pool leads.
@@ -67,6 +69,11 @@ pub struct Policy {
     pub stale_private_days: Limit,
     /// Calendar days before a returned lead can go back to the same rep, or "none".
     pub cooldown_days: Limit,
+    /// Calendar hours after its return during which a lead goes to no one (embargo), or "none".
+    pub embargo_hours: Limit,
+    /// Calendar days a rep may keep a lead privately without winning it before it is
+    /// reclaimed ("reclaim after N days without a deal"), or "none".
+    pub private_max_days: Limit,
     /// Self-claiming: most leads a rep may claim a day, or "none".
     pub claim_limit: Limit,
     /// Self-claiming: most leads a rep wants to claim a day.
@@ -94,6 +101,8 @@ impl Default for Policy {
             swap_rule: true,
             stale_private_days: Limit::At(30),
             cooldown_days: Limit::At(7),
+            embargo_hours: Limit::None,
+            private_max_days: Limit::None,
             claim_limit: Limit::None,
             claim_appetite: 50,
             reminder_hours: Limit::None,

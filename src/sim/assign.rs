@@ -47,20 +47,31 @@ impl Sim<'_> {
             .copied()
             .collect();
         match self.policy.assignment {
-            Assignment::RoundRobin => self.deal_weighted(&rotated, &needs, |_| 1.0, order, now),
-            Assignment::PerformanceWeighted => {
-                self.deal_weighted(&rotated, &needs, |r| weights[r as usize], order, now)
+            Assignment::RoundRobin => {
+                self.deal_weighted(&rotated, &needs, |_| 1.0, |_| 0.0, order, now)
             }
+            Assignment::PerformanceWeighted => self.deal_weighted(
+                &rotated,
+                &needs,
+                |r| weights[r as usize],
+                |_| 0.0,
+                order,
+                now,
+            ),
             Assignment::NewHirePriority => {
                 let new_hire =
                     |r: &RepId| self.reps[*r as usize].is_new_hire(now, self.sc.org.new_hire_days);
                 let (first, rest): (Vec<RepId>, Vec<RepId>) =
                     rotated.iter().copied().partition(new_hire);
-                self.deal_weighted(&first, &needs, |_| 1.0, PushOrder::BestScored, now);
-                self.deal_weighted(&rest, &needs, |_| 1.0, order, now);
+                self.deal_weighted(&first, &needs, |_| 1.0, |_| 0.0, PushOrder::BestScored, now);
+                self.deal_weighted(&rest, &needs, |_| 1.0, |_| 0.0, order, now);
             }
             Assignment::EqualQualityMix => self.deal_snake(&rotated, &needs, now),
             Assignment::Random => self.deal_random(&rotated, &needs, order, now),
+            Assignment::LeastLoaded => {
+                let held: Vec<f64> = self.reps.iter().map(|r| r.held() as f64).collect();
+                self.deal_weighted(&rotated, &needs, |_| 1.0, |r| held[r as usize], order, now)
+            }
             Assignment::SelfClaim => unreachable!("handled above"),
         }
     }
@@ -93,24 +104,28 @@ impl Sim<'_> {
     fn first_eligible(&self, order: PushOrder, r: RepId, now: Minute) -> Option<LeadId> {
         self.pool
             .iter(order)
-            .find(|&id| !self.cooldown_blocks(&self.leads[id as usize], r, now))
+            .find(|&id| !self.held_back(&self.leads[id as usize], r, now))
     }
 
-    /// Deals one lead at a time to the rep with the fewest leads received per unit of
-    /// weight (stride scheduling); equal weights make this round robin in `reps` order.
+    /// Deals one lead at a time to the rep with the least (load + leads received) per unit of
+    /// weight (stride scheduling): equal weights and no load make this round robin in `reps`
+    /// order; a load of leads held makes it least-loaded.
     fn deal_weighted(
         &mut self,
         reps: &[RepId],
         needs: &[usize],
         weight: impl Fn(RepId) -> f64,
+        load: impl Fn(RepId) -> f64,
         order: PushOrder,
         now: Minute,
     ) {
         let mut heap: BinaryHeap<Reverse<(u64, usize, RepId, usize)>> = BinaryHeap::new();
-        let stride = |given: usize, w: f64| ((given as f64 + 1.0) / w.max(1e-9) * 1e6) as u64;
+        let stride = |r: RepId, given: usize| {
+            ((load(r) + given as f64 + 1.0) / weight(r).max(1e-9) * 1e6) as u64
+        };
         for (pos, &r) in reps.iter().enumerate() {
             if needs[r as usize] > 0 {
-                heap.push(Reverse((stride(0, weight(r)), pos, r, 0)));
+                heap.push(Reverse((stride(r, 0), pos, r, 0)));
             }
         }
         while let Some(Reverse((_, pos, r, given))) = heap.pop() {
@@ -119,7 +134,7 @@ impl Sim<'_> {
             };
             self.give(r, id, now);
             if given + 1 < needs[r as usize] {
-                heap.push(Reverse((stride(given + 1, weight(r)), pos, r, given + 1)));
+                heap.push(Reverse((stride(r, given + 1), pos, r, given + 1)));
             }
         }
     }
@@ -175,7 +190,7 @@ impl Sim<'_> {
             }
             let k = ((unit(&mut rng) * open.len() as f64) as usize).min(open.len() - 1);
             let r = open[k].0;
-            if self.cooldown_blocks(&self.leads[id as usize], r, now) {
+            if self.held_back(&self.leads[id as usize], r, now) {
                 continue;
             }
             self.give(r, id, now);
@@ -212,7 +227,7 @@ impl Sim<'_> {
             for id in self
                 .pool
                 .iter(PushOrder::Newest)
-                .filter(|&id| !self.cooldown_blocks(&self.leads[id as usize], r, now))
+                .filter(|&id| !self.held_back(&self.leads[id as usize], r, now))
                 .take(b.claim_browse as usize)
             {
                 let lead = &self.leads[id as usize];

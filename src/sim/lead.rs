@@ -128,6 +128,8 @@ pub struct Lead {
     pub last_progress: Minute,
     /// When it was put on its current assigned list.
     pub assigned_at: Minute,
+    /// When its current holder put it in its private pool, or `NEVER`.
+    pub kept_at: Minute,
     /// Working day of a booked visit, or `u32::MAX`.
     pub appointment_day: u32,
     /// The last rep that returned it to the pool (`u32::MAX` if none).
@@ -189,6 +191,7 @@ impl Lead {
             last_contact: NEVER,
             last_progress: created,
             assigned_at: NEVER,
+            kept_at: NEVER,
             appointment_day: u32::MAX,
             returned_by: u32::MAX,
             returned_at: NEVER,

@@ -59,6 +59,11 @@ impl Sim<'_> {
             .stale_private_days
             .value()
             .map(|d| Minute::from(d) * DAY);
+        let deal_deadline = self
+            .policy
+            .private_max_days
+            .value()
+            .map(|d| Minute::from(d) * DAY);
         for r in 0..self.reps.len() {
             if let Some(limit) = timeout {
                 let due = self.leads_where(&self.reps[r].assigned, |lead| {
@@ -67,9 +72,10 @@ impl Sim<'_> {
                 self.tally.timeout_reclaims += due.len() as u64;
                 due.into_iter().for_each(|id| self.return_to_pool(id, now));
             }
-            if let Some(limit) = stale {
+            if stale.is_some() || deal_deadline.is_some() {
                 let due = self.leads_where(&self.reps[r].private, |lead| {
-                    now - lead.last_progress > limit
+                    stale.is_some_and(|limit| now - lead.last_progress > limit)
+                        || deal_deadline.is_some_and(|limit| now - lead.kept_at > limit)
                 });
                 self.tally.stale_reclaims += due.len() as u64;
                 due.into_iter().for_each(|id| self.return_to_pool(id, now));

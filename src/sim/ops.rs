@@ -1,9 +1,9 @@
 //! Moving leads between the pool, reps' lists and their ends (won, lost, closed).
 
-use super::lead::{Draw, Holder, Lead, LeadId, Origin, RepId, draw_entity, lead_key};
+use super::lead::{Draw, Holder, Lead, LeadId, NEVER, Origin, RepId, draw_entity, lead_key};
 use super::{CompanyState, Sim};
 use crate::rng::{Source, mix64};
-use crate::time::{DAY, Minute};
+use crate::time::{DAY, HOUR, Minute};
 use std::cmp::Reverse;
 
 impl Sim<'_> {
@@ -49,14 +49,18 @@ impl Sim<'_> {
         lead.propensity * (rep.judge_sigma(&self.sc.skill) * z).exp()
     }
 
-    /// Whether the cooldown keeps lead `lead` away from rep `r` at `now`.
-    pub(super) fn cooldown_blocks(&self, lead: &Lead, r: RepId, now: Minute) -> bool {
-        match self.policy.cooldown_days.value() {
-            Some(days) => {
-                lead.returned_by == r && now - lead.returned_at < Minute::from(days) * DAY
-            }
-            None => false,
-        }
+    /// Whether lead `lead` is held back from rep `r` at `now`: the cooldown keeps it from the
+    /// rep who returned it, the embargo from everyone, for a while after its return.
+    pub(super) fn held_back(&self, lead: &Lead, r: RepId, now: Minute) -> bool {
+        let since_return = now - lead.returned_at;
+        let cooldown =
+            self.policy.cooldown_days.value().is_some_and(|days| {
+                lead.returned_by == r && since_return < Minute::from(days) * DAY
+            });
+        let embargo = self.policy.embargo_hours.value().is_some_and(|hours| {
+            lead.returned_at != NEVER && since_return < Minute::from(hours) * HOUR
+        });
+        cooldown || embargo
     }
 
     /// The private cap, if any.
@@ -149,6 +153,7 @@ impl Sim<'_> {
         let lead = &mut self.leads[id as usize];
         lead.holder = Holder::Private(r);
         lead.last_progress = lead.last_progress.max(now);
+        lead.kept_at = now;
         self.reps[r as usize].private.push(id);
     }
 
@@ -163,6 +168,7 @@ impl Sim<'_> {
         if room {
             lead.holder = Holder::Private(r);
             lead.last_progress = now;
+            lead.kept_at = now;
             self.reps[r as usize].private.push(id);
         } else {
             lead.holder = Holder::Assigned(r);

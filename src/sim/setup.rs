@@ -115,6 +115,7 @@ impl Sim<'_> {
                 lead.last_progress = last;
                 lead.set_judged(&self.sc.funnel, judged);
                 lead.holder = Holder::Private(r);
+                lead.kept_at = first;
                 self.reps[r as usize].private.push(id);
             }
         }

@@ -109,7 +109,7 @@ fn cooldown_keeps_a_returned_lead_from_its_last_rep_for_its_days() {
         let first = |sim: &Sim, r: RepId, t: Minute| {
             sim.pool
                 .iter(PushOrder::Newest)
-                .find(|&l| !sim.cooldown_blocks(&sim.leads[l as usize], r, t))
+                .find(|&l| !sim.held_back(&sim.leads[l as usize], r, t))
         };
         assert_ne!(
             first(sim, NEW_HIRE, now),
@@ -177,5 +177,75 @@ fn stale_private_leads_are_reclaimed() {
         sim.reclaim(now + 30 * DAY + 1);
         assert_eq!(sim.leads[id as usize].holder, Holder::Pool);
         assert!(sim.tally.stale_reclaims >= 1);
+    });
+}
+
+#[test]
+fn embargo_keeps_a_returned_lead_from_everyone_for_its_hours() {
+    let policy = Policy {
+        embargo_hours: Limit::At(24),
+        cooldown_days: Limit::None,
+        ..Policy::default()
+    };
+    with_sim(policy, |sim, now| {
+        let id = contacted_lead(sim, 5, now + 60, 0.2);
+        sim.give(NEW_HIRE, id, now);
+        sim.return_to_pool(id, now);
+        for r in 0..4 {
+            assert!(
+                sim.held_back(&sim.leads[id as usize], r, now + 24 * HOUR - 1),
+                "rep {r}"
+            );
+            assert!(
+                !sim.held_back(&sim.leads[id as usize], r, now + 24 * HOUR),
+                "rep {r}"
+            );
+        }
+        let fresh = contacted_lead(sim, 6, now, 0.2);
+        assert!(
+            !sim.held_back(&sim.leads[fresh as usize], 0, now),
+            "a lead never returned is not embargoed"
+        );
+    });
+}
+
+#[test]
+fn private_leads_without_a_deal_in_time_are_reclaimed() {
+    let policy = Policy {
+        private_max_days: Limit::At(20),
+        stale_private_days: Limit::None,
+        ..Policy::default()
+    };
+    with_sim(policy, |sim, now| {
+        let id = contacted_lead(sim, 9, now, 0.2);
+        sim.give(NEW_HIRE, id, now);
+        sim.keep_private(NEW_HIRE, id, now);
+        // Progress does not stop this clock: only a deal does.
+        sim.leads[id as usize].last_progress = now + 19 * DAY;
+        sim.reclaim(now + 20 * DAY);
+        assert_eq!(sim.leads[id as usize].holder, Holder::Private(NEW_HIRE));
+        sim.reclaim(now + 20 * DAY + 1);
+        assert_eq!(sim.leads[id as usize].holder, Holder::Pool);
+    });
+}
+
+#[test]
+fn least_loaded_serves_the_emptiest_hands_first() {
+    let policy = Policy {
+        assignment: crate::scenario::Assignment::LeastLoaded,
+        ..Policy::default()
+    };
+    with_sim(policy, |sim, now| {
+        // Veterans 0 and 1 start with private leads; new hires 2 and 3 with none.
+        let loads: Vec<usize> = sim.reps.iter().map(|r| r.held()).collect();
+        assert!(loads[0] > 0 && loads[2] == 0, "{loads:?}");
+        // A small pool of 6: all of it goes to the two empty-handed new hires.
+        for k in 0..6 {
+            let id = sim.create_lead(100 + k, now - 60, Origin::Marketing);
+            sim.pool.insert(id, &sim.leads[id as usize]);
+        }
+        sim.assign(now);
+        let received: Vec<u32> = sim.reps.iter().map(|r| r.stats.leads_received).collect();
+        assert_eq!(received, [0, 0, 3, 3], "{received:?}");
     });
 }
