@@ -16,7 +16,7 @@ mod world;
 pub use behaviour::{Behaviour, CallOrder, RouteHeuristic};
 pub use funnel::{Desk, Funnel, Leads, Visits};
 pub use org::{Attrition, Calendar, Day, Org, Skill};
-pub use policy::{Assignment, Policy, PushMode, PushOrder};
+pub use policy::{Assignment, Policy, PushMode, PushOrder, TieBreak};
 pub use reference::reference_markdown;
 pub use values::{ClockTime, Limit};
 pub use world::{City, Companies, Mode, Travel};

@@ -35,6 +35,18 @@ pub enum PushOrder {
     BestScored,
 }
 
+/// The order in which reps are served when the rule itself does not decide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TieBreak {
+    /// Who goes first rotates from day to day.
+    Rotate,
+    /// Longest-serving reps first.
+    Seniority,
+    /// A fresh random order every day.
+    Random,
+}
+
 /// Whether the daily push tops the assigned list up to the day's target or adds that many.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -69,6 +81,11 @@ pub struct Policy {
     pub stale_private_days: Limit,
     /// Calendar days before a returned lead can go back to the same rep, or "none".
     pub cooldown_days: Limit,
+    /// Who is served first among equals when leads are dealt.
+    pub tie_break: TieBreak,
+    /// Whether leads with an open deal (the deal has moved at least once) are exempt from the
+    /// stale and deal-deadline reclaims.
+    pub exempt_open_deals: bool,
     /// Calendar hours after its return during which a lead goes to no one (embargo), or "none".
     pub embargo_hours: Limit,
     /// Calendar days a rep may keep a lead privately without winning it before it is
@@ -101,6 +118,8 @@ impl Default for Policy {
             swap_rule: true,
             stale_private_days: Limit::At(30),
             cooldown_days: Limit::At(7),
+            tie_break: TieBreak::Rotate,
+            exempt_open_deals: false,
             embargo_hours: Limit::None,
             private_max_days: Limit::None,
             claim_limit: Limit::None,

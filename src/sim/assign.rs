@@ -3,8 +3,9 @@
 use super::Sim;
 use super::lead::{LeadId, RepId, log_chance_with};
 use crate::rng::{Source, pair, unit};
-use crate::scenario::{Assignment, PushMode, PushOrder};
+use crate::scenario::{Assignment, PushMode, PushOrder, TieBreak};
 use crate::time::{DAY, Minute};
+use rand::seq::SliceRandom;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -39,13 +40,7 @@ impl Sim<'_> {
             active.iter().map(|&r| weights[r as usize]).sum::<f64>() / active.len() as f64;
         let needs = self.push_needs(|r| weights[r as usize] / mean_weight);
         let order = self.policy.push_order;
-        // Rotate who is served first from day to day.
-        let shift = self.day as usize % active.len();
-        let rotated: Vec<RepId> = active[shift..]
-            .iter()
-            .chain(&active[..shift])
-            .copied()
-            .collect();
+        let rotated = self.serving_order(&active);
         match self.policy.assignment {
             Assignment::RoundRobin => {
                 self.deal_weighted(&rotated, &needs, |_| 1.0, |_| 0.0, order, now)
@@ -74,6 +69,22 @@ impl Sim<'_> {
             }
             Assignment::SelfClaim => unreachable!("handled above"),
         }
+    }
+
+    /// The order reps are served in among equals (`policy.tie_break`).
+    fn serving_order(&self, active: &[RepId]) -> Vec<RepId> {
+        let mut order = active.to_vec();
+        match self.policy.tie_break {
+            TieBreak::Rotate => order.rotate_left(self.day as usize % active.len()),
+            TieBreak::Seniority => order.sort_by_key(|&r| (self.reps[r as usize].hired_at, r)),
+            TieBreak::Random => {
+                let mut rng = self
+                    .seeds
+                    .stream(Source::Assignment, pair(u64::from(self.day), 2));
+                order.shuffle(&mut rng);
+            }
+        }
+        order
     }
 
     /// Each rep's number of leads wanted today, indexed by rep id: a target uniform in

@@ -73,9 +73,11 @@ impl Sim<'_> {
                 due.into_iter().for_each(|id| self.return_to_pool(id, now));
             }
             if stale.is_some() || deal_deadline.is_some() {
+                let exempt = self.policy.exempt_open_deals;
                 let due = self.leads_where(&self.reps[r].private, |lead| {
-                    stale.is_some_and(|limit| now - lead.last_progress > limit)
-                        || deal_deadline.is_some_and(|limit| now - lead.kept_at > limit)
+                    let overdue = stale.is_some_and(|limit| now - lead.last_progress > limit)
+                        || deal_deadline.is_some_and(|limit| now - lead.kept_at > limit);
+                    overdue && !(exempt && lead.steps_done > 0)
                 });
                 self.tally.stale_reclaims += due.len() as u64;
                 due.into_iter().for_each(|id| self.return_to_pool(id, now));

@@ -249,3 +249,57 @@ fn least_loaded_serves_the_emptiest_hands_first() {
         assert_eq!(received, [0, 0, 3, 3], "{received:?}");
     });
 }
+
+#[test]
+fn tie_breaks_order_who_is_served_first() {
+    use crate::scenario::TieBreak;
+    let policy = Policy {
+        tie_break: TieBreak::Seniority,
+        ..Policy::default()
+    };
+    with_sim(policy, |sim, _| {
+        let order = sim.serving_order(&[0, 1, 2, 3]);
+        let hired: Vec<Minute> = order
+            .iter()
+            .map(|&r| sim.reps[r as usize].hired_at)
+            .collect();
+        assert!(
+            hired.windows(2).all(|w| w[0] <= w[1]),
+            "longest-serving first: {hired:?}"
+        );
+    });
+    let policy = Policy {
+        tie_break: TieBreak::Random,
+        ..Policy::default()
+    };
+    with_sim(policy, |sim, _| {
+        let mut order = sim.serving_order(&[0, 1, 2, 3]);
+        assert_eq!(
+            order,
+            sim.serving_order(&[0, 1, 2, 3]),
+            "the same every time for a day"
+        );
+        order.sort_unstable();
+        assert_eq!(order, [0, 1, 2, 3]);
+    });
+}
+
+#[test]
+fn open_deals_can_be_exempt_from_stale_reclaim() {
+    for exempt in [false, true] {
+        let policy = Policy {
+            stale_private_days: Limit::At(30),
+            exempt_open_deals: exempt,
+            ..Policy::default()
+        };
+        with_sim(policy, |sim, now| {
+            let id = contacted_lead(sim, 9, now, 0.2);
+            sim.give(NEW_HIRE, id, now);
+            sim.keep_private(NEW_HIRE, id, now);
+            sim.leads[id as usize].steps_done = 1;
+            sim.reclaim(now + 31 * DAY);
+            let kept = sim.leads[id as usize].holder == Holder::Private(NEW_HIRE);
+            assert_eq!(kept, exempt, "exempt_open_deals = {exempt}");
+        });
+    }
+}
