@@ -72,7 +72,7 @@ impl Sim<'_> {
     }
 
     /// The order reps are served in among equals (`policy.tie_break`).
-    fn serving_order(&self, active: &[RepId]) -> Vec<RepId> {
+    pub(super) fn serving_order(&self, active: &[RepId]) -> Vec<RepId> {
         let mut order = active.to_vec();
         match self.policy.tie_break {
             TieBreak::Rotate => order.rotate_left(self.day as usize % active.len()),
