@@ -380,3 +380,48 @@ fn every_scenario_in_the_library_validates_and_runs() {
         }
     }
 }
+
+#[test]
+fn hiring_coaching_learning_and_attrition_work_as_configured() {
+    // Default people rules over 42 working days (two 21-day months).
+    let (sc, variants) = scenario(42);
+    let (result, (reps, rides, learned)) =
+        run_with(&sc, &variants[2], 0, SimOptions::default(), |sim| {
+            // Effective visits and evening meetings add experience; skill follows the curve.
+            let learned = sim
+                .reps
+                .iter()
+                .all(|r| r.experience > 0.0 && r.skill >= r.start_skill && r.skill <= r.ceiling);
+            (sim.reps.len(), sim.tally.ride_along_days, learned)
+        });
+    // 96 at the start plus 4 hires on days 20 and 40.
+    assert_eq!(reps, 96 + 8);
+    assert_eq!(metric(&result.metrics, "reps_end"), 104.0);
+    // Twelve managers, 8 ride-along days a month each, two months.
+    assert_eq!(rides, 12 * 8 * 2);
+    assert!(learned);
+
+    // Attrition on, certain to strike: reps without a win for 5 working days leave at the
+    // month end, their leads go back to the pool, and every invariant still holds.
+    let mut sc = sc;
+    sc.attrition.enabled = true;
+    sc.attrition.no_win_days = 5;
+    sc.attrition.veteran_monthly_prob = 1.0;
+    sc.attrition.new_hire_monthly_prob = 1.0;
+    let options = SimOptions {
+        check_invariants: true,
+        trace: false,
+    };
+    let (result, (violations, left, holding)) = run_with(&sc, &variants[2], 0, options, |sim| {
+        let left: Vec<_> = sim.reps.iter().filter(|r| !r.active).collect();
+        (
+            sim.violations.clone(),
+            left.len(),
+            left.iter().map(|r| r.held()).sum::<usize>(),
+        )
+    });
+    assert!(violations.is_empty(), "{violations:?}");
+    assert!(left > 0, "somebody went 5 working days without a win");
+    assert_eq!(holding, 0, "leavers hold no leads");
+    assert_eq!(metric(&result.metrics, "reps_end"), (104 - left) as f64);
+}

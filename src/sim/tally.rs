@@ -1,7 +1,6 @@
 //! Running counters of a replication and the metrics computed from them.
 
 use super::Sim;
-use super::lead::Holder;
 use crate::metrics::fairness::gini;
 use crate::time::{HOUR, Minute};
 
@@ -140,11 +139,6 @@ impl Tally {
             ratio(self.quality_received[1], self.received[1] as f64),
         ];
         let private_held: usize = sim.reps.iter().map(|r| r.private.len()).sum();
-        let open_in_pool = sim
-            .leads
-            .iter()
-            .filter(|l| l.holder == Holder::Pool)
-            .count();
         vec![
             ratio(self.won as f64, self.leads_created as f64),
             self.leads_created as f64,
@@ -178,7 +172,7 @@ impl Tally {
             ),
             self.fake_entries as f64,
             self.fake_caught as f64,
-            open_in_pool as f64,
+            sim.pool.len() as f64,
             private_held as f64,
             sim.reps.iter().filter(|r| r.active).count() as f64,
         ]
