@@ -4,9 +4,12 @@
 //! invalid scenario, a bad override, an unknown variant, an output directory that cannot
 //! be created); 1 when results cannot be written after the runs.
 
-use crate::experiment::{ExperimentConfig, run_experiment, select_variants};
+use crate::analysis::{BOOTSTRAP_DRAWS, FairnessFloor, PrecisionRule, analyse};
+use crate::experiment::{ExperimentResults, Runner, select_variants};
+use crate::metrics::{METRICS, metric_index};
 use crate::output::{self, RunInfo};
-use crate::scenario::Scenario;
+use crate::scenario::{MAX_REPLICATIONS, Scenario, Variant};
+use crate::stats::Summary;
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;
@@ -35,7 +38,8 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run every variant of a scenario and write replications.csv, summary.csv and manifest.json.
+    /// Run every variant of a scenario, compare them with the baseline and write the CSVs,
+    /// plots and manifest.
     Run(RunArgs),
     /// Check a scenario file without running it and print it resolved (every default filled in).
     Validate(ValidateArgs),
@@ -74,7 +78,7 @@ pub struct InitArgs {
 }
 
 /// Options of `salesim run`.
-#[derive(Debug, Clone, Default, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct RunArgs {
     /// Scenario file (TOML); default: the embedded `beijing` scenario.
     #[arg(value_name = "SCENARIO.toml")]
@@ -97,6 +101,30 @@ pub struct RunArgs {
     /// Directory for the result files (created if missing).
     #[arg(long, value_name = "DIR", default_value = "salesim-out")]
     pub out: PathBuf,
+    /// Metric that ranks the variants (and that `--precision` targets).
+    #[arg(long, value_name = "NAME", default_value = "conversion_rate")]
+    pub metric: String,
+    /// Only variants meeting this floor can be "best meeting the floors", e.g.
+    /// `nh_win_ratio=0.8` (at least 0.8; for a lower-is-better metric, at most). Repeatable.
+    #[arg(long = "fairness-floor", value_name = "METRIC=VALUE")]
+    pub fairness_floors: Vec<String>,
+    /// Keep adding replications until every variant's 95% half-width of `--metric` is within
+    /// this share of its mean (0.02 = 2%), between the minimum and maximum replications.
+    #[arg(long, value_name = "SHARE")]
+    pub precision: Option<f64>,
+    /// With `--precision`: replications per variant in the first batch.
+    #[arg(long, value_name = "N", default_value_t = 10, requires = "precision")]
+    pub min_replications: u32,
+    /// With `--precision`: most replications per variant.
+    #[arg(long, value_name = "N", default_value_t = 1000, requires = "precision")]
+    pub max_replications: u32,
+}
+
+impl Default for RunArgs {
+    /// The options of a bare `salesim`: every default as on the command line.
+    fn default() -> Self {
+        Cli::parse_from(["salesim"]).run
+    }
 }
 
 /// Why a command failed, and with which exit code.
@@ -152,36 +180,129 @@ pub fn prepare_scenario(args: &RunArgs) -> Result<(Scenario, String), CliError> 
     Ok((scenario, origin))
 }
 
+/// How the results are analysed and how many replications run, from the command line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StudyPlan {
+    /// Metric that ranks the variants (index into `METRICS`).
+    pub metric: usize,
+    /// Fairness floors for the verdict.
+    pub floors: Vec<FairnessFloor>,
+    /// The precision rule, when replications are added until intervals are tight enough.
+    pub precision: Option<PrecisionRule>,
+}
+
+/// The study plan of `args`, every flag checked.
+pub fn study_plan(args: &RunArgs) -> Result<StudyPlan, CliError> {
+    let metric = metric_index(&args.metric).ok_or_else(|| {
+        input(format!(
+            "--metric: unknown metric {:?}; metrics are: {}",
+            args.metric,
+            METRICS
+                .iter()
+                .map(|m| m.name)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+    })?;
+    let floors = args
+        .fairness_floors
+        .iter()
+        .map(|f| FairnessFloor::parse(f))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(input)?;
+    let precision = match args.precision {
+        None => None,
+        Some(p) => {
+            if !(p.is_finite() && p > 0.0 && p < 1.0) {
+                return Err(input(format!(
+                    "--precision must be a share between 0 and 1 (0.02 = within 2% of the mean), not {p}"
+                )));
+            }
+            let (min, max) = (args.min_replications, args.max_replications);
+            if min < 2 {
+                return Err(input(format!(
+                    "--min-replications must be at least 2 (an interval needs two replications), not {min}"
+                )));
+            }
+            if max < min || max > MAX_REPLICATIONS {
+                return Err(input(format!(
+                    "--max-replications must be between --min-replications ({min}) and {MAX_REPLICATIONS}, not {max}"
+                )));
+            }
+            Some(PrecisionRule {
+                metric,
+                relative: p,
+                min_replications: min,
+                max_replications: max,
+            })
+        }
+    };
+    Ok(StudyPlan {
+        metric,
+        floors,
+        precision,
+    })
+}
+
 /// Runs the experiment described by `args`: prints a one-line plan and a progress bar to
-/// stderr, the table to stdout, writes the result files and names them on stdout.
+/// stderr, the tables and the verdict to stdout, writes the result files and names them.
 pub fn run(args: &RunArgs) -> Result<(), CliError> {
     let (scenario, origin) = prepare_scenario(args)?;
-    let config = ExperimentConfig {
-        replications: Some(scenario.replications),
-        threads: args.threads,
-        variants: args.variants.clone(),
-    };
-    let threads = config.resolved_threads();
+    let all = scenario.resolved_variants().map_err(input)?;
+    let baseline_name = all[scenario.baseline_index().min(all.len() - 1)]
+        .name
+        .clone();
+    let variants = select_variants(all, &args.variants).map_err(input)?;
+    execute(&scenario, origin, variants, &baseline_name, args)
+}
+
+/// Runs `variants` of `scenario` as `args` says and writes everything: the shared end of
+/// `run` and `sweep`. The baseline is the variant named `baseline_name`, or the first
+/// variant run when that one is not among them.
+pub fn execute(
+    scenario: &Scenario,
+    origin: String,
+    variants: Vec<Variant>,
+    baseline_name: &str,
+    args: &RunArgs,
+) -> Result<(), CliError> {
+    let plan = study_plan(args)?;
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     if threads == 0 || threads > MAX_THREADS {
         return Err(input(format!(
             "--threads must be between 1 and {MAX_THREADS}, not {threads}"
         )));
     }
-    let variants = select_variants(
-        scenario.resolved_variants().map_err(input)?,
-        &config.variants,
-    )
-    .map_err(input)?;
     std::fs::create_dir_all(&args.out).map_err(|e| {
         input(format!(
             "cannot create output directory {}: {e}",
             args.out.display()
         ))
     })?;
+    let runner = Runner::new(threads).map_err(input)?;
+    let baseline = variants
+        .iter()
+        .position(|v| v.name == baseline_name)
+        .unwrap_or(0);
 
-    let replications = scenario.replications;
+    let first = plan
+        .precision
+        .as_ref()
+        .map_or(scenario.replications, |p| p.min_replications);
+    let replications_text = match &plan.precision {
+        Some(p) => format!(
+            "{}..{} replications (until {} is within {}%)",
+            p.min_replications,
+            p.max_replications,
+            METRICS[p.metric].name,
+            p.relative * 100.0
+        ),
+        None => format!("{first} replications"),
+    };
     eprintln!(
-        "salesim {}: scenario {} ({origin}), {} variant{} x {replications} replications, {} days, seed {}, {threads} thread{}",
+        "salesim {}: scenario {} ({origin}), {} variant{} x {replications_text}, {} days, seed {}, {threads} thread{}",
         env!("CARGO_PKG_VERSION"),
         scenario.name,
         variants.len(),
@@ -190,26 +311,49 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         scenario.seed,
         if threads == 1 { "" } else { "s" },
     );
-    let total = variants.len() as u64 * u64::from(replications);
-    let bar = ProgressBar::new(total).with_style(
+    let bar = ProgressBar::new(variants.len() as u64 * u64::from(first)).with_style(
         ProgressStyle::with_template("{elapsed_precise} [{wide_bar}] {pos}/{len} runs, {eta} left")
             .expect("the progress template is valid")
             .progress_chars("=> "),
     );
     let started = SystemTime::now();
-    let results = run_experiment(&scenario, &variants, replications, threads, &|| bar.inc(1))
-        .map_err(input)?;
+    let mut results = ExperimentResults::empty(&variants);
+    let mut target = first;
+    let mut stopped = None;
+    loop {
+        bar.set_length(variants.len() as u64 * u64::from(target));
+        runner.extend(scenario, &mut results, target, &|| bar.inc(1));
+        let Some(rule) = &plan.precision else { break };
+        let summaries: Vec<Summary> = results.summaries.iter().map(|s| s[rule.metric]).collect();
+        let status = rule.status(results.replications, &summaries);
+        match status.next {
+            Some(next) => target = next,
+            None => {
+                stopped = Some((rule.clone(), status));
+                break;
+            }
+        }
+    }
     let finished = SystemTime::now();
     bar.finish_and_clear();
 
-    emit(&output::table::render(&results));
+    let mut analysis = analyse(
+        &results,
+        baseline,
+        plan.metric,
+        &plan.floors,
+        BOOTSTRAP_DRAWS,
+        scenario.seed,
+    );
+    analysis.precision = stopped;
+    emit(&output::table::render(&results, &analysis));
     let info = RunInfo {
         scenario_source: origin,
         threads,
         started,
         finished,
     };
-    let paths = output::write_all(&args.out, &scenario, &results, &info)?;
+    let paths = output::write_all(&args.out, scenario, &results, &analysis, &info)?;
     let mut written = String::from("\n");
     for path in paths {
         written.push_str(&format!("wrote {}\n", path.display()));

@@ -7,28 +7,10 @@
 
 use crate::metrics::METRICS;
 use crate::scenario::{Scenario, Variant};
+use crate::sim::records::Ramp;
 use crate::sim::{ReplicationResult, run_replication};
 use crate::stats::Summary;
 use rayon::prelude::*;
-
-/// How to run an experiment; seed and days overrides are applied to the scenario by the caller.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct ExperimentConfig {
-    /// Replications per variant; `None` uses the scenario's `replications`.
-    pub replications: Option<u32>,
-    /// Worker threads; `None` uses the machine's available parallelism.
-    pub threads: Option<usize>,
-    /// Names of the variants to run, in any order; empty runs them all.
-    pub variants: Vec<String>,
-}
-
-impl ExperimentConfig {
-    /// The thread count to use: the configured one, or the available parallelism (at least 1).
-    pub fn resolved_threads(&self) -> usize {
-        self.threads
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-    }
-}
 
 /// Why an experiment cannot run.
 #[derive(Debug, thiserror::Error)]
@@ -89,6 +71,29 @@ pub struct ExperimentResults {
 }
 
 impl ExperimentResults {
+    /// Results with no replication yet.
+    pub fn empty(variants: &[Variant]) -> ExperimentResults {
+        ExperimentResults {
+            variants: variants.to_vec(),
+            replications: 0,
+            runs: vec![Vec::new(); variants.len()],
+            summaries: vec![vec![Summary::of(&[]); METRICS.len()]; variants.len()],
+        }
+    }
+
+    /// Results made of finished runs (`runs[v][r]` for variant `v`, replication `r`; every
+    /// variant with the same number of runs), summarised.
+    pub fn from_runs(variants: &[Variant], runs: Vec<Vec<ReplicationResult>>) -> ExperimentResults {
+        let mut results = ExperimentResults {
+            variants: variants.to_vec(),
+            replications: runs.first().map_or(0, |r| r.len() as u32),
+            runs,
+            summaries: Vec::new(),
+        };
+        results.summarise();
+        results
+    }
+
     /// Values of metric `metric` (index into `METRICS`) for variant `variant`, by replication.
     /// A run that reported too few metrics gives NaN.
     pub fn metric_values(&self, variant: usize, metric: usize) -> Vec<f64> {
@@ -96,6 +101,117 @@ impl ExperimentResults {
             .iter()
             .map(|r| r.metrics.get(metric).copied().unwrap_or(f64::NAN))
             .collect()
+    }
+
+    /// The new hires' wins by week of tenure of variant `variant`, pooled over its replications.
+    pub fn pooled_ramp(&self, variant: usize) -> Ramp {
+        let mut ramp = Ramp::default();
+        for run in &self.runs[variant] {
+            ramp.merge(&run.ramp);
+        }
+        ramp
+    }
+
+    /// Day-by-day totals of variant `variant`, averaged over its replications: one entry
+    /// per working day, fields in `DayRecord` order (pool size, assigned, reclaimed,
+    /// private held, visits, wins).
+    pub fn mean_daily(&self, variant: usize) -> Vec<[f64; 6]> {
+        let runs = &self.runs[variant];
+        let days = runs.iter().map(|r| r.daily.len()).max().unwrap_or(0);
+        (0..days)
+            .map(|d| {
+                let mut sum = [0.0; 6];
+                let mut count = 0.0;
+                for day in runs.iter().filter_map(|r| r.daily.get(d)) {
+                    let fields = [
+                        day.pool_size,
+                        day.assigned,
+                        day.reclaimed,
+                        day.private_held,
+                        day.visits,
+                        day.wins,
+                    ];
+                    for (s, f) in sum.iter_mut().zip(fields) {
+                        *s += f as f64;
+                    }
+                    count += 1.0;
+                }
+                sum.map(|s| s / count)
+            })
+            .collect()
+    }
+
+    /// Recomputes every summary from the runs.
+    fn summarise(&mut self) {
+        self.summaries = (0..self.variants.len())
+            .map(|v| {
+                (0..METRICS.len())
+                    .map(|m| Summary::of(&self.metric_values(v, m)))
+                    .collect()
+            })
+            .collect();
+    }
+}
+
+/// A pool of worker threads that runs replications.
+pub struct Runner {
+    pool: rayon::ThreadPool,
+}
+
+impl Runner {
+    /// A runner with `threads` worker threads.
+    pub fn new(threads: usize) -> Result<Runner, ExperimentError> {
+        if threads == 0 {
+            return Err(ExperimentError::ZeroThreads);
+        }
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .thread_name(|i| format!("salesim-worker-{i}"))
+            .build()
+            .map_err(|e| ExperimentError::ThreadPool {
+                threads,
+                message: e.to_string(),
+            })?;
+        Ok(Runner { pool })
+    }
+
+    /// Runs replications `results.replications..upto` of every variant of `results` (each
+    /// in its own scenario when it has one, else in `scenario`), appends them and updates
+    /// the summaries. `progress` is called once after each finished run (from worker
+    /// threads; it must not influence results).
+    pub fn extend(
+        &self,
+        scenario: &Scenario,
+        results: &mut ExperimentResults,
+        upto: u32,
+        progress: &(dyn Fn() + Sync),
+    ) {
+        let from = results.replications;
+        if upto <= from {
+            return;
+        }
+        let per_variant = (upto - from) as usize;
+        let variants = &results.variants;
+        let total = variants.len() * per_variant;
+        let flat: Vec<ReplicationResult> = self.pool.install(|| {
+            (0..total)
+                .into_par_iter()
+                .map(|i| {
+                    let variant = &variants[i / per_variant];
+                    let replication = from + (i % per_variant) as u32;
+                    let own = variant.scenario.as_deref().unwrap_or(scenario);
+                    let result = run_replication(own, variant, replication);
+                    progress();
+                    result
+                })
+                .collect()
+        });
+        let mut rest = flat.into_iter();
+        for runs in &mut results.runs {
+            runs.extend(rest.by_ref().take(per_variant));
+        }
+        results.replications = upto;
+        results.summarise();
     }
 }
 
@@ -109,50 +225,9 @@ pub fn run_experiment(
     threads: usize,
     progress: &(dyn Fn() + Sync),
 ) -> Result<ExperimentResults, ExperimentError> {
-    if threads == 0 {
-        return Err(ExperimentError::ZeroThreads);
-    }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .thread_name(|i| format!("salesim-worker-{i}"))
-        .build()
-        .map_err(|e| ExperimentError::ThreadPool {
-            threads,
-            message: e.to_string(),
-        })?;
-    let per_variant = replications as usize;
-    let total = variants.len() * per_variant;
-    let flat: Vec<ReplicationResult> = pool.install(|| {
-        (0..total)
-            .into_par_iter()
-            .map(|i| {
-                let variant = &variants[i / per_variant];
-                let replication = (i % per_variant) as u32;
-                let result = run_replication(scenario, variant, replication);
-                progress();
-                result
-            })
-            .collect()
-    });
-
-    let mut runs: Vec<Vec<ReplicationResult>> = Vec::with_capacity(variants.len());
-    let mut rest = flat.into_iter();
-    for _ in variants {
-        runs.push(rest.by_ref().take(per_variant).collect());
-    }
-    let mut results = ExperimentResults {
-        variants: variants.to_vec(),
-        replications,
-        runs,
-        summaries: Vec::new(),
-    };
-    results.summaries = (0..variants.len())
-        .map(|v| {
-            (0..METRICS.len())
-                .map(|m| Summary::of(&results.metric_values(v, m)))
-                .collect()
-        })
-        .collect();
+    let runner = Runner::new(threads)?;
+    let mut results = ExperimentResults::empty(variants);
+    runner.extend(scenario, &mut results, replications, progress);
     Ok(results)
 }
 
@@ -217,6 +292,15 @@ mod tests {
                 .collect()
         };
         assert_eq!(bits(&one), bits(&two));
+        // Adding replications in batches gives the same results as one run.
+        let runner = Runner::new(2).unwrap();
+        let mut batched = ExperimentResults::empty(&variants);
+        runner.extend(&scenario, &mut batched, 1, &|| {});
+        runner.extend(&scenario, &mut batched, 2, &|| {});
+        assert_eq!(batched.replications, 2);
+        assert_eq!(bits(&batched), bits(&one));
+        let debug = |r: &ExperimentResults| format!("{:?}", r.runs[1][1].reps);
+        assert_eq!(debug(&batched), debug(&one));
     }
 
     #[test]

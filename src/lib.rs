@@ -13,6 +13,7 @@
 
 #![warn(missing_docs)]
 
+pub mod analysis;
 pub mod cli;
 pub mod experiment;
 pub mod metrics;

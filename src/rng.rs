@@ -45,6 +45,8 @@ pub enum Source {
     Desk = 13,
     /// Newly registered companies (entity: day and arrival number).
     Registration = 14,
+    /// Bootstrap resampling of finished replications (replication `u64::MAX`, entity 0).
+    Bootstrap = 15,
 }
 
 /// SplitMix64's finaliser (Steele, Lea and Flood 2014): a bijective 64-bit mixer.

@@ -88,6 +88,42 @@ pub fn paired_differences(a: &[f64], b: &[f64]) -> Vec<f64> {
         .collect()
 }
 
+/// Kaplan–Meier median (Kaplan and Meier 1958) of right-censored durations: each item is
+/// (duration, whether the event happened; `false` = censored at that duration). The
+/// survival curve S(t) = Π over event times tᵢ ≤ t of (1 − dᵢ/nᵢ) (dᵢ events among the nᵢ
+/// still at risk; at equal durations events come before censorings); the median is the
+/// smallest event time where S falls to 0.5 or below, NaN when it never does (fewer
+/// than half the items are seen to have the event) or there are no items.
+pub fn kaplan_meier_median(items: &[(f64, bool)]) -> f64 {
+    let mut sorted: Vec<(f64, bool)> = items
+        .iter()
+        .copied()
+        .filter(|(t, _)| t.is_finite())
+        .collect();
+    // Events (true) before censorings (false) at the same duration.
+    sorted.sort_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
+    let mut at_risk = sorted.len() as f64;
+    let mut survival = 1.0;
+    let mut i = 0;
+    while i < sorted.len() {
+        let t = sorted[i].0;
+        let (mut events, mut leaving) = (0.0, 0.0);
+        while i < sorted.len() && sorted[i].0 == t {
+            events += f64::from(u8::from(sorted[i].1));
+            leaving += 1.0;
+            i += 1;
+        }
+        if events > 0.0 {
+            survival *= 1.0 - events / at_risk;
+            if survival <= 0.5 {
+                return t;
+            }
+        }
+        at_risk -= leaving;
+    }
+    f64::NAN
+}
+
 /// Mean, spread and 95% confidence interval of one metric over replications.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Summary {
@@ -196,6 +232,29 @@ mod tests {
         let flat = Summary::of(&[2.0, 2.0, 2.0]);
         assert_eq!((flat.sd, flat.ci95_low, flat.ci95_high), (0.0, 2.0, 2.0));
         assert!(median(&[f64::NAN]).is_nan());
+    }
+
+    #[test]
+    fn kaplan_meier_median_by_hand() {
+        // No censoring: the median of 1..=5 (S drops to 0.4 at 3).
+        let plain: Vec<(f64, bool)> = (1..=5).map(|t| (f64::from(t), true)).collect();
+        assert_eq!(kaplan_meier_median(&plain), 3.0);
+        // Events at 2, 5, 8; censored at 3 and 9; 5 at risk. S(2) = 4/5; censored at 3
+        // leaves 3 at risk; S(5) = 4/5 * 2/3 = 8/15 > 0.5; S(8) = 8/15 * 1/2 = 4/15: median 8.
+        let censored = [
+            (2.0, true),
+            (3.0, false),
+            (5.0, true),
+            (8.0, true),
+            (9.0, false),
+        ];
+        assert_eq!(kaplan_meier_median(&censored), 8.0);
+        // An event and a censoring tied at 4: the event counts with both at risk.
+        // S(4) = 1 − 1/2 = 0.5: median 4.
+        assert_eq!(kaplan_meier_median(&[(4.0, false), (4.0, true)]), 4.0);
+        // Too few events to reach one half.
+        assert!(kaplan_meier_median(&[(1.0, true), (2.0, false), (3.0, false)]).is_nan());
+        assert!(kaplan_meier_median(&[]).is_nan());
     }
 
     #[test]

@@ -1,10 +1,14 @@
-//! The two CSV files.
+//! The CSV files of an experiment: per replication, per variant, and the comparisons.
+//!
+//! In a sweep, every file that has a `variant` column also has one column per swept
+//! parameter right after it (named by the key path, e.g. `policy.reclaim_hours`).
 //!
 //! Numbers are written with Rust's `{}` formatting of `f64` (the shortest text that reads
 //! back to the same value), so output is deterministic. A non-finite value (NaN, for a
 //! ratio with a zero denominator, or a confidence bound with fewer than two finite
 //! values) is written as an empty field.
 
+use crate::analysis::Analysis;
 use crate::experiment::ExperimentResults;
 use crate::metrics::METRICS;
 
@@ -17,7 +21,33 @@ pub fn number(v: f64) -> String {
     }
 }
 
-fn to_bytes(rows: impl IntoIterator<Item = Vec<String>>) -> Vec<u8> {
+/// The leading header cells of every per-variant file: `variant`, then each swept
+/// parameter's key path (those of the first variant; every variant of a sweep has the same).
+pub fn variant_header(results: &ExperimentResults) -> Vec<String> {
+    let mut header = vec!["variant".to_string()];
+    if let Some(first) = results.variants.first() {
+        header.extend(first.parameters.iter().map(|(key, _)| key.clone()));
+    }
+    header
+}
+
+/// The leading cells of variant `v`'s rows: its name, then its swept parameters' values.
+pub fn variant_cells(results: &ExperimentResults, v: usize) -> Vec<String> {
+    let variant = &results.variants[v];
+    let mut cells = vec![variant.name.clone()];
+    cells.extend(variant.parameters.iter().map(|(_, value)| value.clone()));
+    cells
+}
+
+/// A header: the variant cells, then `rest`.
+pub fn header_with(results: &ExperimentResults, rest: &[&str]) -> Vec<String> {
+    let mut header = variant_header(results);
+    header.extend(rest.iter().map(|c| c.to_string()));
+    header
+}
+
+/// CSV text of `rows` (the first being the header).
+pub fn to_bytes(rows: impl IntoIterator<Item = Vec<String>>) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     for row in rows {
         w.write_record(&row)
@@ -31,59 +61,126 @@ fn to_bytes(rows: impl IntoIterator<Item = Vec<String>>) -> Vec<u8> {
 /// replications numbered from 0. `seed` is the scenario's master seed (with the
 /// replication index it determines the run).
 pub fn replications_csv(seed: u64, results: &ExperimentResults) -> Vec<u8> {
-    let header = ["variant", "replication", "seed"]
-        .into_iter()
-        .chain(METRICS.iter().map(|m| m.name))
-        .map(String::from)
-        .collect();
-    let rows = results
-        .variants
-        .iter()
-        .zip(&results.runs)
-        .flat_map(|(variant, runs)| {
-            runs.iter().enumerate().map(move |(r, run)| {
-                let mut row = vec![variant.name.clone(), r.to_string(), seed.to_string()];
-                row.extend(
-                    (0..METRICS.len())
-                        .map(|m| number(run.metrics.get(m).copied().unwrap_or(f64::NAN))),
-                );
-                row
-            })
-        });
+    let mut header = header_with(results, &["replication", "seed"]);
+    header.extend(METRICS.iter().map(|m| m.name.to_string()));
+    let rows = results.runs.iter().enumerate().flat_map(|(v, runs)| {
+        runs.iter().enumerate().map(move |(r, run)| {
+            let mut row = variant_cells(results, v);
+            row.extend([r.to_string(), seed.to_string()]);
+            row.extend(
+                (0..METRICS.len()).map(|m| number(run.metrics.get(m).copied().unwrap_or(f64::NAN))),
+            );
+            row
+        })
+    });
     to_bytes(std::iter::once(header).chain(rows))
 }
 
 /// `summary.csv`, long format: `variant,metric,n,mean,sd,ci95_low,ci95_high`, one row per
 /// (variant, metric), metrics in `METRICS` order. `n` counts the finite values.
 pub fn summary_csv(results: &ExperimentResults) -> Vec<u8> {
-    let header = [
-        "variant",
-        "metric",
-        "n",
-        "mean",
-        "sd",
-        "ci95_low",
-        "ci95_high",
-    ]
-    .map(String::from)
-    .to_vec();
+    let header = header_with(
+        results,
+        &["metric", "n", "mean", "sd", "ci95_low", "ci95_high"],
+    );
     let rows = results
-        .variants
+        .summaries
         .iter()
-        .zip(&results.summaries)
-        .flat_map(|(variant, summaries)| {
+        .enumerate()
+        .flat_map(|(v, summaries)| {
             METRICS.iter().zip(summaries).map(move |(metric, s)| {
-                vec![
-                    variant.name.clone(),
+                let mut row = variant_cells(results, v);
+                row.extend([
                     metric.name.to_string(),
                     s.n.to_string(),
                     number(s.mean),
                     number(s.sd),
                     number(s.ci95_low),
                     number(s.ci95_high),
-                ]
+                ]);
+                row
             })
         });
+    to_bytes(std::iter::once(header).chain(rows))
+}
+
+/// `comparison.csv`: `variant,baseline,metric,n,mean_diff,ci95_low,ci95_high,rel_diff,p_value`,
+/// one row per (variant other than the baseline, metric): the paired t-test of
+/// `variant − baseline` over replications sharing their random numbers. `rel_diff` is the
+/// mean difference over the baseline's mean.
+pub fn comparison_csv(results: &ExperimentResults, analysis: &Analysis) -> Vec<u8> {
+    let header = header_with(
+        results,
+        &[
+            "baseline",
+            "metric",
+            "n",
+            "mean_diff",
+            "ci95_low",
+            "ci95_high",
+            "rel_diff",
+            "p_value",
+        ],
+    );
+    let rows = analysis.comparisons.iter().map(|c| {
+        let mut row = variant_cells(results, c.variant);
+        let t = &c.test;
+        row.extend([
+            results.variants[c.baseline].name.clone(),
+            METRICS[c.metric].name.to_string(),
+            t.n.to_string(),
+            number(t.mean_diff),
+            number(t.ci95_low),
+            number(t.ci95_high),
+            number(c.rel_diff),
+            number(t.p_value),
+        ]);
+        row
+    });
+    to_bytes(std::iter::once(header).chain(rows))
+}
+
+/// `ranking.csv`: `variant,metric,better,mean,ci95_low,ci95_high,p_best,meets_floors,verdict`,
+/// one row per variant for the verdict's metric: the probability that it is best (paired
+/// bootstrap), whether it meets every fairness floor, and `best`, `best_meeting_floors`,
+/// `best;best_meeting_floors` or empty.
+pub fn ranking_csv(results: &ExperimentResults, analysis: &Analysis) -> Vec<u8> {
+    let v = &analysis.verdict;
+    let header = header_with(
+        results,
+        &[
+            "metric",
+            "better",
+            "mean",
+            "ci95_low",
+            "ci95_high",
+            "p_best",
+            "meets_floors",
+            "verdict",
+        ],
+    );
+    let rows = (0..results.variants.len()).map(|i| {
+        let s = &results.summaries[i][v.metric];
+        let mut tags = Vec::new();
+        if v.best == Some(i) {
+            tags.push("best");
+        }
+        if v.best_meeting_floors == Some(i) && !v.floors.is_empty() {
+            tags.push("best_meeting_floors");
+        }
+        let mut row = variant_cells(results, i);
+        row.extend([
+            METRICS[v.metric].name.to_string(),
+            METRICS[v.metric].better.as_str().to_string(),
+            number(s.mean),
+            number(s.ci95_low),
+            number(s.ci95_high),
+            number(v.p_best[i]),
+            v.meets_floors[i].to_string(),
+            tags.join(";"),
+        ]);
+        row
+    });
     to_bytes(std::iter::once(header).chain(rows))
 }
 
@@ -100,6 +197,7 @@ mod tests {
             metrics: (0..METRICS.len())
                 .map(|m| if m == 1 { f64::NAN } else { x + m as f64 })
                 .collect(),
+            ..ReplicationResult::default()
         };
         let runs = vec![vec![run(0.5), run(1.5)], vec![run(0.25), run(0.75)]];
         let summaries = runs

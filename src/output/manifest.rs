@@ -1,5 +1,6 @@
 //! `manifest.json`: what was run, with which program, scenario, seed and threads, and when.
 
+use crate::analysis::{Analysis, PrecisionStatus};
 use crate::experiment::ExperimentResults;
 use crate::metrics::METRICS;
 use crate::scenario::{Scenario, Variant};
@@ -27,6 +28,28 @@ struct MetricEntry {
 }
 
 #[derive(Serialize)]
+struct VerdictEntry<'a> {
+    metric: &'static str,
+    better: &'static str,
+    method: String,
+    fairness_floors: Vec<String>,
+    best: Option<&'a str>,
+    best_meeting_floors: Option<&'a str>,
+    p_best: Vec<(&'a str, f64)>,
+}
+
+#[derive(Serialize)]
+struct PrecisionEntry<'a> {
+    metric: &'static str,
+    relative_half_width_target: f64,
+    min_replications: u32,
+    max_replications: u32,
+    stopped_at: u32,
+    reason: &'a str,
+    relative_half_widths: Vec<(&'a str, Option<f64>)>,
+}
+
+#[derive(Serialize)]
 struct Manifest<'a> {
     salesim_version: &'static str,
     scenario_name: &'a str,
@@ -39,15 +62,65 @@ struct Manifest<'a> {
     finished: String,
     elapsed_seconds: f64,
     variants: &'a [Variant],
+    baseline: &'a str,
+    comparison_method: &'static str,
+    verdict: VerdictEntry<'a>,
+    precision: Option<PrecisionEntry<'a>>,
     metrics: Vec<MetricEntry>,
     scenario: &'a Scenario,
 }
 
 /// The manifest as pretty-printed JSON (with a final newline): version, seed,
 /// replications, threads, days, start and finish times (RFC 3339, UTC), the variants run
-/// with their resolved policies, the metric definitions, and the whole scenario as run
-/// (overrides applied).
-pub fn manifest_json(scenario: &Scenario, results: &ExperimentResults, info: &RunInfo) -> Vec<u8> {
+/// with their resolved policies, the baseline, the verdict (probability best, fairness
+/// floors), where a precision rule stopped and why, the metric definitions, and the whole
+/// scenario as run (overrides applied).
+pub fn manifest_json(
+    scenario: &Scenario,
+    results: &ExperimentResults,
+    analysis: &Analysis,
+    info: &RunInfo,
+) -> Vec<u8> {
+    let names: Vec<&str> = results.variants.iter().map(|v| v.name.as_str()).collect();
+    let name = |i: Option<usize>| i.map(|i| names[i]);
+    let v = &analysis.verdict;
+    let verdict = VerdictEntry {
+        metric: METRICS[v.metric].name,
+        better: METRICS[v.metric].better.as_str(),
+        method: format!(
+            "paired bootstrap over replications ({} resamples): the share of resamples in which each variant has the best mean",
+            v.draws
+        ),
+        fairness_floors: v.floors.iter().map(|f| f.describe()).collect(),
+        best: name(v.best),
+        best_meeting_floors: name(v.best_meeting_floors),
+        p_best: names
+            .iter()
+            .copied()
+            .zip(v.p_best.iter().copied())
+            .collect(),
+    };
+    let precision = analysis
+        .precision
+        .as_ref()
+        .map(|(rule, status): &(_, PrecisionStatus)| PrecisionEntry {
+            metric: METRICS[rule.metric].name,
+            relative_half_width_target: rule.relative,
+            min_replications: rule.min_replications,
+            max_replications: rule.max_replications,
+            stopped_at: status.replications,
+            reason: &status.reason,
+            relative_half_widths: names
+                .iter()
+                .copied()
+                .zip(
+                    status
+                        .relative_half_widths
+                        .iter()
+                        .map(|w| w.is_finite().then_some(*w)),
+                )
+                .collect(),
+        });
     let elapsed = info
         .finished
         .duration_since(info.started)
@@ -64,6 +137,10 @@ pub fn manifest_json(scenario: &Scenario, results: &ExperimentResults, info: &Ru
         finished: rfc3339(info.finished),
         elapsed_seconds: elapsed,
         variants: &results.variants,
+        baseline: names.get(analysis.baseline).copied().unwrap_or(""),
+        comparison_method: "paired t-test over replications sharing common random numbers (variant minus baseline, replication by replication)",
+        verdict,
+        precision,
         metrics: METRICS
             .iter()
             .map(|m| MetricEntry {
@@ -142,12 +219,21 @@ mod tests {
         let mut scenario = Scenario::embedded();
         scenario.calendar.days = 7;
         let variants = scenario.resolved_variants().unwrap()[2..3].to_vec();
-        let results = ExperimentResults {
-            variants,
-            replications: 3,
-            runs: vec![Vec::new()],
-            summaries: vec![Vec::new()],
+        let run = |x: f64| crate::sim::ReplicationResult {
+            metrics: vec![x; METRICS.len()],
+            ..Default::default()
         };
+        let results =
+            ExperimentResults::from_runs(&variants, vec![vec![run(1.0), run(2.0), run(3.0)]]);
+        let mut analysis = crate::analysis::analyse(&results, 0, 0, &[], 100, 1);
+        let rule = crate::analysis::PrecisionRule {
+            metric: 0,
+            relative: 0.5,
+            min_replications: 3,
+            max_replications: 9,
+        };
+        let status = rule.status(3, &[results.summaries[0][0]]);
+        analysis.precision = Some((rule, status));
         let info = RunInfo {
             scenario_source: "embedded default".into(),
             threads: 2,
@@ -155,7 +241,7 @@ mod tests {
             finished: UNIX_EPOCH + Duration::from_secs(90),
         };
         let json: serde_json::Value =
-            serde_json::from_slice(&manifest_json(&scenario, &results, &info)).unwrap();
+            serde_json::from_slice(&manifest_json(&scenario, &results, &analysis, &info)).unwrap();
         assert_eq!(json["salesim_version"], env!("CARGO_PKG_VERSION"));
         assert_eq!(json["seed"], scenario.seed);
         assert_eq!(json["replications"], 3);
@@ -166,5 +252,15 @@ mod tests {
         assert_eq!(json["variants"][0]["name"], "alibaba");
         assert_eq!(json["scenario"]["calendar"]["days"], 7);
         assert_eq!(json["metrics"].as_array().unwrap().len(), METRICS.len());
+        assert_eq!(json["baseline"], "alibaba");
+        assert_eq!(json["verdict"]["best"], "alibaba");
+        assert_eq!(json["verdict"]["p_best"][0][1], 1.0);
+        assert_eq!(json["precision"]["stopped_at"], 3);
+        assert_eq!(json["precision"]["max_replications"], 9);
+        let reason = json["precision"]["reason"].as_str().unwrap();
+        assert!(
+            reason.starts_with("continue") || reason.starts_with("precision"),
+            "{reason}"
+        );
     }
 }

@@ -1,4 +1,5 @@
-//! Writing an experiment's results: `replications.csv`, `summary.csv`, `manifest.json`,
+//! Writing an experiment's results: `replications.csv`, `summary.csv`, `comparison.csv`,
+//! `ranking.csv`, `reps.csv`, `daily.csv`, `ramp.csv`, `manifest.json` (written last),
 //! and the terminal table.
 //!
 //! Every file is first written in full to a temporary name in the output directory and
@@ -6,8 +7,10 @@
 
 pub mod csv_out;
 pub mod manifest;
+pub mod records_csv;
 pub mod table;
 
+use crate::analysis::Analysis;
 use crate::experiment::ExperimentResults;
 use crate::scenario::Scenario;
 use std::io::Write;
@@ -19,6 +22,16 @@ pub use manifest::RunInfo;
 pub const REPLICATIONS_FILE: &str = "replications.csv";
 /// File name of the per-variant, per-metric summaries.
 pub const SUMMARY_FILE: &str = "summary.csv";
+/// File name of the paired comparisons against the baseline.
+pub const COMPARISON_FILE: &str = "comparison.csv";
+/// File name of the ranking on the verdict's metric.
+pub const RANKING_FILE: &str = "ranking.csv";
+/// File name of the per-rep results.
+pub const REPS_FILE: &str = "reps.csv";
+/// File name of the day-by-day totals.
+pub const DAILY_FILE: &str = "daily.csv";
+/// File name of the new-hire ramp.
+pub const RAMP_FILE: &str = "ramp.csv";
 /// File name of the run's manifest.
 pub const MANIFEST_FILE: &str = "manifest.json";
 
@@ -60,12 +73,13 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     written.map_err(err)
 }
 
-/// Writes the three result files into `dir` (created if needed) and returns their paths
-/// in the order replications, summary, manifest.
+/// Writes the result files into `dir` (created if needed), the manifest last, and returns
+/// their paths in the order written.
 pub fn write_all(
     dir: &Path,
     scenario: &Scenario,
     results: &ExperimentResults,
+    analysis: &Analysis,
     info: &RunInfo,
 ) -> Result<Vec<PathBuf>, OutputError> {
     std::fs::create_dir_all(dir).map_err(|source| OutputError {
@@ -78,9 +92,14 @@ pub fn write_all(
             csv_out::replications_csv(scenario.seed, results),
         ),
         (SUMMARY_FILE, csv_out::summary_csv(results)),
+        (COMPARISON_FILE, csv_out::comparison_csv(results, analysis)),
+        (RANKING_FILE, csv_out::ranking_csv(results, analysis)),
+        (REPS_FILE, records_csv::reps_csv(results)),
+        (DAILY_FILE, records_csv::daily_csv(results)),
+        (RAMP_FILE, records_csv::ramp_csv(results)),
         (
             MANIFEST_FILE,
-            manifest::manifest_json(scenario, results, info),
+            manifest::manifest_json(scenario, results, analysis, info),
         ),
     ];
     let mut paths = Vec::with_capacity(files.len());

@@ -1,8 +1,10 @@
-//! The terminal table: one row per variant, one column per main metric, each cell
-//! `mean [ci95_low, ci95_high]`.
+//! The terminal output: a table of levels (one row per variant, one column per main
+//! metric, each cell `mean [ci95_low, ci95_high]`), a table of paired differences against
+//! the baseline with the significant ones marked, and the verdict in words.
 
+use crate::analysis::{Analysis, Comparison};
 use crate::experiment::ExperimentResults;
-use crate::metrics::{METRICS, metric_index};
+use crate::metrics::{Better, METRICS, metric_index};
 use crate::stats::Summary;
 
 /// The metrics shown in the table, in column order, with their column labels
@@ -47,39 +49,36 @@ pub fn cell(s: &Summary, scale: f64) -> String {
     }
 }
 
-/// The table as text, ending with a newline: a header row, one row per variant, and a
-/// legend line. Metrics whose unit is `share` are shown as percentages.
-pub fn render(results: &ExperimentResults) -> String {
-    let columns: Vec<(usize, &str, bool)> = TABLE_METRICS
+/// The table columns: (metric index, label with ` %` for shares, whether a share).
+fn columns() -> Vec<(usize, String, bool)> {
+    TABLE_METRICS
         .iter()
         .filter_map(|&(name, label)| metric_index(name).map(|m| (m, label)))
-        .map(|(m, label)| (m, label, METRICS[m].unit == "share"))
-        .collect();
-    let mut rows: Vec<Vec<String>> = Vec::with_capacity(results.variants.len() + 1);
-    rows.push(
-        std::iter::once("variant".to_string())
-            .chain(columns.iter().map(|&(_, label, pct)| {
-                if pct {
-                    format!("{label} %")
-                } else {
-                    label.to_string()
-                }
-            }))
-            .collect(),
-    );
-    for (variant, summaries) in results.variants.iter().zip(&results.summaries) {
-        let mut row = vec![variant.name.clone()];
-        for &(m, _, pct) in &columns {
-            let scale = if pct { 100.0 } else { 1.0 };
-            row.push(summaries.get(m).map_or("n/a".into(), |s| cell(s, scale)));
-        }
-        rows.push(row);
-    }
-    let widths: Vec<usize> = (0..=columns.len())
-        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .map(|(m, label)| {
+            let pct = METRICS[m].unit == "share";
+            let label = if pct {
+                format!("{label} %")
+            } else {
+                label.to_string()
+            };
+            (m, label, pct)
+        })
+        .collect()
+}
+
+/// Lays out rows (the first a header) in aligned columns, the first left-aligned.
+fn layout(rows: &[Vec<String>]) -> String {
+    let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..width)
+        .map(|c| {
+            rows.iter()
+                .map(|r| r.get(c).map_or(0, |t| t.chars().count()))
+                .max()
+                .unwrap_or(0)
+        })
         .collect();
     let mut out = String::new();
-    for row in &rows {
+    for row in rows {
         let mut line = String::new();
         for (c, text) in row.iter().enumerate() {
             if c == 0 {
@@ -91,12 +90,202 @@ pub fn render(results: &ExperimentResults) -> String {
         out.push_str(line.trim_end());
         out.push('\n');
     }
+    out
+}
+
+/// One difference cell: `+d [lo, hi]` scaled, with `*` when the interval excludes zero.
+pub fn diff_cell(c: &Comparison, scale: f64) -> String {
+    let t = &c.test;
+    let mean = t.mean_diff * scale;
+    if !mean.is_finite() {
+        return "n/a".into();
+    }
+    let (lo, hi) = (t.ci95_low * scale, t.ci95_high * scale);
+    let half = (hi - lo) / 2.0;
+    let p = decimals(if half.is_finite() {
+        mean.abs().max(half)
+    } else {
+        mean.abs()
+    });
+    let mark = if t.significant() { "*" } else { " " };
+    if lo.is_finite() && hi.is_finite() {
+        format!("{mean:+.p$} [{lo:+.p$}, {hi:+.p$}]{mark}")
+    } else {
+        format!("{mean:+.p$} ")
+    }
+}
+
+/// The levels table, the differences table and the verdict, as text ending with a newline.
+pub fn render(results: &ExperimentResults, analysis: &Analysis) -> String {
+    let mut out = render_levels(results);
+    if results.variants.len() > 1 {
+        out.push('\n');
+        out.push_str(&render_differences(results, analysis));
+    }
+    out.push('\n');
+    out.push_str(&render_verdict(results, analysis));
+    out
+}
+
+/// The levels: a header row, one row per variant, and a legend line.
+pub fn render_levels(results: &ExperimentResults) -> String {
+    let columns = columns();
+    let mut rows: Vec<Vec<String>> = Vec::with_capacity(results.variants.len() + 1);
+    rows.push(
+        std::iter::once("variant".to_string())
+            .chain(columns.iter().map(|(_, label, _)| label.clone()))
+            .collect(),
+    );
+    for (variant, summaries) in results.variants.iter().zip(&results.summaries) {
+        let mut row = vec![variant.name.clone()];
+        for &(m, _, pct) in &columns {
+            let scale = if pct { 100.0 } else { 1.0 };
+            row.push(summaries.get(m).map_or("n/a".into(), |s| cell(s, scale)));
+        }
+        rows.push(row);
+    }
+    let mut out = layout(&rows);
     out.push_str(&format!(
         "mean [95% CI] over {} replication{} per variant; % columns are shares in percent; \
          NH/vet: new hires over veterans (per rep-day wins; mean lead propensity)\n",
         results.replications,
         if results.replications == 1 { "" } else { "s" }
     ));
+    out
+}
+
+/// The paired differences of every other variant against the baseline, same columns.
+pub fn render_differences(results: &ExperimentResults, analysis: &Analysis) -> String {
+    let columns = columns();
+    let baseline = &results.variants[analysis.baseline].name;
+    let mut rows: Vec<Vec<String>> = vec![
+        std::iter::once(format!("minus {baseline}"))
+            .chain(columns.iter().map(|(_, label, _)| label.clone()))
+            .collect(),
+    ];
+    for v in (0..results.variants.len()).filter(|&v| v != analysis.baseline) {
+        let mut row = vec![results.variants[v].name.clone()];
+        for &(m, _, pct) in &columns {
+            let scale = if pct { 100.0 } else { 1.0 };
+            let c = analysis
+                .comparisons
+                .iter()
+                .find(|c| c.variant == v && c.metric == m);
+            row.push(c.map_or("n/a".into(), |c| diff_cell(c, scale)));
+        }
+        rows.push(row);
+    }
+    let mut out = layout(&rows);
+    out.push_str(&format!(
+        "difference from {baseline} [95% CI], paired by replication (common random numbers); \
+         * the interval excludes 0; % columns in percentage points\n"
+    ));
+    out
+}
+
+/// A metric value in words: a share as a percentage, anything else with three digits.
+fn value_text(metric: usize, x: f64) -> String {
+    if METRICS[metric].unit == "share" {
+        format!("{:.p$}%", x * 100.0, p = decimals(x * 100.0))
+    } else {
+        format!("{x:.p$}", p = decimals(x))
+    }
+}
+
+/// The verdict in sentences built from the numbers: the best variant on the ranking
+/// metric with its probability of being best and its difference from the baseline, and
+/// the best one meeting the fairness floors.
+pub fn render_verdict(results: &ExperimentResults, analysis: &Analysis) -> String {
+    let v = &analysis.verdict;
+    let metric = &METRICS[v.metric];
+    let name = |i: usize| results.variants[i].name.as_str();
+    let mut out = String::new();
+    let Some(best) = v.best else {
+        out.push_str(&format!(
+            "verdict: no variant has a defined {} \n",
+            metric.name
+        ));
+        return out;
+    };
+    let direction = match metric.better {
+        Better::Lower => "lowest",
+        _ => "highest",
+    };
+    out.push_str(&format!(
+        "verdict: {} has the {direction} {} ({}), best in {:.0}% of {} bootstrap resamples",
+        name(best),
+        metric.name,
+        value_text(v.metric, results.summaries[best][v.metric].mean),
+        v.p_best[best] * 100.0,
+        v.draws
+    ));
+    if best != analysis.baseline
+        && let Some(c) = analysis
+            .comparisons
+            .iter()
+            .find(|c| c.variant == best && c.metric == v.metric)
+    {
+        let scale = if metric.unit == "share" { 100.0 } else { 1.0 };
+        let unit = if metric.unit == "share" {
+            " points"
+        } else {
+            ""
+        };
+        let p = decimals((c.test.mean_diff * scale).abs());
+        out.push_str(&format!(
+            "; {:+.p$}{unit} [{:+.p$}, {:+.p$}] against {}{}",
+            c.test.mean_diff * scale,
+            c.test.ci95_low * scale,
+            c.test.ci95_high * scale,
+            name(analysis.baseline),
+            if c.test.significant() {
+                ""
+            } else {
+                ", not significant"
+            }
+        ));
+    }
+    out.push('\n');
+    let others: Vec<String> = (0..results.variants.len())
+        .filter(|&i| i != best && v.p_best[i] >= 0.005)
+        .map(|i| format!("{} {:.0}%", name(i), v.p_best[i] * 100.0))
+        .collect();
+    if !others.is_empty() {
+        out.push_str(&format!(
+            "         probability of being best, others: {}\n",
+            others.join(", ")
+        ));
+    }
+    if v.floors.is_empty() {
+        out.push_str(
+            "         (add --fairness-floor METRIC=VALUE, e.g. nh_win_ratio=0.8, for the best variant that is fair enough)\n",
+        );
+    } else {
+        let floors: Vec<String> = v.floors.iter().map(|f| f.describe()).collect();
+        match v.best_meeting_floors {
+            Some(b) => out.push_str(&format!(
+                "         meeting {}: {} ({} {}, best in {:.0}% of resamples overall)\n",
+                floors.join(" and "),
+                name(b),
+                metric.name,
+                value_text(v.metric, results.summaries[b][v.metric].mean),
+                v.p_best[b] * 100.0
+            )),
+            None => out.push_str(&format!(
+                "         no variant meets {}\n",
+                floors.join(" and ")
+            )),
+        }
+    }
+    if let Some((rule, status)) = &analysis.precision {
+        out.push_str(&format!(
+            "replications: {} per variant ({}; target {}% on {})\n",
+            status.replications,
+            status.reason,
+            rule.relative * 100.0,
+            METRICS[rule.metric].name
+        ));
+    }
     out
 }
 
@@ -151,7 +340,7 @@ mod tests {
             runs: vec![Vec::new(), Vec::new()],
             summaries,
         };
-        let text = render(&results);
+        let text = render_levels(&results);
         let lines: Vec<_> = text.lines().collect();
         assert_eq!(lines.len(), 4);
         assert!(lines[0].starts_with("variant "), "{}", lines[0]);
@@ -160,5 +349,46 @@ mod tests {
         assert!(lines[1].contains("50.0 [40.0, 60.0]"), "{}", lines[1]);
         assert!(lines[2].contains("0.500 [0.400, 0.600]"), "{}", lines[2]);
         assert!(lines[3].contains("10 replications"));
+    }
+
+    #[test]
+    fn differences_and_verdict_come_from_the_numbers() {
+        use crate::analysis::{FairnessFloor, analyse};
+        use crate::sim::ReplicationResult;
+        let variants = Scenario::embedded().resolved_variants().unwrap()[2..5].to_vec();
+        let conversion = metric_index("conversion_rate").unwrap();
+        let nh = metric_index("nh_win_ratio").unwrap();
+        // alibaba 2.0%, strict 2.5% (+0.5 points, always), new-hire-priority 1.9% but fair.
+        let run = |conv: f64, ratio: f64, r: usize| {
+            let mut metrics = vec![f64::NAN; METRICS.len()];
+            metrics[conversion] = conv + [0.001, -0.001, 0.0][r];
+            metrics[nh] = ratio;
+            ReplicationResult {
+                metrics,
+                ..ReplicationResult::default()
+            }
+        };
+        let runs = [(0.020, 0.6), (0.025, 0.7), (0.019, 1.0)]
+            .iter()
+            .map(|&(c, n)| (0..3).map(|r| run(c, n, r)).collect())
+            .collect();
+        let results = ExperimentResults::from_runs(&variants, runs);
+        let floors = [FairnessFloor::parse("nh_win_ratio=0.8").unwrap()];
+        let analysis = analyse(&results, 0, conversion, &floors, 200, 7);
+        let text = render(&results, &analysis);
+        assert!(text.contains("minus alibaba"), "{text}");
+        let strict = text
+            .lines()
+            .find(|l| l.starts_with("strict") && l.contains('+'))
+            .unwrap();
+        assert!(strict.contains("+0.500 [+0.500, +0.500]*"), "{strict}");
+        assert!(
+            text.contains("verdict: strict has the highest conversion_rate (2.50%), best in 100% of 200 bootstrap resamples; +0.500 points [+0.500, +0.500] against alibaba"),
+            "{text}"
+        );
+        assert!(
+            text.contains("meeting nh_win_ratio>=0.8: new-hire-priority (conversion_rate 1.90%"),
+            "{text}"
+        );
     }
 }

@@ -18,6 +18,7 @@ pub use funnel::{Desk, Funnel, Leads, Visits};
 pub use org::{Attrition, Calendar, Day, Org, Skill};
 pub use policy::{Assignment, Policy, PushMode, PushOrder, TieBreak};
 pub use reference::reference_markdown;
+pub use validate::{MAX_DAYS, MAX_REPLICATIONS, MAX_REPS};
 pub use values::{ClockTime, Limit};
 pub use world::{City, Companies, Mode, Travel};
 
@@ -112,6 +113,14 @@ pub struct Variant {
     pub description: String,
     /// The resolved policy.
     pub policy: Policy,
+    /// Swept parameters and their values in this variant (`key path`, value as written);
+    /// empty outside sweeps.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub parameters: Vec<(String, String)>,
+    /// The scenario this variant runs in, when it changes keys outside `[policy]` (a
+    /// sweep over, say, `leads.inflow_per_day`); `None` runs the experiment's scenario.
+    #[serde(skip)]
+    pub scenario: Option<std::sync::Arc<Scenario>>,
 }
 
 /// Why a scenario cannot be used. Every message names the file and key or line.
@@ -336,6 +345,8 @@ impl Scenario {
             name: spec.name.clone(),
             description: spec.description.clone(),
             policy,
+            parameters: Vec::new(),
+            scenario: None,
         })
     }
 

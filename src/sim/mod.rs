@@ -18,6 +18,7 @@ mod night;
 mod ops;
 pub mod pool;
 pub mod queue;
+pub mod records;
 pub mod rep;
 mod route;
 mod setup;
@@ -34,6 +35,7 @@ use crate::world::World;
 use lead::{Lead, LeadId, RepId};
 use pool::PublicPool;
 use queue::EventQueue;
+use records::{DayRecord, Ramp, RepRecord};
 use rep::Rep;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -41,10 +43,16 @@ pub use tally::Tally;
 use trace::Trace;
 
 /// What one replication of one variant produced.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ReplicationResult {
     /// One value per entry of `metrics::METRICS`, in that order.
     pub metrics: Vec<f64>,
+    /// One record per rep ever employed, in id order.
+    pub reps: Vec<RepRecord>,
+    /// One record per working day, in day order.
+    pub daily: Vec<DayRecord>,
+    /// The new hires' wins by week of tenure.
+    pub ramp: Ramp,
 }
 
 /// Switches for tests and tracing; they never change results.
@@ -232,11 +240,18 @@ impl<'a> Sim<'a> {
         }
     }
 
-    /// The metric values, in `METRICS` order.
+    /// The replication's results: metric values in `METRICS` order, per-rep and per-day
+    /// records, and the new-hire ramp.
     pub fn result(&self) -> ReplicationResult {
-        let metrics = self.tally.metrics(self);
+        let reps = self.rep_records();
+        let metrics = self.tally.metrics(self, &reps);
         debug_assert_eq!(metrics.len(), METRICS.len());
-        ReplicationResult { metrics }
+        ReplicationResult {
+            metrics,
+            reps,
+            daily: self.tally.daily.clone(),
+            ramp: self.ramp(),
+        }
     }
 }
 

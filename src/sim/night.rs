@@ -16,6 +16,7 @@ impl Sim<'_> {
             self.payments.pop();
             self.tally.cash += self.leads[id as usize].deal_value;
         }
+        self.record_day();
         if self.options.check_invariants {
             let problems = self.check_invariants(now);
             self.violations.extend(

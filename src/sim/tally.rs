@@ -1,7 +1,9 @@
 //! Running counters of a replication and the metrics computed from them.
 
 use super::Sim;
-use crate::metrics::fairness::gini;
+use super::records::{DayRecord, RepRecord};
+use crate::metrics::fairness::{gini, jain};
+use crate::stats::kaplan_meier_median;
 use crate::time::{HOUR, Minute};
 
 /// Counters kept while a replication runs. Pairs indexed `[veteran, new hire]`.
@@ -87,6 +89,10 @@ pub struct Tally {
     pub ride_along_days: u64,
     /// Minutes from creation to first contact of marketing leads.
     pub first_contact_minutes: Vec<Minute>,
+    /// Each finished day's totals, in day order.
+    pub daily: Vec<DayRecord>,
+    /// The running totals when the last day was recorded (to take differences).
+    pub daily_totals: DayRecord,
 }
 
 fn ratio(a: f64, b: f64) -> f64 {
@@ -110,8 +116,9 @@ fn median_hours(values: &[Minute]) -> f64 {
 }
 
 impl Tally {
-    /// The metric values, in `metrics::METRICS` order.
-    pub fn metrics(&self, sim: &Sim) -> Vec<f64> {
+    /// The metric values, in `metrics::METRICS` order; `records` are the replication's
+    /// per-rep records (`Sim::rep_records`).
+    pub fn metrics(&self, sim: &Sim, records: &[RepRecord]) -> Vec<f64> {
         let rep_days = (self.rep_days[0] + self.rep_days[1]) as f64;
         let month = f64::from(sim.cal.month_len());
         let per_rep_day = |x: u64| ratio(x as f64, rep_days);
@@ -138,6 +145,21 @@ impl Tally {
             ratio(self.quality_received[0], self.received[0] as f64),
             ratio(self.quality_received[1], self.received[1] as f64),
         ];
+        let leads_rate: Vec<f64> = sim
+            .reps
+            .iter()
+            .filter(|r| r.stats.days > 0)
+            .map(|r| f64::from(r.stats.leads_received) / f64::from(r.stats.days))
+            .collect();
+        let new_hires = records.iter().filter(|r| r.cohort.is_new());
+        let first_wins: Vec<(f64, bool)> = new_hires
+            .clone()
+            .map(|r| match r.days_to_first_win {
+                Some(d) => (d as f64, true),
+                None => (r.days_observed as f64, false),
+            })
+            .collect();
+        let new_hire_count = new_hires.count();
         let private_held: usize = sim.reps.iter().map(|r| r.private.len()).sum();
         vec![
             ratio(self.won as f64, self.leads_created as f64),
@@ -161,7 +183,16 @@ impl Tally {
             self.expired_uncontacted as f64,
             gini(&wins_rate),
             gini(&quality),
+            if leads_rate.is_empty() {
+                f64::NAN
+            } else {
+                jain(&leads_rate)
+            },
             ratio(wins[1], wins[0]),
+            wins[1] * month,
+            wins[0] * month,
+            kaplan_meier_median(&first_wins),
+            ratio(self.leavers[1] as f64, new_hire_count as f64),
             ratio(mean_quality[1], mean_quality[0]),
             ratio(
                 ratio(

@@ -1,0 +1,253 @@
+//! Which variant is best: the probability that each variant has the best mean of a
+//! metric, by a paired bootstrap over replications (Efron and Tibshirani 1993, ch. 6),
+//! and the best variant among those meeting fairness floors.
+//!
+//! The bootstrap resamples replication indices with replacement and uses the same
+//! indices for every variant, so the common random numbers that make paired differences
+//! precise make the ranking precise too. A draw where several variants tie for best
+//! counts a share of 1/k for each.
+
+use crate::experiment::ExperimentResults;
+use crate::metrics::{Better, METRICS, metric_index};
+use crate::rng::{Seeds, Source};
+use rand::Rng;
+
+/// Bootstrap draws used by `probability_best` unless told otherwise.
+pub const BOOTSTRAP_DRAWS: usize = 4000;
+
+/// The probability that each variant has the best mean of `values[v][r]` (variant `v`,
+/// replication `r`), oriented by `better`, from `draws` paired bootstrap resamples
+/// seeded by `seed`. Non-finite values are left out of a resample's means; a variant
+/// with no finite value in a resample cannot be best in it. All zero when there are no
+/// replications.
+pub fn probability_best(values: &[Vec<f64>], better: Better, draws: usize, seed: u64) -> Vec<f64> {
+    let variants = values.len();
+    let n = values.iter().map(Vec::len).min().unwrap_or(0);
+    let mut wins = vec![0.0; variants];
+    if n == 0 || draws == 0 {
+        return wins;
+    }
+    let mut rng = Seeds::new(seed, u64::MAX).stream(Source::Bootstrap, 0);
+    let mut picks = vec![0usize; n];
+    let mut means = vec![f64::NAN; variants];
+    for _ in 0..draws {
+        for p in picks.iter_mut() {
+            *p = rng.random_range(0..n);
+        }
+        for (v, mean) in means.iter_mut().enumerate() {
+            let (count, sum) = picks
+                .iter()
+                .map(|&r| values[v][r])
+                .filter(|x| x.is_finite())
+                .fold((0usize, 0.0), |(c, s), x| (c + 1, s + x));
+            *mean = if count == 0 {
+                f64::NAN
+            } else {
+                better.oriented(sum / count as f64)
+            };
+        }
+        let top = means
+            .iter()
+            .copied()
+            .filter(|m| m.is_finite())
+            .fold(f64::NEG_INFINITY, f64::max);
+        if !top.is_finite() {
+            continue;
+        }
+        let tied = means.iter().filter(|&&m| m == top).count() as f64;
+        for (v, &m) in means.iter().enumerate() {
+            if m == top {
+                wins[v] += 1.0 / tied;
+            }
+        }
+    }
+    wins.iter().map(|w| w / draws as f64).collect()
+}
+
+/// A fairness floor: variants whose mean of `metric` is worse than `threshold` (below it
+/// for a metric where higher is better, above it where lower is better) are not eligible.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FairnessFloor {
+    /// Index of the metric in `METRICS`.
+    pub metric: usize,
+    /// The least acceptable mean.
+    pub threshold: f64,
+}
+
+impl FairnessFloor {
+    /// Parses `METRIC=VALUE`, e.g. `nh_win_ratio=0.8`. The metric must be one of `METRICS`
+    /// with a direction (higher or lower is better) and the value a finite number.
+    pub fn parse(text: &str) -> Result<FairnessFloor, String> {
+        let (name, value) = text.split_once('=').ok_or_else(|| {
+            format!("--fairness-floor {text:?}: expected METRIC=VALUE, e.g. nh_win_ratio=0.8")
+        })?;
+        let (name, value) = (name.trim(), value.trim());
+        let metric = metric_index(name).ok_or_else(|| {
+            format!(
+                "--fairness-floor: unknown metric {name:?}; metrics are: {}",
+                METRICS
+                    .iter()
+                    .map(|m| m.name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })?;
+        if METRICS[metric].better == Better::Neither {
+            return Err(format!(
+                "--fairness-floor: {name} has no better direction, so it cannot be a floor"
+            ));
+        }
+        let threshold: f64 = value
+            .parse()
+            .ok()
+            .filter(|v: &f64| v.is_finite())
+            .ok_or_else(|| format!("--fairness-floor {name}: {value:?} is not a finite number"))?;
+        Ok(FairnessFloor { metric, threshold })
+    }
+
+    /// Whether a variant with this mean meets the floor (an undefined mean does not).
+    pub fn met_by(&self, mean: f64) -> bool {
+        match METRICS[self.metric].better {
+            Better::Higher => mean >= self.threshold,
+            Better::Lower => mean <= self.threshold,
+            Better::Neither => false,
+        }
+    }
+
+    /// The floor as written on the command line, e.g. `nh_win_ratio>=0.8`.
+    pub fn describe(&self) -> String {
+        let op = if METRICS[self.metric].better == Better::Lower {
+            "<="
+        } else {
+            ">="
+        };
+        format!("{}{op}{}", METRICS[self.metric].name, self.threshold)
+    }
+}
+
+/// The answer to "which variant is best on this metric", with and without fairness floors.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    /// Index of the metric ranked.
+    pub metric: usize,
+    /// Bootstrap draws used.
+    pub draws: usize,
+    /// Probability that each variant is best, in result order.
+    pub p_best: Vec<f64>,
+    /// Whether each variant meets every floor.
+    pub meets_floors: Vec<bool>,
+    /// The floors applied.
+    pub floors: Vec<FairnessFloor>,
+    /// The variant with the best mean (None when no mean is defined).
+    pub best: Option<usize>,
+    /// The variant with the best mean among those meeting every floor.
+    pub best_meeting_floors: Option<usize>,
+}
+
+/// Ranks the variants of `results` on `metric`: probability best (bootstrap with `draws`
+/// resamples from `seed`) and the best mean overall and among variants meeting `floors`.
+pub fn verdict(
+    results: &ExperimentResults,
+    metric: usize,
+    floors: &[FairnessFloor],
+    draws: usize,
+    seed: u64,
+) -> Verdict {
+    let better = METRICS[metric].better;
+    let values: Vec<Vec<f64>> = (0..results.variants.len())
+        .map(|v| results.metric_values(v, metric))
+        .collect();
+    let p_best = probability_best(&values, better, draws, seed);
+    let meets_floors: Vec<bool> = (0..results.variants.len())
+        .map(|v| {
+            floors
+                .iter()
+                .all(|f| f.met_by(results.summaries[v][f.metric].mean))
+        })
+        .collect();
+    let best_among = |eligible: &dyn Fn(usize) -> bool| {
+        (0..results.variants.len())
+            .filter(|&v| eligible(v) && results.summaries[v][metric].mean.is_finite())
+            .max_by(|&a, &b| {
+                let (ma, mb) = (
+                    better.oriented(results.summaries[a][metric].mean),
+                    better.oriented(results.summaries[b][metric].mean),
+                );
+                // On a tie the earlier variant wins.
+                ma.total_cmp(&mb).then(b.cmp(&a))
+            })
+    };
+    Verdict {
+        metric,
+        draws,
+        best: best_among(&|_| true),
+        best_meeting_floors: best_among(&|v| meets_floors[v]),
+        p_best,
+        meets_floors,
+        floors: floors.to_vec(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use statrs::distribution::{ContinuousCDF, Normal};
+
+    #[test]
+    fn a_dominant_variant_is_best_with_certainty() {
+        let values = vec![vec![1.0, 2.0, 3.0], vec![11.0, 12.0, 13.0]];
+        assert_eq!(
+            probability_best(&values, Better::Higher, 500, 1),
+            [0.0, 1.0]
+        );
+        assert_eq!(probability_best(&values, Better::Lower, 500, 1), [1.0, 0.0]);
+    }
+
+    #[test]
+    fn identical_variants_share_every_draw() {
+        let values = vec![vec![1.0, 5.0, 2.0]; 3];
+        let p = probability_best(&values, Better::Higher, 300, 9);
+        for x in p {
+            assert!((x - 1.0 / 3.0).abs() < 1e-12);
+        }
+    }
+
+    #[test]
+    fn two_variants_match_the_normal_approximation() {
+        // Paired differences with mean 0.5 and plug-in sd 2 over n = 64: the bootstrap
+        // mean difference is about normal with se 2/8 = 0.25, so P(b best) ≈ Φ(2) = 0.977.
+        let n = 64;
+        let base: Vec<f64> = (0..n).map(|i| f64::from(i % 7)).collect();
+        // Differences alternate 0.5 ± 2 so their mean is 0.5 and plug-in sd exactly 2.
+        let other: Vec<f64> = base
+            .iter()
+            .enumerate()
+            .map(|(i, b)| b + 0.5 + if i % 2 == 0 { 2.0 } else { -2.0 })
+            .collect();
+        let p = probability_best(&[base, other], Better::Higher, 20_000, 3);
+        let z = Normal::new(0.0, 1.0).unwrap().cdf(0.5 / 0.25);
+        assert!((p[1] - z).abs() < 0.01, "{} vs {z}", p[1]);
+        assert!((p[0] + p[1] - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn floors_parse_and_apply() {
+        let f = FairnessFloor::parse("nh_win_ratio=0.8").unwrap();
+        assert!(f.met_by(0.8) && f.met_by(1.2) && !f.met_by(0.79) && !f.met_by(f64::NAN));
+        assert_eq!(f.describe(), "nh_win_ratio>=0.8");
+        let g = FairnessFloor::parse(" gini_wins = 0.3 ").unwrap();
+        assert!(g.met_by(0.2) && !g.met_by(0.31));
+        assert_eq!(g.describe(), "gini_wins<=0.3");
+        for bad in [
+            "nh_win_ratio",
+            "nh_win_rati=0.8",
+            "nh_win_ratio=high",
+            "nh_win_ratio=inf",
+            "leads_created=5",
+        ] {
+            assert!(FairnessFloor::parse(bad).is_err(), "{bad}");
+        }
+        let err = FairnessFloor::parse("nh_win_rati=0.8").unwrap_err();
+        assert!(err.contains("nh_win_ratio"), "{err}");
+    }
+}
