@@ -8,7 +8,7 @@ use crate::analysis::{BOOTSTRAP_DRAWS, FairnessFloor, PrecisionRule, analyse};
 use crate::experiment::{ExperimentResults, Runner, select_variants};
 use crate::metrics::{METRICS, metric_index};
 use crate::output::{self, RunInfo};
-use crate::scenario::{MAX_REPLICATIONS, Scenario, Variant};
+use crate::scenario::{MAX_REPLICATIONS, Scenario, Setting, Variant};
 use crate::stats::Summary;
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -41,6 +41,9 @@ pub enum Command {
     /// Run every variant of a scenario, compare them with the baseline and write the CSVs,
     /// plots and manifest.
     Run(RunArgs),
+    /// Run a grid of settings as variants: `--set policy.reclaim_hours=12,24,48 --set
+    /// policy.private_cap=15,30` runs every combination, compared with the first.
+    Sweep(SweepArgs),
     /// Check a scenario file without running it and print it resolved (every default filled in).
     Validate(ValidateArgs),
     /// Write a commented starter scenario (the embedded default) to a file.
@@ -48,6 +51,98 @@ pub enum Command {
     /// Print the JSON Schema of scenario files (for editors that check TOML against a schema),
     /// or the reference of every key as Markdown.
     Schema(SchemaArgs),
+}
+
+/// Options of `salesim sweep`.
+#[derive(Debug, Clone, Args)]
+pub struct SweepArgs {
+    /// A key and the values it takes, `KEY=V1,V2,...` (repeatable; every combination runs).
+    /// `policy.*` keys change the base variant's policy, other keys the scenario.
+    #[arg(long = "set", value_name = "KEY=V1,V2,...", required = true)]
+    pub sets: Vec<String>,
+    /// Options as for `run`; `--variant` names the one base variant whose policy the grid
+    /// changes [default: the baseline].
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+/// Most variants a sweep may have.
+pub const MAX_SWEEP_VARIANTS: usize = 10_000;
+
+/// The grid of a sweep: one list of settings per combination, the first `--set` varying
+/// slowest; refuses repeated keys and grids over `MAX_SWEEP_VARIANTS`.
+pub fn sweep_grid(sets: &[String]) -> Result<Vec<Vec<Setting>>, CliError> {
+    let axes = sets
+        .iter()
+        .map(|s| Setting::parse_list(s))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(input)?;
+    for (i, axis) in axes.iter().enumerate() {
+        if axes[..i].iter().any(|a| a[0].key == axis[0].key) {
+            return Err(input(format!(
+                "--set {}: the key is set twice",
+                axis[0].key
+            )));
+        }
+    }
+    let size = axes
+        .iter()
+        .try_fold(1usize, |n, a| n.checked_mul(a.len()))
+        .filter(|&n| n <= MAX_SWEEP_VARIANTS)
+        .ok_or_else(|| {
+            input(format!(
+                "the sweep has more than {MAX_SWEEP_VARIANTS} combinations; split it"
+            ))
+        })?;
+    let mut grid: Vec<Vec<Setting>> = vec![Vec::new()];
+    for axis in &axes {
+        grid = grid
+            .into_iter()
+            .flat_map(|point| {
+                axis.iter().map(move |value| {
+                    let mut next = point.clone();
+                    next.push(value.clone());
+                    next
+                })
+            })
+            .collect();
+    }
+    debug_assert_eq!(grid.len(), size);
+    Ok(grid)
+}
+
+/// Runs a sweep: the grid's combinations as variants of the base variant, compared with
+/// the first combination.
+pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
+    let (scenario, origin) = prepare_scenario(&args.run)?;
+    let all = scenario.resolved_variants().map_err(input)?;
+    let base = match args.run.variants.as_slice() {
+        [] => all[scenario.baseline_index().min(all.len() - 1)].clone(),
+        [one] => select_variants(all, std::slice::from_ref(one))
+            .map_err(input)?
+            .remove(0),
+        _ => {
+            return Err(input(
+                "sweep: give at most one --variant (the base whose policy the grid changes)",
+            ));
+        }
+    };
+    let grid = sweep_grid(&args.sets)?;
+    let variants = grid
+        .iter()
+        .map(|point| {
+            let name = point
+                .iter()
+                .map(|s| format!("{}={}", s.key.rsplit('.').next().unwrap_or(&s.key), s.text))
+                .collect::<Vec<_>>()
+                .join(" ");
+            scenario.vary(&base, point, name)
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(input)?;
+    let baseline = variants[0].name.clone();
+    let origin = format!("{origin}, sweep of variant {}", base.name);
+    execute(&scenario, origin, variants, &baseline, &args.run)
 }
 
 /// Options of `salesim validate`.
@@ -430,6 +525,7 @@ pub fn main() -> ExitCode {
     };
     let outcome = match cli.command {
         Some(Command::Run(args)) => run(&args),
+        Some(Command::Sweep(args)) => sweep(&args),
         Some(Command::Validate(args)) => validate(&args),
         Some(Command::Init(args)) => init(&args),
         Some(Command::Schema(args)) => {

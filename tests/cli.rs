@@ -64,10 +64,8 @@ fn results_are_byte_identical_for_one_and_two_threads() {
     let (out_a, out_b) = (run_tiny(&a, "1"), run_tiny(&b, "2"));
     assert!(out_a.status.success(), "{}", stderr(&out_a));
     assert!(out_b.status.success(), "{}", stderr(&out_b));
-    for name in ["replications.csv", "summary.csv", "manifest.json"] {
-        assert!(a.path().join("out").join(name).is_file(), "{name} missing");
-    }
-    for name in ["replications.csv", "summary.csv"] {
+    assert!(a.path().join("out/manifest.json").is_file());
+    for name in CSV_FILES {
         let x = std::fs::read(a.path().join("out").join(name)).unwrap();
         let y = std::fs::read(b.path().join("out").join(name)).unwrap();
         assert!(x == y, "{name} differs between 1 and 2 threads");
@@ -87,8 +85,220 @@ fn results_are_byte_identical_for_one_and_two_threads() {
     );
     assert!(stdout.contains("alibaba"), "{stdout}");
     assert!(stdout.contains("wrote "), "{stdout}");
-    // The directory holds the three files and nothing else (no temporaries left behind).
-    assert_eq!(std::fs::read_dir(a.path().join("out")).unwrap().count(), 3);
+    // The directory holds the files and nothing else (no temporaries left behind).
+    let mut names: Vec<String> = std::fs::read_dir(a.path().join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let mut expected: Vec<String> = CSV_FILES
+        .iter()
+        .chain(&["manifest.json"])
+        .map(|s| s.to_string())
+        .collect();
+    expected.sort();
+    assert_eq!(names, expected);
+}
+
+/// Every CSV file a run writes.
+const CSV_FILES: [&str; 7] = [
+    "replications.csv",
+    "summary.csv",
+    "comparison.csv",
+    "ranking.csv",
+    "reps.csv",
+    "daily.csv",
+    "ramp.csv",
+];
+
+/// The rows of a CSV file as maps from column name to value.
+fn csv_rows(path: &Path) -> Vec<std::collections::BTreeMap<String, String>> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<String> = lines.next().unwrap().split(',').map(String::from).collect();
+    lines
+        .map(|l| {
+            header
+                .iter()
+                .cloned()
+                .zip(l.split(',').map(String::from))
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn a_sweep_runs_every_combination_with_parameter_columns() {
+    let dir = TempDir::new("sweep");
+    let out = dir.path().join("out");
+    let run = salesim(
+        dir.path(),
+        &[
+            "sweep",
+            "--set",
+            "policy.reclaim_timeout_hours=24,48",
+            "--set",
+            "leads.marketing_per_day=300,600",
+            "-n",
+            "2",
+            "--days",
+            "3",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(run.status.success(), "{}", stderr(&run));
+    let summary = csv_rows(&out.join("summary.csv"));
+    let created: Vec<(String, String, f64)> = summary
+        .iter()
+        .filter(|r| r["metric"] == "leads_created")
+        .map(|r| {
+            (
+                r["policy.reclaim_timeout_hours"].clone(),
+                r["leads.marketing_per_day"].clone(),
+                r["mean"].parse().unwrap(),
+            )
+        })
+        .collect();
+    let keys: Vec<(&str, &str)> = created
+        .iter()
+        .map(|(a, b, _)| (a.as_str(), b.as_str()))
+        .collect();
+    assert_eq!(
+        keys,
+        [("24", "300"), ("24", "600"), ("48", "300"), ("48", "600")]
+    );
+    // The inflow setting reaches the engine: twice the marketing leads, more leads created.
+    assert!(created[1].2 > created[0].2 + 300.0, "{created:?}");
+    let comparison = csv_rows(&out.join("comparison.csv"));
+    assert!(
+        comparison
+            .iter()
+            .all(|r| r["baseline"] == "reclaim_timeout_hours=24 marketing_per_day=300")
+    );
+    assert_eq!(comparison.len(), 3 * summary.len() / 4);
+    let bad = salesim(
+        dir.path(),
+        &[
+            "sweep",
+            "--set",
+            "policy.private_cap=10,oops",
+            "--days",
+            "1",
+        ],
+    );
+    assert_eq!(bad.status.code(), Some(2), "{}", stderr(&bad));
+    assert!(
+        stderr(&bad).contains("policy.private_cap"),
+        "{}",
+        stderr(&bad)
+    );
+}
+
+#[test]
+fn precision_adds_replications_until_the_target_and_says_why_it_stopped() {
+    let run = |threads: &str, dir: &TempDir| {
+        let out = dir.path().join("out");
+        let result = salesim(
+            dir.path(),
+            &[
+                "--variant",
+                "alibaba",
+                "--variant",
+                "strict",
+                "--days",
+                "3",
+                "--precision",
+                "0.05",
+                "--metric",
+                "visits_per_rep_day",
+                "--min-replications",
+                "2",
+                "--max-replications",
+                "40",
+                "-j",
+                threads,
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        );
+        assert!(result.status.success(), "{}", stderr(&result));
+        let manifest: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+        (
+            manifest,
+            std::fs::read(out.join("replications.csv")).unwrap(),
+        )
+    };
+    let (a, b) = (TempDir::new("prec1"), TempDir::new("prec2"));
+    let (manifest, rows) = run("1", &a);
+    let (manifest2, rows2) = run("2", &b);
+    assert!(
+        rows == rows2,
+        "the stopping point depends on the thread count"
+    );
+    let p = &manifest["precision"];
+    assert_eq!(p["metric"], "visits_per_rep_day");
+    assert_eq!(manifest2["precision"]["stopped_at"], p["stopped_at"]);
+    let stopped = p["stopped_at"].as_u64().unwrap();
+    assert!((2..=40).contains(&stopped), "{p}");
+    assert_eq!(manifest["replications"].as_u64().unwrap(), stopped);
+    let reason = p["reason"].as_str().unwrap();
+    if reason.starts_with("precision reached") {
+        for w in p["relative_half_widths"].as_array().unwrap() {
+            assert!(w[1].as_f64().unwrap() <= 0.05 * (1.0 + 1e-9), "{p}");
+        }
+    } else {
+        assert!(reason.starts_with("maximum replications reached"), "{p}");
+        assert_eq!(stopped, 40);
+    }
+}
+
+#[test]
+fn bad_analysis_flags_exit_2_naming_the_flag() {
+    let dir = TempDir::new("analysis-flags");
+    for (args, expected) in [
+        (&["--metric", "conversion"][..], "--metric"),
+        (&["--fairness-floor", "nh_win_ratio"], "--fairness-floor"),
+        (&["--fairness-floor", "nh_wins=0.8"], "--fairness-floor"),
+        (&["--precision", "2"], "--precision"),
+        (
+            &["--precision", "0.02", "--min-replications", "1"],
+            "--min-replications",
+        ),
+        (
+            &[
+                "--precision",
+                "0.02",
+                "--max-replications",
+                "5",
+                "--min-replications",
+                "6",
+            ],
+            "--max-replications",
+        ),
+        (&["sweep", "--set", "policy.private_cap"], "--set"),
+        (
+            &[
+                "sweep",
+                "--set",
+                "policy.private_cap=1",
+                "--set",
+                "policy.private_cap=2",
+            ],
+            "twice",
+        ),
+        (&["sweep", "--set", "nosuch.key=1"], "nosuch"),
+    ] {
+        let out = salesim(dir.path(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains(expected),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+    assert!(!dir.path().join("salesim-out").exists());
 }
 
 #[test]

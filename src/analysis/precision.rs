@@ -132,7 +132,10 @@ mod tests {
         assert_eq!(s.next, None);
         assert!(s.reason.starts_with("precision reached"), "{}", s.reason);
         let w = &s.relative_half_widths;
-        assert!((w[0] - 0.01).abs() < 1e-12 && (w[1] - 0.02).abs() < 1e-12, "{w:?}");
+        assert!(
+            (w[0] - 0.01).abs() < 1e-12 && (w[1] - 0.02).abs() < 1e-12,
+            "{w:?}"
+        );
     }
 
     #[test]

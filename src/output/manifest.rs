@@ -1,6 +1,6 @@
 //! `manifest.json`: what was run, with which program, scenario, seed and threads, and when.
 
-use crate::analysis::{Analysis, PrecisionStatus};
+use crate::analysis::{Analysis, PrecisionStatus, unpaired_half_width};
 use crate::experiment::ExperimentResults;
 use crate::metrics::METRICS;
 use crate::scenario::{Scenario, Variant};
@@ -38,6 +38,15 @@ struct VerdictEntry<'a> {
     p_best: Vec<(&'a str, f64)>,
 }
 
+/// What pairing saved on the verdict's metric for one variant against the baseline.
+#[derive(Serialize)]
+struct PairingEntry<'a> {
+    variant: &'a str,
+    paired_half_width: Option<f64>,
+    unpaired_half_width: Option<f64>,
+    ratio: Option<f64>,
+}
+
 #[derive(Serialize)]
 struct PrecisionEntry<'a> {
     metric: &'static str,
@@ -65,6 +74,7 @@ struct Manifest<'a> {
     baseline: &'a str,
     comparison_method: &'static str,
     verdict: VerdictEntry<'a>,
+    pairing: Vec<PairingEntry<'a>>,
     precision: Option<PrecisionEntry<'a>>,
     metrics: Vec<MetricEntry>,
     scenario: &'a Scenario,
@@ -100,6 +110,24 @@ pub fn manifest_json(
             .zip(v.p_best.iter().copied())
             .collect(),
     };
+    let finite = |x: f64| x.is_finite().then_some(x);
+    let base_values = results.metric_values(analysis.baseline, v.metric);
+    let pairing = analysis
+        .comparisons
+        .iter()
+        .filter(|c| c.metric == v.metric)
+        .map(|c| {
+            let paired = (c.test.ci95_high - c.test.ci95_low) / 2.0;
+            let unpaired =
+                unpaired_half_width(&results.metric_values(c.variant, v.metric), &base_values);
+            PairingEntry {
+                variant: names[c.variant],
+                paired_half_width: finite(paired),
+                unpaired_half_width: finite(unpaired),
+                ratio: finite(paired / unpaired),
+            }
+        })
+        .collect();
     let precision = analysis
         .precision
         .as_ref()
@@ -140,6 +168,7 @@ pub fn manifest_json(
         baseline: names.get(analysis.baseline).copied().unwrap_or(""),
         comparison_method: "paired t-test over replications sharing common random numbers (variant minus baseline, replication by replication)",
         verdict,
+        pairing,
         precision,
         metrics: METRICS
             .iter()

@@ -281,7 +281,10 @@ mod tests {
         assert_eq!(a.wins, [1.0, 2.0]);
         assert!((a.exposure[0] - 2.0).abs() < 1e-12 && (a.exposure[1] - 1.0).abs() < 1e-12);
         let cum = a.cumulative();
-        assert!((cum[0] - 0.5).abs() < 1e-12 && (cum[1] - 2.5).abs() < 1e-12, "{cum:?}");
+        assert!(
+            (cum[0] - 0.5).abs() < 1e-12 && (cum[1] - 2.5).abs() < 1e-12,
+            "{cum:?}"
+        );
         let gap = Ramp {
             wins: vec![1.0, 0.0, 1.0],
             exposure: vec![1.0, 0.0, 1.0],
