@@ -6,7 +6,7 @@
 
 use crate::analysis::{BOOTSTRAP_DRAWS, FairnessFloor, PrecisionRule, analyse};
 use crate::experiment::{ExperimentResults, Runner, select_variants};
-use crate::metrics::{METRICS, metric_index};
+use crate::metrics::{METRICS, metric_index, unknown_metric};
 use crate::output::{self, RunInfo};
 use crate::scenario::{MAX_REPLICATIONS, Scenario, Setting, Variant};
 use crate::stats::Summary;
@@ -196,11 +196,13 @@ pub struct RunArgs {
     /// Directory for the result files (created if missing).
     #[arg(long, value_name = "DIR", default_value = "salesim-out")]
     pub out: PathBuf,
-    /// Metric that ranks the variants (and that `--precision` targets).
-    #[arg(long, value_name = "NAME", default_value = "conversion_rate")]
-    pub metric: String,
+    /// Metric that ranks the variants (and that `--precision` targets) [default: the
+    /// scenario's `analysis.metric`].
+    #[arg(long, value_name = "NAME")]
+    pub metric: Option<String>,
     /// Only variants meeting this floor can be "best meeting the floors", e.g.
-    /// `nh_win_ratio=0.8` (at least 0.8; for a lower-is-better metric, at most). Repeatable.
+    /// `nh_win_ratio=0.8` (at least 0.8; for a lower-is-better metric, at most). Repeatable;
+    /// replaces the scenario's `analysis.fairness_floors`.
     #[arg(long = "fairness-floor", value_name = "METRIC=VALUE")]
     pub fairness_floors: Vec<String>,
     /// Keep adding replications until every variant's 95% half-width of `--metric` is within
@@ -286,25 +288,26 @@ pub struct StudyPlan {
     pub precision: Option<PrecisionRule>,
 }
 
-/// The study plan of `args`, every flag checked.
-pub fn study_plan(args: &RunArgs) -> Result<StudyPlan, CliError> {
-    let metric = metric_index(&args.metric).ok_or_else(|| {
-        input(format!(
-            "--metric: unknown metric {:?}; metrics are: {}",
-            args.metric,
-            METRICS
-                .iter()
-                .map(|m| m.name)
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))
-    })?;
-    let floors = args
-        .fairness_floors
-        .iter()
-        .map(|f| FairnessFloor::parse(f))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(input)?;
+/// The study plan of `args` for `scenario` (whose `[analysis]` gives the defaults), every
+/// flag checked.
+pub fn study_plan(args: &RunArgs, scenario: &Scenario) -> Result<StudyPlan, CliError> {
+    let name = args.metric.as_deref().unwrap_or(&scenario.analysis.metric);
+    let metric =
+        metric_index(name).ok_or_else(|| input(format!("--metric: {}", unknown_metric(name))))?;
+    let floors = if args.fairness_floors.is_empty() {
+        scenario
+            .analysis
+            .fairness_floors
+            .iter()
+            .map(|(name, value)| FairnessFloor::parse(&format!("{name}={value}")))
+            .collect::<Result<Vec<_>, _>>()
+    } else {
+        args.fairness_floors
+            .iter()
+            .map(|f| FairnessFloor::parse(f))
+            .collect::<Result<Vec<_>, _>>()
+    }
+    .map_err(input)?;
     let precision = match args.precision {
         None => None,
         Some(p) => {
@@ -361,7 +364,7 @@ pub fn execute(
     baseline_name: &str,
     args: &RunArgs,
 ) -> Result<(), CliError> {
-    let plan = study_plan(args)?;
+    let plan = study_plan(args, scenario)?;
     let threads = args
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));

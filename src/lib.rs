@@ -21,6 +21,7 @@ pub mod output;
 pub mod rng;
 pub mod scenario;
 pub mod sim;
+pub mod spelling;
 pub mod stats;
 pub mod time;
 pub mod world;

@@ -8,7 +8,7 @@
 //! counts a share of 1/k for each.
 
 use crate::experiment::ExperimentResults;
-use crate::metrics::{Better, METRICS, metric_index};
+use crate::metrics::{Better, METRICS, metric_index, unknown_metric};
 use crate::rng::{Seeds, Source};
 use rand::Rng;
 
@@ -82,16 +82,8 @@ impl FairnessFloor {
             format!("--fairness-floor {text:?}: expected METRIC=VALUE, e.g. nh_win_ratio=0.8")
         })?;
         let (name, value) = (name.trim(), value.trim());
-        let metric = metric_index(name).ok_or_else(|| {
-            format!(
-                "--fairness-floor: unknown metric {name:?}; metrics are: {}",
-                METRICS
-                    .iter()
-                    .map(|m| m.name)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        })?;
+        let metric = metric_index(name)
+            .ok_or_else(|| format!("--fairness-floor: {}", unknown_metric(name)))?;
         if METRICS[metric].better == Better::Neither {
             return Err(format!(
                 "--fairness-floor: {name} has no better direction, so it cannot be a floor"

@@ -261,6 +261,18 @@ pub const METRICS: &[MetricDef] = &[
     m("reps_end", "reps", "Reps at the end.", Better::Neither),
 ];
 
+/// Why `name` is not a metric: a "did you mean" when it is near one, and the list of metrics.
+pub fn unknown_metric(name: &str) -> String {
+    let names: Vec<&str> = METRICS.iter().map(|m| m.name).collect();
+    let hint = crate::spelling::closest(name, &names)
+        .map(|n| format!("did you mean {n:?}? "))
+        .unwrap_or_default();
+    format!(
+        "{name:?} is not a metric; {hint}metrics are: {}",
+        names.join(", ")
+    )
+}
+
 /// The position of a metric in `METRICS`.
 pub fn metric_index(name: &str) -> Option<usize> {
     METRICS.iter().position(|m| m.name == name)

@@ -1,6 +1,7 @@
 //! Turning the TOML parser's errors into messages that name the key path, the line and
 //! column, and, for a misspelt key, the key that was probably meant.
 
+use crate::spelling::closest;
 use serde::de::DeserializeOwned;
 
 /// Deserialises `T` from a TOML document, or says what is wrong: `key.path (line L, column C): message`.
@@ -94,46 +95,12 @@ fn plain_types(message: &str) -> String {
         .replace("unknown variant `", "unknown value `")
 }
 
-/// The allowed name nearest to `word` by edit distance, if near enough to be a misspelling.
-fn closest<'a>(word: &str, allowed: &[&'a str]) -> Option<&'a str> {
-    let limit = (word.chars().count() / 3).max(2);
-    allowed
-        .iter()
-        .map(|a| (levenshtein(word, a), *a))
-        .filter(|(d, _)| *d <= limit)
-        .min()
-        .map(|(_, a)| a)
-}
-
-/// Edit distance (insertions, deletions, substitutions) between two strings.
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            let next = (row[j + 1] + 1).min(row[j] + 1).min(prev + cost);
-            prev = row[j + 1];
-            row[j + 1] = next;
-        }
-    }
-    row[b.len()]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn edit_distance_and_suggestions() {
-        assert_eq!(levenshtein("kitten", "sitting"), 3);
-        assert_eq!(
-            closest("privat_cap", &["private_cap", "swap_rule"]),
-            Some("private_cap")
-        );
-        assert_eq!(closest("zzz", &["private_cap"]), None);
+    fn lines_and_columns() {
         assert_eq!(line_column("a\nbc\nd", 4), (2, 3));
     }
 }

@@ -2,6 +2,7 @@
 //! plus the policy variants to compare. `Scenario::default()` is the embedded
 //! `beijing` scenario; `scenarios/beijing.toml` writes it out.
 
+mod analysis;
 mod behaviour;
 pub mod customers;
 mod diagnose;
@@ -14,6 +15,7 @@ mod validate;
 mod values;
 mod world;
 
+pub use analysis::Analysis;
 pub use behaviour::{Behaviour, CallOrder, RouteHeuristic};
 pub use funnel::{Desk, Funnel, Leads, Visits};
 pub use org::{Attrition, Calendar, Day, Org, Skill};
@@ -74,6 +76,8 @@ pub struct Scenario {
     pub behaviour: Behaviour,
     /// The base pool policy.
     pub policy: Policy,
+    /// How the variants are ranked: the metric and the fairness floors.
+    pub analysis: Analysis,
     /// Policy variants to compare (`[[variant]]` tables).
     #[serde(rename = "variant")]
     pub variants: Vec<VariantSpec>,
@@ -234,6 +238,7 @@ impl Default for Scenario {
             desk: Desk::default(),
             behaviour: Behaviour::default(),
             policy: Policy::default(),
+            analysis: Analysis::default(),
             variants,
             customers: None,
         }

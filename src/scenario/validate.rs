@@ -508,6 +508,7 @@ impl Scenario {
                 "baseline: {b:?} names no variant; expected one of {names:?}"
             ));
         }
+        check_analysis(&mut c, &s.analysis);
         // The base policy's problems once; a variant's only where they are its own.
         let mut base = Checks::default();
         check_policy(&mut base, "policy", &s.policy);
@@ -528,6 +529,35 @@ impl Scenario {
         c.problems.extend(base.problems);
         c.rules.extend(base.rules);
         c
+    }
+}
+
+fn check_analysis(c: &mut Checks, a: &super::Analysis) {
+    use crate::metrics::{Better, METRICS, metric_index, unknown_metric};
+    c.rules.push((
+        "analysis.metric".into(),
+        "a metric name from the README's metric table".into(),
+    ));
+    if metric_index(&a.metric).is_none() {
+        c.problems
+            .push(format!("analysis.metric: {}", unknown_metric(&a.metric)));
+    }
+    c.rules.push((
+        "analysis.fairness_floors".into(),
+        "metric name = finite number, for metrics where higher or lower is better".into(),
+    ));
+    for (name, &value) in &a.fairness_floors {
+        let at = format!("analysis.fairness_floors.{name}");
+        match metric_index(name) {
+            None => c.problems.push(format!("{at}: {}", unknown_metric(name))),
+            Some(m) if METRICS[m].better == Better::Neither => c.problems.push(format!(
+                "{at}: {name} has no better direction, so it cannot be a floor"
+            )),
+            Some(_) if !value.is_finite() => c
+                .problems
+                .push(format!("{at}: {value} is not a finite number")),
+            Some(_) => {}
+        }
     }
 }
 
