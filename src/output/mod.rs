@@ -6,6 +6,7 @@
 
 pub mod csv_out;
 pub mod manifest;
+pub mod plots;
 pub mod table;
 
 use crate::experiment::ExperimentResults;
