@@ -8,6 +8,9 @@ use std::hint::black_box;
 use std::time::Duration;
 
 fn one_replication(c: &mut Criterion) {
+    // The plots module enables plotters' `ab_glyph` font feature, which leaves plotters
+    // without any font until one is registered: criterion's HTML reports need it.
+    salesim::output::plots::register_embedded_font();
     let scenario = Scenario::embedded();
     let variants = scenario.resolved_variants().expect("the default resolves");
     let baseline = &variants[scenario.baseline_index()];

@@ -7,6 +7,7 @@
 
 pub mod csv_out;
 pub mod manifest;
+pub mod plots;
 pub mod records_csv;
 pub mod table;
 
