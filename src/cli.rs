@@ -452,12 +452,39 @@ pub fn execute(
         finished,
     };
     let paths = output::write_all(&args.out, scenario, &results, &analysis, &info)?;
-    let mut written = String::from("\n");
-    for path in paths {
-        written.push_str(&format!("wrote {}\n", path.display()));
-    }
-    emit(&written);
+    emit(&written_summary(&args.out, &paths));
     Ok(())
+}
+
+/// The closing lines of a run: the output folder, then the files in it by kind (tables,
+/// pictures, manifest), each picture named once for its SVG and PNG.
+pub fn written_summary(dir: &std::path::Path, paths: &[PathBuf]) -> String {
+    let name = |p: &PathBuf| {
+        p.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    let with = |ext: &str| -> Vec<String> {
+        paths
+            .iter()
+            .filter(|p| p.extension().is_some_and(|e| e == ext))
+            .map(name)
+            .collect()
+    };
+    let pictures: Vec<String> = with("svg")
+        .iter()
+        .map(|n| n.trim_end_matches(".svg").to_string())
+        .collect();
+    let mut text = format!("\nresults in {}/\n", dir.display());
+    text.push_str(&format!("  tables:   {}\n", with("csv").join(", ")));
+    if !pictures.is_empty() {
+        text.push_str(&format!(
+            "  pictures: {} (.svg and .png)\n",
+            pictures.join(", ")
+        ));
+    }
+    text.push_str(&format!("  manifest: {}\n", with("json").join(", ")));
+    text
 }
 
 /// Checks a scenario file and prints it resolved: every key with its value, then each

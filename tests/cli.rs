@@ -65,7 +65,18 @@ fn results_are_byte_identical_for_one_and_two_threads() {
     assert!(out_a.status.success(), "{}", stderr(&out_a));
     assert!(out_b.status.success(), "{}", stderr(&out_b));
     assert!(a.path().join("out/manifest.json").is_file());
-    for name in CSV_FILES {
+    let listing = |dir: &TempDir| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir.path().join("out"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let names = listing(&a);
+    assert_eq!(names, listing(&b));
+    // Every file but the manifest (which records threads and times) is byte-identical.
+    for name in names.iter().filter(|n| *n != "manifest.json") {
         let x = std::fs::read(a.path().join("out").join(name)).unwrap();
         let y = std::fs::read(b.path().join("out").join(name)).unwrap();
         assert!(x == y, "{name} differs between 1 and 2 threads");
@@ -84,20 +95,24 @@ fn results_are_byte_identical_for_one_and_two_threads() {
         "{stdout}"
     );
     assert!(stdout.contains("alibaba"), "{stdout}");
-    assert!(stdout.contains("wrote "), "{stdout}");
-    // The directory holds the files and nothing else (no temporaries left behind).
-    let mut names: Vec<String> = std::fs::read_dir(a.path().join("out"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    let mut expected: Vec<String> = CSV_FILES
-        .iter()
-        .chain(&["manifest.json"])
-        .map(|s| s.to_string())
-        .collect();
-    expected.sort();
-    assert_eq!(names, expected);
+    assert!(stdout.contains("results in "), "{stdout}");
+    // The directory holds the tables, the pictures and the manifest, and no temporaries.
+    for name in CSV_FILES.iter().chain(&["manifest.json"]) {
+        assert!(names.iter().any(|n| n == name), "{name} missing: {names:?}");
+    }
+    for picture in [
+        "metric_conversion_rate",
+        "lorenz_wins",
+        "new_hire_ramp",
+        "tradeoff",
+    ] {
+        for ext in ["svg", "png"] {
+            let file = format!("{picture}.{ext}");
+            assert!(names.contains(&file), "{file} missing: {names:?}");
+        }
+    }
+    assert!(names.iter().all(|n| !n.starts_with('.')), "{names:?}");
+    assert!(stdout.contains("pictures: "), "{stdout}");
 }
 
 /// Every CSV file a run writes.

@@ -7,6 +7,7 @@
 
 pub mod csv_out;
 pub mod manifest;
+pub mod pictures;
 pub mod plots;
 pub mod records_csv;
 pub mod table;
@@ -74,8 +75,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     written.map_err(err)
 }
 
-/// Writes the result files into `dir` (created if needed), the manifest last, and returns
-/// their paths in the order written.
+/// Writes the result files into `dir` (created if needed): the CSVs, the pictures (SVG and
+/// PNG) and the manifest last; returns their paths in the order written.
 pub fn write_all(
     dir: &Path,
     scenario: &Scenario,
@@ -98,17 +99,25 @@ pub fn write_all(
         (REPS_FILE, records_csv::reps_csv(results)),
         (DAILY_FILE, records_csv::daily_csv(results)),
         (RAMP_FILE, records_csv::ramp_csv(results)),
-        (
-            MANIFEST_FILE,
-            manifest::manifest_json(scenario, results, analysis, info),
-        ),
     ];
-    let mut paths = Vec::with_capacity(files.len());
+    let mut paths = Vec::with_capacity(files.len() + 32);
     for (name, bytes) in files {
         let path = dir.join(name);
         write_atomic(&path, &bytes)?;
         paths.push(path);
     }
+    paths.extend(
+        pictures::draw_all(dir, results, analysis).map_err(|e| OutputError {
+            source: std::io::Error::other(e.reason.to_string()),
+            path: e.path,
+        })?,
+    );
+    let manifest = dir.join(MANIFEST_FILE);
+    write_atomic(
+        &manifest,
+        &manifest::manifest_json(scenario, results, analysis, info),
+    )?;
+    paths.push(manifest);
     Ok(paths)
 }
 

@@ -1,0 +1,242 @@
+//! The pictures of an experiment, drawn from its results with `plots`: each main metric
+//! by variant with its interval, Lorenz curves of wins across reps, the new-hire ramp,
+//! the conversion–fairness trade-off and, for a sweep, the ranking metric against the
+//! swept parameter. Each is written as SVG and PNG beside the CSVs.
+
+use super::plots::{self, Interval, PlotError};
+use super::table::TABLE_METRICS;
+use crate::analysis::Analysis;
+use crate::experiment::ExperimentResults;
+use crate::metrics::{METRICS, metric_index};
+use crate::stats::Summary;
+use std::path::{Path, PathBuf};
+
+/// A summary as an interval, scaled.
+fn interval(s: &Summary, scale: f64) -> Interval {
+    Interval::new(s.mean * scale, s.ci95_low * scale, s.ci95_high * scale)
+}
+
+/// A metric's scale and axis label with its unit: shares in percent.
+fn axis(metric: usize) -> (f64, String) {
+    let m = &METRICS[metric];
+    let label = m.name.replace('_', " ");
+    match m.unit {
+        "share" => (100.0, format!("{label} (%)")),
+        unit => (1.0, format!("{label} ({unit})")),
+    }
+}
+
+/// Draws every picture of `results` into `dir`; returns the files written (SVG, PNG pairs).
+pub fn draw_all(
+    dir: &Path,
+    results: &ExperimentResults,
+    analysis: &Analysis,
+) -> Result<Vec<PathBuf>, PlotError> {
+    let mut paths = Vec::new();
+    let names: Vec<String> = results.variants.iter().map(|v| v.name.clone()).collect();
+    let replications = format!("{} replications per variant", results.replications);
+
+    for &(name, label) in TABLE_METRICS {
+        let Some(m) = metric_index(name) else {
+            continue;
+        };
+        let (scale, x_label) = axis(m);
+        let rows: Vec<(String, Interval)> = names
+            .iter()
+            .zip(&results.summaries)
+            .map(|(n, s)| (n.clone(), interval(&s[m], scale)))
+            .collect();
+        paths.extend(plots::metric_by_variant(
+            dir,
+            &format!("metric_{name}"),
+            &format!("{label}: mean and 95% interval, {replications}"),
+            &x_label,
+            &rows,
+            Some(analysis.baseline),
+        )?);
+    }
+
+    let lorenz: Vec<(String, Vec<f64>)> = names
+        .iter()
+        .zip(&results.runs)
+        .map(|(n, runs)| {
+            let wins = runs
+                .iter()
+                .flat_map(|run| &run.reps)
+                .filter(|r| r.days_worked > 0)
+                .map(|r| f64::from(r.wins) / f64::from(r.days_worked))
+                .collect();
+            (n.clone(), wins)
+        })
+        .collect();
+    paths.extend(plots::lorenz(
+        dir,
+        "lorenz_wins",
+        "Lorenz curves of wins per working day across reps (all replications)",
+        &lorenz,
+    )?);
+
+    let ramp: Vec<(String, Vec<(f64, Interval)>)> = (0..names.len())
+        .map(|v| {
+            let curve = results.pooled_ramp(v).cumulative();
+            let points = curve
+                .iter()
+                .enumerate()
+                .map(|(week, &wins)| ((week + 1) as f64, Interval::point(wins)))
+                .collect();
+            (names[v].clone(), points)
+        })
+        .collect();
+    paths.extend(plots::lines(
+        dir,
+        "new_hire_ramp",
+        "New-hire ramp: expected cumulative wins by weeks since hire",
+        "weeks since hire",
+        "cumulative wins per new hire (wins)",
+        &ramp,
+    )?);
+
+    if let (Some(conv), Some(nh)) = (
+        metric_index("conversion_rate"),
+        metric_index("nh_win_ratio"),
+    ) {
+        let points: Vec<(String, Interval, Interval)> = names
+            .iter()
+            .zip(&results.summaries)
+            .map(|(n, s)| (n.clone(), interval(&s[conv], 100.0), interval(&s[nh], 1.0)))
+            .collect();
+        paths.extend(plots::tradeoff(
+            dir,
+            "tradeoff",
+            "Conversion against fairness to new hires (95% intervals)",
+            "conversion rate (%)",
+            "new-hire / veteran wins per rep-day (ratio)",
+            &points,
+            Some((1.0, "parity")),
+        )?);
+    }
+
+    if let Some(series) = sweep_series(results, analysis.verdict.metric) {
+        let (scale, y_label) = axis(analysis.verdict.metric);
+        let scaled: Vec<(String, Vec<(f64, Interval)>)> = series
+            .series
+            .into_iter()
+            .map(|(n, points)| {
+                let points = points
+                    .into_iter()
+                    .map(|(x, s)| (x, interval(&s, scale)))
+                    .collect();
+                (n, points)
+            })
+            .collect();
+        paths.extend(plots::lines(
+            dir,
+            &format!("sweep_{}", METRICS[analysis.verdict.metric].name),
+            &format!(
+                "{} against {} (95% intervals)",
+                METRICS[analysis.verdict.metric].name, series.x_key
+            ),
+            &series.x_key,
+            &y_label,
+            &scaled,
+        )?);
+    }
+    Ok(paths)
+}
+
+/// A sweep's metric against its first numeric parameter, one series per combination of
+/// the other parameters.
+struct SweepSeries {
+    /// The swept key on the x axis.
+    x_key: String,
+    /// (label of the other parameters' values, points sorted by x).
+    series: Vec<(String, Vec<(f64, Summary)>)>,
+}
+
+/// The series of a sweep for `metric`: `None` unless every variant has parameters and one
+/// of them is numeric in every variant.
+fn sweep_series(results: &ExperimentResults, metric: usize) -> Option<SweepSeries> {
+    let first = results.variants.first()?;
+    let x = (0..first.parameters.len()).find(|&p| {
+        results.variants.iter().all(|v| {
+            v.parameters
+                .get(p)
+                .is_some_and(|(_, t)| t.parse::<f64>().is_ok())
+        })
+    })?;
+    let mut series: Vec<(String, Vec<(f64, Summary)>)> = Vec::new();
+    for (v, variant) in results.variants.iter().enumerate() {
+        let label = variant
+            .parameters
+            .iter()
+            .enumerate()
+            .filter(|&(p, _)| p != x)
+            .map(|(_, (k, t))| format!("{}={t}", k.rsplit('.').next().unwrap_or(k)))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let label = if label.is_empty() {
+            "all".to_string()
+        } else {
+            label
+        };
+        let value: f64 = variant.parameters[x].1.parse().ok()?;
+        let point = (value, results.summaries[v][metric]);
+        match series.iter_mut().find(|(l, _)| *l == label) {
+            Some((_, points)) => points.push(point),
+            None => series.push((label, vec![point])),
+        }
+    }
+    for (_, points) in &mut series {
+        points.sort_by(|a, b| a.0.total_cmp(&b.0));
+    }
+    Some(SweepSeries {
+        x_key: first.parameters[x].0.clone(),
+        series,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{Scenario, Setting};
+    use crate::sim::ReplicationResult;
+
+    #[test]
+    fn a_sweep_gives_one_series_per_value_of_the_other_parameters() {
+        let scenario = Scenario::embedded();
+        let base = scenario.resolved_variants().unwrap()[2].clone();
+        let grid = [("24", "15"), ("12", "15"), ("24", "30"), ("12", "30")];
+        let variants: Vec<_> = grid
+            .iter()
+            .map(|(h, c)| {
+                let settings = [
+                    Setting::new("policy.reclaim_timeout_hours", h),
+                    Setting::new("policy.private_cap", c),
+                ];
+                scenario.vary(&base, &settings, format!("{h}/{c}")).unwrap()
+            })
+            .collect();
+        let run = |x: f64| ReplicationResult {
+            metrics: vec![x; METRICS.len()],
+            ..ReplicationResult::default()
+        };
+        let runs = (0..4)
+            .map(|v| vec![run(v as f64), run(v as f64 + 1.0)])
+            .collect();
+        let results = ExperimentResults::from_runs(&variants, runs);
+        let sweep = sweep_series(&results, 0).unwrap();
+        assert_eq!(sweep.x_key, "policy.reclaim_timeout_hours");
+        let labels: Vec<&str> = sweep.series.iter().map(|(l, _)| l.as_str()).collect();
+        assert_eq!(labels, ["private_cap=15", "private_cap=30"]);
+        // Sorted by x: 12 (variant 1, mean 1.5) before 24 (variant 0, mean 0.5).
+        let first: Vec<(f64, f64)> = sweep.series[0]
+            .1
+            .iter()
+            .map(|(x, s)| (*x, s.mean))
+            .collect();
+        assert_eq!(first, [(12.0, 1.5), (24.0, 0.5)]);
+        // A run that is not a sweep has no sweep picture.
+        let plain = ExperimentResults::from_runs(&variants[..0], Vec::new());
+        assert!(sweep_series(&plain, 0).is_none());
+    }
+}
