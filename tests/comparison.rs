@@ -70,3 +70,48 @@ fn records_add_up_to_the_metrics() {
         assert!((mean_daily_wins - results.summaries[v][won].mean).abs() < 1e-9);
     }
 }
+
+#[test]
+fn new_hire_fairness_metrics_agree_with_the_rep_records() {
+    let mut scenario = Scenario::embedded();
+    scenario.calendar.days = 30;
+    scenario.attrition.enabled = true;
+    scenario.attrition.no_win_days = 5;
+    scenario.attrition.new_hire_monthly_prob = 1.0;
+    scenario.attrition.veteran_monthly_prob = 0.0;
+    let variants = scenario.resolved_variants().unwrap()[2..3].to_vec();
+    let results = run_experiment(&scenario, &variants, 2, 2, &|| {}).unwrap();
+    let m = |name: &str| metric_index(name).unwrap();
+    let new_hire_days = i64::from(scenario.org.new_hire_days);
+    let mut anyone_left = false;
+    for run in &results.runs[0] {
+        let x = &run.metrics;
+        let ratio = x[m("nh_wins_per_rep_month")] / x[m("vet_wins_per_rep_month")];
+        assert!((ratio - x[m("nh_win_ratio")]).abs() < 1e-12);
+        // Attrition share by hand: new hires who left while still new hires, over new hires.
+        // Records keep whole days and tenure is counted in minutes, so a rep who left on
+        // the day its tenure reached `new_hire_days` may count either way.
+        let new_hires: Vec<_> = run.reps.iter().filter(|r| r.cohort.is_new()).collect();
+        let left_within = |days: i64| {
+            new_hires
+                .iter()
+                .filter(|r| r.left_day.is_some_and(|d| d - r.hired_day < days))
+                .count() as f64
+                / new_hires.len() as f64
+        };
+        let share = x[m("nh_attrition_share")];
+        anyone_left |= share > 0.0;
+        assert!(
+            left_within(new_hire_days) <= share && share <= left_within(new_hire_days + 1),
+            "{share}"
+        );
+        // Veterans never leave here; their records say so.
+        assert!(
+            run.reps
+                .iter()
+                .filter(|r| !r.cohort.is_new())
+                .all(|r| r.left_day.is_none())
+        );
+    }
+    assert!(anyone_left, "the starving rule made no new hire leave");
+}
