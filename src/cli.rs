@@ -8,7 +8,7 @@ use crate::analysis::{BOOTSTRAP_DRAWS, FairnessFloor, PrecisionRule, analyse};
 use crate::experiment::{ExperimentResults, Runner, select_variants};
 use crate::metrics::{METRICS, metric_index, unknown_metric};
 use crate::output::{self, RunInfo};
-use crate::scenario::{MAX_REPLICATIONS, Scenario, Setting, Variant};
+use crate::scenario::{MAX_REPLICATIONS, Scenario, Setting, Variant, settings_in};
 use crate::stats::Summary;
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -497,8 +497,15 @@ pub fn validate(args: &ValidateArgs) -> Result<(), CliError> {
         args.scenario.display()
     );
     text.push_str(&scenario.to_toml());
-    for v in &variants {
+    for (v, spec) in variants.iter().zip(&scenario.variants) {
         let policy = toml::to_string(&v.policy).expect("a policy always serialises");
+        let changes = settings_in(&spec.scenario, "");
+        if !changes.is_empty() {
+            text.push_str(&format!("\n# variant {:?} changes the scenario:\n", v.name));
+            for s in changes {
+                text.push_str(&format!("#   {} = {}\n", s.key, s.text));
+            }
+        }
         text.push_str(&format!(
             "\n# variant {:?} runs with this policy:\n",
             v.name

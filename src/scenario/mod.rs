@@ -21,7 +21,7 @@ pub use funnel::{Desk, Funnel, Leads, Visits};
 pub use org::{Attrition, Calendar, Day, Org, Skill};
 pub use policy::{Assignment, Policy, PushMode, PushOrder, TieBreak};
 pub use reference::reference_markdown;
-pub use settings::Setting;
+pub use settings::{FIXED_KEYS, Setting, settings_in};
 pub use validate::{MAX_DAYS, MAX_REPLICATIONS, MAX_REPS};
 pub use values::{ClockTime, Limit};
 pub use world::{City, Companies, Mode, Travel};
@@ -98,6 +98,12 @@ pub struct VariantSpec {
     /// Keys of `[policy]` this variant sets differently.
     #[schemars(with = "Policy")]
     pub policy: toml::Table,
+    /// Keys outside `[policy]` this variant sets differently, as nested tables or dotted
+    /// keys (`org.ride_alongs_per_month = 2`); not `seed`, `replications`, `baseline`,
+    /// `variant`, `analysis`, `name` or `description`.
+    #[serde(skip_serializing_if = "toml::Table::is_empty")]
+    #[schemars(with = "std::collections::BTreeMap<String, serde_json::Value>")]
+    pub scenario: toml::Table,
 }
 
 impl Default for VariantSpec {
@@ -106,6 +112,7 @@ impl Default for VariantSpec {
             name: String::new(),
             description: String::new(),
             policy: toml::Table::new(),
+            scenario: toml::Table::new(),
         }
     }
 }
@@ -166,6 +173,7 @@ fn variant(name: &str, description: &str, overrides: &[(&str, toml::Value)]) -> 
             .iter()
             .map(|(k, v)| (k.to_string(), v.clone()))
             .collect(),
+        scenario: toml::Table::new(),
     }
 }
 
@@ -348,12 +356,15 @@ impl Scenario {
             &format!("variant[{index}].policy"),
         )
         .map_err(|message| format!("{message} (variant {:?})", spec.name))?;
+        let scenario = self
+            .variant_scenario(index, &spec.name, &spec.scenario)
+            .map_err(|message| format!("{message} (variant {:?})", spec.name))?;
         Ok(Variant {
             name: spec.name.clone(),
             description: spec.description.clone(),
             policy,
             parameters: Vec::new(),
-            scenario: None,
+            scenario,
         })
     }
 

@@ -44,8 +44,12 @@ pub fn reference_markdown() -> String {
     }
     out.push_str(
         "\n## [[variant]]\n\nPolicy variants to compare, in order. Each has a `name` (unique, \
-         used in outputs and by `--variant`), an optional `description`, and a `policy` table of \
-         `[policy]` keys it sets differently; every other key comes from `[policy]`.\n",
+         used in outputs and by `--variant`), an optional `description`, a `policy` table of \
+         `[policy]` keys it sets differently (every other policy key comes from `[policy]`), and \
+         an optional `scenario` table of keys outside `[policy]` it sets differently, as dotted \
+         keys or nested tables (`org.ride_alongs_per_month = 2`). A variant may not change \
+         `name`, `description`, `seed`, `replications`, `baseline`, `variant` or `analysis`: \
+         every variant shares the study's random numbers, so comparisons stay paired.\n",
     );
     out
 }

@@ -77,10 +77,119 @@ fn set_path(table: &mut toml::Table, path: &str, value: toml::Value) -> Result<(
     Ok(())
 }
 
+/// Top-level keys a variant or a sweep may not change: they define the study itself (its
+/// random numbers, its size, its variants and how they are judged).
+pub const FIXED_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "seed",
+    "replications",
+    "baseline",
+    "variant",
+    "analysis",
+];
+
+/// The settings in a nested table, as dotted key paths in the table's order.
+pub fn settings_in(table: &toml::Table, prefix: &str) -> Vec<Setting> {
+    let mut out = Vec::new();
+    for (key, value) in table {
+        let path = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
+        match value {
+            toml::Value::Table(inner) => out.extend(settings_in(inner, &path)),
+            other => out.push(Setting {
+                key: path,
+                text: other.to_string(),
+                value: other.clone(),
+            }),
+        }
+    }
+    out
+}
+
 impl Scenario {
+    /// A copy of this scenario with non-policy `settings` applied, checked as a file would
+    /// be, for the variant `name` (its only variant). `at` prefixes key paths in messages.
+    fn changed(&self, settings: &[&Setting], name: &str, at: &str) -> Result<Scenario, String> {
+        let mut table = toml::Table::try_from(self).expect("a scenario always serialises");
+        for s in settings {
+            let top = s.key.split('.').next().unwrap_or_default();
+            if top == "policy" {
+                return Err(format!(
+                    "{at}{}: policy keys go in the variant's [variant.policy] table",
+                    s.key
+                ));
+            }
+            if FIXED_KEYS.contains(&top) {
+                return Err(format!(
+                    "{at}{}: a variant cannot change {top:?} (it defines the study); allowed are the world, people, funnel and behaviour sections",
+                    s.key
+                ));
+            }
+            set_path(&mut table, &s.key, s.value.clone()).map_err(|p| format!("{at}{p}"))?;
+        }
+        table.remove("variant");
+        table.remove("baseline");
+        let mut changed: Scenario =
+            diagnose::from_value(toml::Value::Table(table), at.trim_end_matches('.'))?;
+        if changed.city.companies_csv != self.city.companies_csv {
+            return Err(format!(
+                "{at}city.companies_csv: a variant cannot change the customer list"
+            ));
+        }
+        changed.customers = self.customers.clone();
+        changed.variants = vec![super::VariantSpec {
+            name: name.to_string(),
+            ..Default::default()
+        }];
+        if let Err(ScenarioError::Invalid { problems, .. }) = changed.validate(name) {
+            return Err(problems
+                .iter()
+                .map(|p| format!("{at}{p}"))
+                .collect::<Vec<_>>()
+                .join("; "));
+        }
+        Ok(changed)
+    }
+
+    /// The policy table of `policy` with `settings` (paths inside `[policy]`) applied.
+    fn policy_with(
+        policy: &super::Policy,
+        settings: &[&Setting],
+        at: &str,
+    ) -> Result<super::Policy, String> {
+        let mut table = toml::Table::try_from(policy).expect("a policy always serialises");
+        for s in settings {
+            let key = s.key.strip_prefix("policy.").unwrap_or(&s.key);
+            set_path(&mut table, key, s.value.clone()).map_err(|p| format!("{at}{p}"))?;
+        }
+        diagnose::from_value(toml::Value::Table(table), at.trim_end_matches('.'))
+    }
+
+    /// The scenario a file variant runs in when its `[variant.scenario]` table changes keys
+    /// outside `[policy]`: `None` when the table is empty.
+    pub(super) fn variant_scenario(
+        &self,
+        index: usize,
+        name: &str,
+        table: &toml::Table,
+    ) -> Result<Option<Arc<Scenario>>, String> {
+        if table.is_empty() {
+            return Ok(None);
+        }
+        let settings = settings_in(table, "");
+        let refs: Vec<&Setting> = settings.iter().collect();
+        self.changed(&refs, name, &format!("variant[{index}].scenario."))
+            .map(|s| Some(Arc::new(s)))
+    }
+
     /// `base` with `settings` applied, named `name`: `policy.*` keys change its policy,
-    /// other keys a copy of this scenario (kept in the variant). The result is checked as
-    /// a file would be; errors name the key and say what is allowed.
+    /// other keys a copy of its scenario (kept in the variant). The result is checked as
+    /// a file would be; errors name the key and say what is allowed. The settings are
+    /// recorded in the variant's `parameters`.
     pub fn vary(
         &self,
         base: &Variant,
@@ -91,41 +200,22 @@ impl Scenario {
             origin: format!("{} with --set", self.name),
             problems: vec![problem],
         };
-        let mut policy = toml::Table::try_from(&base.policy).expect("a policy always serialises");
-        let mut scenario = None;
-        for s in settings {
-            if let Some(key) = s.key.strip_prefix("policy.") {
-                set_path(&mut policy, key, s.value.clone())
-                    .map_err(|p| invalid(format!("policy.{p}")))?;
-            } else {
-                let table = scenario.get_or_insert_with(|| {
-                    toml::Table::try_from(self).expect("a scenario always serialises")
-                });
-                set_path(table, &s.key, s.value.clone()).map_err(invalid)?;
-            }
-        }
-        let policy = diagnose::from_value(toml::Value::Table(policy), "policy").map_err(invalid)?;
-        let scenario = match scenario {
-            None => None,
-            Some(table) => {
-                let mut changed: Scenario =
-                    diagnose::from_value(toml::Value::Table(table), "").map_err(invalid)?;
-                if changed.city.companies_csv != self.city.companies_csv {
-                    return Err(invalid(
-                        "city.companies_csv: a sweep cannot change the customer list".into(),
-                    ));
-                }
-                changed.customers = self.customers.clone();
-                changed.validate(&format!("{} with --set", self.name))?;
-                Some(Arc::new(changed))
-            }
+        let (policy_settings, other): (Vec<&Setting>, Vec<&Setting>) =
+            settings.iter().partition(|s| s.is_policy());
+        let policy =
+            Self::policy_with(&base.policy, &policy_settings, "policy.").map_err(invalid)?;
+        let scenario = if other.is_empty() {
+            base.scenario.clone()
+        } else {
+            let from = base.scenario.as_deref().unwrap_or(self);
+            Some(Arc::new(from.changed(&other, &name, "").map_err(invalid)?))
         };
         let mut variant = Variant {
             name,
             description: base.description.clone(),
             policy,
             parameters: base.parameters.clone(),
-            scenario: scenario.or_else(|| base.scenario.clone()),
+            scenario,
         };
         variant
             .parameters
@@ -225,7 +315,30 @@ mod tests {
         assert!(e.contains("leads.marketing_per_day"), "{e}");
         let e = err("nosuch.key=1");
         assert!(e.contains("nosuch"), "{e}");
+        let e = err("seed=5");
+        assert!(e.contains("seed") && e.contains("defines the study"), "{e}");
         let e = err("policy.assignment=lottery");
         assert!(e.contains("policy.assignment"), "{e}");
+    }
+
+    #[test]
+    fn a_file_variant_may_change_keys_outside_the_policy() {
+        let text = "[[variant]]\nname = \"base\"\n\n[[variant]]\nname = \"coached\"\n[variant.scenario]\norg.ride_alongs_per_month = 2\nleads = { marketing_per_day = 100 }\n";
+        let s = Scenario::from_toml(text, "test").unwrap();
+        let v = s.resolved_variants().unwrap();
+        assert!(v[0].scenario.is_none());
+        let changed = v[1].scenario.as_deref().unwrap();
+        assert_eq!(changed.org.ride_alongs_per_month, 2);
+        assert_eq!(changed.leads.marketing_per_day, 100);
+        assert_eq!(changed.seed, s.seed);
+        assert!(v[1].parameters.is_empty());
+        let keys: Vec<String> = settings_in(&s.variants[1].scenario, "")
+            .into_iter()
+            .map(|s| format!("{}={}", s.key, s.text))
+            .collect();
+        assert_eq!(
+            keys,
+            ["leads.marketing_per_day=100", "org.ride_alongs_per_month=2"]
+        );
     }
 }
