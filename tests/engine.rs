@@ -421,3 +421,31 @@ fn hiring_coaching_learning_and_attrition_work_as_configured() {
     assert_eq!(holding, 0, "leavers hold no leads");
     assert_eq!(metric(&result.metrics, "reps_end"), (104 - left) as f64);
 }
+
+#[test]
+fn capacity_weighting_gives_fresh_new_hires_a_smaller_share_of_the_push() {
+    let (sc, variants) = scenario(3);
+    let baseline = variants[2].clone();
+    assert_eq!(baseline.name, "alibaba");
+    let mut weighted = baseline.clone();
+    weighted.policy.assignment = salesim::scenario::Assignment::CapacityWeighted;
+    weighted.policy.new_hire_capacity = 0.2;
+    // Leads received per rep, new hires over veterans, on the first three days.
+    let share = |v: &Variant| {
+        let reps = run_replication(&sc, v, 0).reps;
+        let mean = |new: bool| {
+            let (n, total) = reps
+                .iter()
+                .filter(|r| r.cohort.is_new() == new)
+                .fold((0.0, 0.0), |(n, t), r| {
+                    (n + 1.0, t + f64::from(r.leads_received))
+                });
+            total / n
+        };
+        mean(true) / mean(false)
+    };
+    let (even, capacity) = (share(&baseline), share(&weighted));
+    assert!(even > 0.85, "round robin serves everyone alike: {even}");
+    // New hires have 0-3 months of a 3-month ramp: capacity 0.2 to 1, about 0.6 on average.
+    assert!(capacity < 0.8 * even, "{capacity} vs {even}");
+}

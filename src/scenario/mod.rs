@@ -19,7 +19,7 @@ pub use analysis::Analysis;
 pub use behaviour::{Behaviour, CallOrder, RouteHeuristic};
 pub use funnel::{Desk, Funnel, Leads, Visits};
 pub use org::{Attrition, Calendar, Day, Org, Skill};
-pub use policy::{Assignment, Policy, PushMode, PushOrder, TieBreak};
+pub use policy::{Assignment, LevelTimeouts, Policy, PushMode, PushOrder, TieBreak};
 pub use reference::reference_markdown;
 pub use settings::{FIXED_KEYS, Setting, settings_in};
 pub use validate::{MAX_DAYS, MAX_REPLICATIONS, MAX_REPS};

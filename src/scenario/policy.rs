@@ -21,6 +21,9 @@ pub enum Assignment {
     SelfClaim,
     /// Each lead goes to the rep holding the fewest leads (assigned and private) at that moment.
     LeastLoaded,
+    /// Each rep's daily target is scaled by its capacity figure over the mean: a new hire
+    /// starts at `new_hire_capacity` and rises linearly to 1 at `org.new_hire_days` of tenure.
+    CapacityWeighted,
 }
 
 /// The order in which the CRM hands out pool leads.
@@ -57,6 +60,18 @@ pub enum PushMode {
     Add,
 }
 
+/// Reclaim timeouts by customer level, calendar hours (or "none": that level is never reclaimed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LevelTimeouts {
+    /// Level A: the top third by CRM score.
+    pub a: Limit,
+    /// Level B: the middle third.
+    pub b: Limit,
+    /// Level C: the bottom third.
+    pub c: Limit,
+}
+
 /// A pool policy; variants override parts of the base policy by key.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
@@ -73,6 +88,11 @@ pub struct Policy {
     pub push_mode: PushMode,
     /// Calendar hours an assigned lead may wait for first contact before it is reclaimed, or "none".
     pub reclaim_timeout_hours: Limit,
+    /// Timeouts by customer level, replacing `reclaim_timeout_hours` when set: level A is the
+    /// top third of leads by the CRM's score, B the middle, C the bottom third (thirds of
+    /// the company propensity distribution), e.g. `{ a = 96, b = 48, c = 24 }`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeout_by_level: Option<LevelTimeouts>,
     /// Private leads a rep may keep, or "none".
     pub private_cap: Limit,
     /// With a full private pool, keeping a lead returns the worst-judged one (else the new lead is returned).
@@ -103,6 +123,9 @@ pub struct Policy {
     pub dismiss_caught_fakers: bool,
     /// Calendar days of wins that weigh a rep under performance weighting.
     pub performance_window_days: u32,
+    /// Capacity-weighted assignment: a new hire's capacity on its first day, as a share of
+    /// a veteran's (0–1); it rises linearly to 1 at `org.new_hire_days` of tenure.
+    pub new_hire_capacity: f64,
 }
 
 impl Default for Policy {
@@ -114,6 +137,7 @@ impl Default for Policy {
             push_max: 50,
             push_mode: PushMode::TopUp,
             reclaim_timeout_hours: Limit::At(48),
+            timeout_by_level: None,
             private_cap: Limit::At(30),
             swap_rule: true,
             stale_private_days: Limit::At(30),
@@ -128,6 +152,7 @@ impl Default for Policy {
             audit_rate: 0.05,
             dismiss_caught_fakers: false,
             performance_window_days: 30,
+            new_hire_capacity: 0.5,
         }
     }
 }

@@ -576,18 +576,27 @@ fn check_policy(c: &mut Checks, at: &str, p: &super::Policy) {
         100_000,
     );
     c.range(&format!("{at}.audit_rate"), p.audit_rate, 0.0, 1.0);
+    c.range(
+        &format!("{at}.new_hire_capacity"),
+        p.new_hire_capacity,
+        0.0,
+        1.0,
+    );
     c.count(
         &format!("{at}.performance_window_days"),
         p.performance_window_days.into(),
         1,
         100_000,
     );
-    if let Some(h) = p.reclaim_timeout_hours.value() {
-        c.count(
-            &format!("{at}.reclaim_timeout_hours"),
-            h.into(),
-            1,
-            1_000_000,
-        );
+    let mut timeouts = vec![("reclaim_timeout_hours".to_string(), p.reclaim_timeout_hours)];
+    if let Some(levels) = &p.timeout_by_level {
+        for (level, limit) in [("a", levels.a), ("b", levels.b), ("c", levels.c)] {
+            timeouts.push((format!("timeout_by_level.{level}"), limit));
+        }
+    }
+    for (key, limit) in timeouts {
+        if let Some(h) = limit.value() {
+            c.count(&format!("{at}.{key}"), h.into(), 1, 1_000_000);
+        }
     }
 }

@@ -24,14 +24,26 @@ impl Sim<'_> {
             self.self_claim(&active, now);
             return;
         }
-        // Performance weighting scales each rep's daily target by its weight over the mean
-        // weight of active reps, so better performers get more of the day's push.
+        // Performance and capacity weighting scale each rep's daily target by its weight over
+        // the mean weight of active reps, so better performers (or fuller capacities) get
+        // more of the day's push.
         let weights: Vec<f64> = match self.policy.assignment {
             Assignment::PerformanceWeighted => {
                 let since = now - Minute::from(self.policy.performance_window_days) * DAY;
                 self.reps
                     .iter()
                     .map(|r| 1.0 + r.wins_since(since) as f64)
+                    .collect()
+            }
+            Assignment::CapacityWeighted => {
+                let ramp = Minute::from(self.sc.org.new_hire_days.max(1)) * DAY;
+                let start = self.policy.new_hire_capacity;
+                self.reps
+                    .iter()
+                    .map(|r| {
+                        let tenure = (now - r.hired_at).clamp(0, ramp) as f64 / ramp as f64;
+                        start + (1.0 - start) * tenure
+                    })
                     .collect()
             }
             _ => vec![1.0; self.reps.len()],
@@ -45,7 +57,7 @@ impl Sim<'_> {
             Assignment::RoundRobin => {
                 self.deal_weighted(&rotated, &needs, |_| 1.0, |_| 0.0, order, now)
             }
-            Assignment::PerformanceWeighted => self.deal_weighted(
+            Assignment::PerformanceWeighted | Assignment::CapacityWeighted => self.deal_weighted(
                 &rotated,
                 &needs,
                 |r| weights[r as usize],

@@ -132,8 +132,8 @@ impl Sim<'_> {
         };
         let chance = |id: LeadId| self.leads[id as usize].log_chance(f, at);
         let reclaim_at = |id: LeadId| -> Option<Minute> {
-            let h = self.policy.reclaim_timeout_hours.value()?;
-            Some(self.leads[id as usize].assigned_at + Minute::from(h) * HOUR)
+            let lead = &self.leads[id as usize];
+            Some(lead.assigned_at + self.timeout_of(lead)?)
         };
         let night = self.cal.at(day, self.sc.day.desk_end);
         let reminded = |id: LeadId| match (self.policy.reminder_hours.value(), reclaim_at(id)) {

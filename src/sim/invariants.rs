@@ -26,11 +26,6 @@ impl Sim<'_> {
             place(id, Holder::Pool, &mut problems);
         }
         let cap = self.private_cap();
-        let timeout = self
-            .policy
-            .reclaim_timeout_hours
-            .value()
-            .map(|h| Minute::from(h) * HOUR);
         for rep in &self.reps {
             if !rep.active && rep.held() > 0 {
                 problems.push(format!(
@@ -42,7 +37,7 @@ impl Sim<'_> {
             for &id in &rep.assigned {
                 place(id, Holder::Assigned(rep.id), &mut problems);
                 let lead = &self.leads[id as usize];
-                if let Some(limit) = timeout
+                if let Some(limit) = self.timeout_of(lead)
                     && !lead.followed_up()
                     && now - lead.assigned_at > limit
                 {

@@ -127,6 +127,9 @@ pub struct Sim<'a> {
     day: u32,
     /// Propensity above which a lead counts as good: the top quartile of companies.
     good_threshold: f64,
+    /// CRM scores at the thirds of the propensity distribution: below the first a lead is
+    /// level C, from the second up level A, between them B.
+    level_cutoffs: [f64; 2],
     /// Running counters.
     pub tally: Tally,
     /// Rep actions, when tracing.
@@ -178,7 +181,11 @@ impl<'a> Sim<'a> {
             payments: BinaryHeap::new(),
             queue: EventQueue::new(start),
             day: 0,
-            good_threshold: good_lead_threshold(&sc.companies),
+            good_threshold: propensity_quantile(&sc.companies, 0.75),
+            level_cutoffs: [
+                propensity_quantile(&sc.companies, 1.0 / 3.0),
+                propensity_quantile(&sc.companies, 2.0 / 3.0),
+            ],
             tally: Tally::default(),
             trace: Trace::default(),
             violations: Vec::new(),
@@ -192,6 +199,18 @@ impl<'a> Sim<'a> {
         self.queue
             .schedule(at, event.priority(), event)
             .expect("the engine never schedules into the past");
+    }
+
+    /// The reclaim timeout of `lead` in minutes: its customer level's when the policy sets
+    /// timeouts by level, else `reclaim_timeout_hours`; `None` when it is never reclaimed.
+    pub fn timeout_of(&self, lead: &Lead) -> Option<Minute> {
+        let hours = match &self.policy.timeout_by_level {
+            None => self.policy.reclaim_timeout_hours,
+            Some(levels) if lead.crm_score >= self.level_cutoffs[1] => levels.a,
+            Some(levels) if lead.crm_score >= self.level_cutoffs[0] => levels.b,
+            Some(levels) => levels.c,
+        };
+        hours.value().map(|h| Minute::from(h) * crate::time::HOUR)
     }
 
     /// The current simulation time.
@@ -255,10 +274,11 @@ impl<'a> Sim<'a> {
     }
 }
 
-/// The 75th percentile of the propensity distribution: leads above it count as good.
-fn good_lead_threshold(c: &crate::scenario::Companies) -> f64 {
+/// The `q` quantile of the company propensity distribution (the 75th percentile marks good
+/// leads; the thirds mark customer levels).
+fn propensity_quantile(c: &crate::scenario::Companies, q: f64) -> f64 {
     use statrs::distribution::{Beta, ContinuousCDF};
-    Beta::new(c.propensity_alpha, c.propensity_beta).map_or(f64::INFINITY, |b| b.inverse_cdf(0.75))
+    Beta::new(c.propensity_alpha, c.propensity_beta).map_or(f64::INFINITY, |b| b.inverse_cdf(q))
 }
 
 /// Runs replication `replication` of `variant`.

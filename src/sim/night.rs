@@ -2,7 +2,7 @@
 
 use super::lead::{Lead, LeadId};
 use super::{Event, Sim};
-use crate::time::{DAY, HOUR, Minute};
+use crate::time::{DAY, Minute};
 use std::cmp::Reverse;
 
 impl Sim<'_> {
@@ -50,11 +50,6 @@ impl Sim<'_> {
     /// Assigned leads not contacted within the timeout, and private leads without progress
     /// for the stale period, go back to the pool (checked at the end of each working day).
     pub(super) fn reclaim(&mut self, now: Minute) {
-        let timeout = self
-            .policy
-            .reclaim_timeout_hours
-            .value()
-            .map(|h| Minute::from(h) * HOUR);
         let stale = self
             .policy
             .stale_private_days
@@ -66,13 +61,14 @@ impl Sim<'_> {
             .value()
             .map(|d| Minute::from(d) * DAY);
         for r in 0..self.reps.len() {
-            if let Some(limit) = timeout {
-                let due = self.leads_where(&self.reps[r].assigned, |lead| {
-                    !lead.followed_up() && now - lead.assigned_at > limit
-                });
-                self.tally.timeout_reclaims += due.len() as u64;
-                due.into_iter().for_each(|id| self.return_to_pool(id, now));
-            }
+            let due = self.leads_where(&self.reps[r].assigned, |lead| {
+                !lead.followed_up()
+                    && self
+                        .timeout_of(lead)
+                        .is_some_and(|limit| now - lead.assigned_at > limit)
+            });
+            self.tally.timeout_reclaims += due.len() as u64;
+            due.into_iter().for_each(|id| self.return_to_pool(id, now));
             if stale.is_some() || deal_deadline.is_some() {
                 let exempt = self.policy.exempt_open_deals;
                 let due = self.leads_where(&self.reps[r].private, |lead| {

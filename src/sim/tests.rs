@@ -163,6 +163,55 @@ fn reclaim_timeout_takes_back_untouched_leads_only() {
 }
 
 #[test]
+fn timeouts_by_level_follow_the_crm_score() {
+    let policy = Policy {
+        reclaim_timeout_hours: Limit::At(48),
+        timeout_by_level: Some(crate::scenario::LevelTimeouts {
+            a: Limit::None,
+            b: Limit::At(48),
+            c: Limit::At(24),
+        }),
+        ..Policy::default()
+    };
+    with_sim(policy, |sim, now| {
+        let [low, high] = sim.level_cutoffs;
+        assert!(0.0 < low && low < high && high < 1.0);
+        let leads: Vec<LeadId> = (20..23).map(|c| contacted_lead(sim, c, now, 0.2)).collect();
+        for (&id, score) in leads
+            .iter()
+            .zip([high + 0.01, (low + high) / 2.0, low - 0.01])
+        {
+            sim.leads[id as usize].crm_score = score;
+            sim.leads[id as usize].followed_up_at = now - 60;
+            sim.give(NEW_HIRE, id, now);
+        }
+        let level = |sim: &Sim, i: usize| sim.timeout_of(&sim.leads[leads[i] as usize]);
+        assert_eq!(level(sim, 0), None, "level A is never reclaimed");
+        assert_eq!(level(sim, 1), Some(48 * HOUR));
+        assert_eq!(level(sim, 2), Some(24 * HOUR));
+        sim.reclaim(now + 24 * HOUR + 1);
+        let holders: Vec<Holder> = leads
+            .iter()
+            .map(|&id| sim.leads[id as usize].holder)
+            .collect();
+        assert_eq!(
+            holders,
+            [
+                Holder::Assigned(NEW_HIRE),
+                Holder::Assigned(NEW_HIRE),
+                Holder::Pool
+            ]
+        );
+        sim.reclaim(now + 1000 * HOUR);
+        assert_eq!(
+            sim.leads[leads[0] as usize].holder,
+            Holder::Assigned(NEW_HIRE)
+        );
+        assert_eq!(sim.leads[leads[1] as usize].holder, Holder::Pool);
+    });
+}
+
+#[test]
 fn stale_private_leads_are_reclaimed() {
     let policy = Policy {
         stale_private_days: Limit::At(30),
