@@ -449,3 +449,50 @@ fn capacity_weighting_gives_fresh_new_hires_a_smaller_share_of_the_push() {
     // New hires have 0-3 months of a 3-month ramp: capacity 0.2 to 1, about 0.6 on average.
     assert!(capacity < 0.8 * even, "{capacity} vs {even}");
 }
+
+#[test]
+fn territories_keep_leads_home_and_reps_end_the_day_at_their_own_branch() {
+    let mut sc = Scenario::load(std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/territories.toml"
+    )))
+    .unwrap();
+    sc.calendar.days = 4;
+    let variants = sc.resolved_variants().unwrap();
+    let names: Vec<&str> = variants.iter().map(|v| v.name.as_str()).collect();
+    assert_eq!(names, ["citywide", "strict", "overflow"]);
+    let options = SimOptions {
+        check_invariants: true,
+        trace: false,
+    };
+    let mut outside = Vec::new();
+    for v in &variants {
+        let (result, (violations, homes)) = run_with(&sc, v, 0, options, |sim| {
+            let homes: Vec<(u32, f64, f64, bool)> = (0..sim.reps.len() as u32)
+                .map(|r| {
+                    let home = sim.home(r);
+                    let at_home = sim.reps[r as usize].today.at == Some(home);
+                    (sim.reps[r as usize].team, home.x, home.y, at_home)
+                })
+                .collect();
+            (sim.violations.clone(), homes)
+        });
+        assert!(violations.is_empty(), "{}: {violations:?}", v.name);
+        // Teams 0-3 work from chaoyang (6, 3), 4-7 from haidian, 8-11 from fengtai, and
+        // every rep is back at its own branch after the last day.
+        for &(team, x, y, at_home) in &homes {
+            let expected = [(6.0, 3.0), (-7.0, 5.0), (-3.0, -7.0)][team as usize / 4];
+            assert_eq!((x, y), expected, "team {team}");
+            assert!(
+                at_home,
+                "a rep of team {team} ended the day away from its branch"
+            );
+        }
+        outside.push(metric(&result.metrics, "out_of_territory_share"));
+    }
+    // About two thirds of a citywide hand-out crosses territories; none under strict;
+    // under overflow only what a territory's own reps leave.
+    assert!(outside[0] > 0.4, "{outside:?}");
+    assert_eq!(outside[1], 0.0);
+    assert!(outside[2] < outside[0] / 4.0, "{outside:?}");
+}

@@ -151,6 +151,12 @@ pub const METRICS: &[MetricDef] = &[
         Better::Lower,
     ),
     m(
+        "out_of_territory_share",
+        "share",
+        "Leads handed to reps from the pool whose company lies in another office's territory, over all handed out.",
+        Better::Neither,
+    ),
+    m(
         "stale_reclaims",
         "leads",
         "Private leads reclaimed for lack of progress (or of a deal within `private_max_days`).",

@@ -19,12 +19,12 @@ pub use analysis::Analysis;
 pub use behaviour::{Behaviour, CallOrder, RouteHeuristic};
 pub use funnel::{Desk, Funnel, Leads, Visits};
 pub use org::{Attrition, Calendar, Day, Org, Skill};
-pub use policy::{Assignment, LevelTimeouts, Policy, PushMode, PushOrder, TieBreak};
+pub use policy::{Assignment, LevelTimeouts, Policy, PushMode, PushOrder, Territory, TieBreak};
 pub use reference::reference_markdown;
 pub use settings::{FIXED_KEYS, Setting, settings_in};
 pub use validate::{MAX_DAYS, MAX_REPLICATIONS, MAX_REPS};
 pub use values::{ClockTime, Limit};
-pub use world::{City, Companies, Mode, Travel};
+pub use world::{City, Companies, Mode, Office, Travel};
 
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -76,6 +76,10 @@ pub struct Scenario {
     pub behaviour: Behaviour,
     /// The base pool policy.
     pub policy: Policy,
+    /// Branch offices and their teams (`[[office]]` tables); none means one office at the
+    /// city centre with every team, and one territory.
+    #[serde(rename = "office", skip_serializing_if = "Vec::is_empty")]
+    pub offices: Vec<Office>,
     /// How the variants are ranked: the metric and the fairness floors.
     pub analysis: Analysis,
     /// Policy variants to compare (`[[variant]]` tables).
@@ -246,6 +250,7 @@ impl Default for Scenario {
             desk: Desk::default(),
             behaviour: Behaviour::default(),
             policy: Policy::default(),
+            offices: Vec::new(),
             analysis: Analysis::default(),
             variants,
             customers: None,

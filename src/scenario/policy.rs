@@ -60,6 +60,19 @@ pub enum PushMode {
     Add,
 }
 
+/// Whether pool leads stay in the territory of the office nearest their company.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Territory {
+    /// Any rep may receive any pool lead.
+    None,
+    /// A pool lead goes only to reps of its territory's office.
+    Strict,
+    /// A pool lead goes to reps of its territory first; what they leave after their own
+    /// hand-out overflows to the reps of the nearest other office.
+    Overflow,
+}
+
 /// Reclaim timeouts by customer level, calendar hours (or "none": that level is never reclaimed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -103,6 +116,8 @@ pub struct Policy {
     pub cooldown_days: Limit,
     /// Who is served first among equals when leads are dealt.
     pub tie_break: TieBreak,
+    /// Whether pool leads stay in their territory (with several `[[office]]` tables).
+    pub territory: Territory,
     /// Whether leads with an open deal (the deal has moved at least once) are exempt from the
     /// stale and deal-deadline reclaims.
     pub exempt_open_deals: bool,
@@ -143,6 +158,7 @@ impl Default for Policy {
             stale_private_days: Limit::At(30),
             cooldown_days: Limit::At(7),
             tie_break: TieBreak::Rotate,
+            territory: Territory::None,
             exempt_open_deals: false,
             embargo_hours: Limit::None,
             private_max_days: Limit::None,

@@ -51,6 +51,15 @@ pub fn reference_markdown() -> String {
          `name`, `description`, `seed`, `replications`, `baseline`, `variant` or `analysis`: \
          every variant shares the study's random numbers, so comparisons stay paired.\n",
     );
+    out.push_str(
+        "\n## [[office]]\n\nBranch offices, optional. Each has a `name` (unique), `x_km` and \
+         `y_km` (km east and north of the city centre, inside the city) and `teams` (how many \
+         teams work from it; the offices take `org.teams` in file order, so their `teams` must \
+         add up to it). Reps start and end their days at their team's office; each company \
+         belongs to the territory of its nearest office; `policy.territory` decides whether \
+         pool leads stay in their territory. Without `[[office]]` tables there is one office \
+         at the centre with every team.\n",
+    );
     out
 }
 

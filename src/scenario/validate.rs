@@ -509,6 +509,7 @@ impl Scenario {
             ));
         }
         check_analysis(&mut c, &s.analysis);
+        check_offices(&mut c, s);
         // The base policy's problems once; a variant's only where they are its own.
         let mut base = Checks::default();
         check_policy(&mut base, "policy", &s.policy);
@@ -529,6 +530,41 @@ impl Scenario {
         c.problems.extend(base.problems);
         c.rules.extend(base.rules);
         c
+    }
+}
+
+fn check_offices(c: &mut Checks, s: &Scenario) {
+    c.rules.push((
+        "office".into(),
+        "optional [[office]] tables: a unique non-empty name, x_km and y_km inside the city, teams from 1; their teams add up to org.teams".into(),
+    ));
+    if s.offices.is_empty() {
+        return;
+    }
+    let half = s.city.size_km / 2.0;
+    for (i, o) in s.offices.iter().enumerate() {
+        if o.name.trim().is_empty() {
+            c.problems.push(format!(
+                "office[{i}].name: missing or empty; every office needs a name"
+            ));
+        }
+        if let Some(j) = s.offices[..i].iter().position(|p| p.name == o.name) {
+            c.problems.push(format!(
+                "office[{i}].name: {:?} repeats office[{j}]; names must be unique",
+                o.name
+            ));
+        }
+        for (key, v) in [("x_km", o.x_km), ("y_km", o.y_km)] {
+            c.range(&format!("office[{i}].{key}"), v, -half, half);
+        }
+        c.count(&format!("office[{i}].teams"), o.teams.into(), 1, MAX_REPS);
+    }
+    let total: u64 = s.offices.iter().map(|o| u64::from(o.teams)).sum();
+    if total != u64::from(s.org.teams) {
+        c.problems.push(format!(
+            "office: the offices' teams add up to {total}, but org.teams is {}; give every team one office",
+            s.org.teams
+        ));
     }
 }
 

@@ -226,3 +226,19 @@ impl Default for Companies {
         }
     }
 }
+
+/// A branch office (`[[office]]`): where its reps start and end their days, and the centre
+/// of the territory of companies nearer to it than to any other office.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Office {
+    /// Name used in outputs.
+    pub name: String,
+    /// East of the city centre, km.
+    pub x_km: f64,
+    /// North of the city centre, km.
+    pub y_km: f64,
+    /// Teams working from this office: the offices take `org.teams` teams in file order
+    /// (the first office teams 0..n₀, the next the following n₁, ...).
+    pub teams: u32,
+}

@@ -3,7 +3,7 @@
 use super::Sim;
 use super::lead::{LeadId, RepId, log_chance_with};
 use crate::rng::{Source, pair, unit};
-use crate::scenario::{Assignment, PushMode, PushOrder, TieBreak};
+use crate::scenario::{Assignment, PushMode, PushOrder, Territory, TieBreak};
 use crate::time::{DAY, Minute};
 use rand::seq::SliceRandom;
 use std::cmp::Reverse;
@@ -20,8 +20,13 @@ impl Sim<'_> {
         if active.is_empty() {
             return;
         }
+        let overflow = self.policy.territory == Territory::Overflow
+            && self.world.territories.offices.len() > 1;
         if self.policy.assignment == Assignment::SelfClaim {
+            // Claimers see their own territory and the one that overflows to them at once.
+            self.overflow_pass = overflow;
             self.self_claim(&active, now);
+            self.overflow_pass = false;
             return;
         }
         // Performance and capacity weighting scale each rep's daily target by its weight over
@@ -51,33 +56,50 @@ impl Sim<'_> {
         let mean_weight =
             active.iter().map(|&r| weights[r as usize]).sum::<f64>() / active.len() as f64;
         let needs = self.push_needs(|r| weights[r as usize] / mean_weight);
-        let order = self.policy.push_order;
         let rotated = self.serving_order(&active);
+        if !overflow {
+            self.deal(&rotated, &needs, &weights, now);
+            return;
+        }
+        // Territory overflow: each rep's own territory first, then what is short from the
+        // territory that overflows to its office.
+        let before: Vec<usize> = self.reps.iter().map(|r| r.assigned.len()).collect();
+        self.deal(&rotated, &needs, &weights, now);
+        let short: Vec<usize> = needs
+            .iter()
+            .zip(&self.reps)
+            .zip(&before)
+            .map(|((&need, rep), &b)| need.saturating_sub(rep.assigned.len() - b))
+            .collect();
+        self.overflow_pass = true;
+        self.deal(&rotated, &short, &weights, now);
+        self.overflow_pass = false;
+    }
+
+    /// Deals the pool under the push rule: `needs` leads wanted per rep id, `weights` per
+    /// rep id for the weighted rules, reps in `rotated` serving order.
+    fn deal(&mut self, rotated: &[RepId], needs: &[usize], weights: &[f64], now: Minute) {
+        let order = self.policy.push_order;
         match self.policy.assignment {
             Assignment::RoundRobin => {
-                self.deal_weighted(&rotated, &needs, |_| 1.0, |_| 0.0, order, now)
+                self.deal_weighted(rotated, needs, |_| 1.0, |_| 0.0, order, now)
             }
-            Assignment::PerformanceWeighted | Assignment::CapacityWeighted => self.deal_weighted(
-                &rotated,
-                &needs,
-                |r| weights[r as usize],
-                |_| 0.0,
-                order,
-                now,
-            ),
+            Assignment::PerformanceWeighted | Assignment::CapacityWeighted => {
+                self.deal_weighted(rotated, needs, |r| weights[r as usize], |_| 0.0, order, now)
+            }
             Assignment::NewHirePriority => {
                 let new_hire =
                     |r: &RepId| self.reps[*r as usize].is_new_hire(now, self.sc.org.new_hire_days);
                 let (first, rest): (Vec<RepId>, Vec<RepId>) =
                     rotated.iter().copied().partition(new_hire);
-                self.deal_weighted(&first, &needs, |_| 1.0, |_| 0.0, PushOrder::BestScored, now);
-                self.deal_weighted(&rest, &needs, |_| 1.0, |_| 0.0, order, now);
+                self.deal_weighted(&first, needs, |_| 1.0, |_| 0.0, PushOrder::BestScored, now);
+                self.deal_weighted(&rest, needs, |_| 1.0, |_| 0.0, order, now);
             }
-            Assignment::EqualQualityMix => self.deal_snake(&rotated, &needs, now),
-            Assignment::Random => self.deal_random(&rotated, &needs, order, now),
+            Assignment::EqualQualityMix => self.deal_snake(rotated, needs, now),
+            Assignment::Random => self.deal_random(rotated, needs, order, now),
             Assignment::LeastLoaded => {
                 let held: Vec<f64> = self.reps.iter().map(|r| r.held() as f64).collect();
-                self.deal_weighted(&rotated, &needs, |_| 1.0, |r| held[r as usize], order, now)
+                self.deal_weighted(rotated, needs, |_| 1.0, |r| held[r as usize], order, now)
             }
             Assignment::SelfClaim => unreachable!("handled above"),
         }

@@ -38,12 +38,15 @@ impl Sim<'_> {
     }
 
     fn here(&self, r: RepId) -> Place {
-        self.reps[r as usize].today.at.unwrap_or(Place::OFFICE)
+        self.reps[r as usize]
+            .today
+            .at
+            .unwrap_or_else(|| self.home(r))
     }
 
     /// The expected end of a full effective visit to `place` leaving `from` at `t`, if the
     /// rep is then expected back before the deadline.
-    fn visit_fits(&self, from: &Place, place: &Place, t: f64) -> Option<f64> {
+    fn visit_fits(&self, r: RepId, from: &Place, place: &Place, t: f64) -> Option<f64> {
         let travel = &self.world.travel;
         let mut end = t
             + travel.expected_minutes(from, place, t.rem_euclid(DAY as f64))
@@ -51,7 +54,7 @@ impl Sim<'_> {
         if place.building != from.building {
             end += f64::from(travel.config().lobby_min);
         }
-        let back = travel.expected_minutes(place, &Place::OFFICE, end.rem_euclid(DAY as f64));
+        let back = travel.expected_minutes(place, &self.home(r), end.rem_euclid(DAY as f64));
         (end + back <= self.deadline() as f64).then_some(end)
     }
 
@@ -69,7 +72,7 @@ impl Sim<'_> {
             if lead.holder.rep() != Some(r) {
                 continue;
             }
-            if self.visit_fits(&at, &lead.place, now as f64).is_none() {
+            if self.visit_fits(r, &at, &lead.place, now as f64).is_none() {
                 self.tally.stops_skipped += 1;
                 continue;
             }
@@ -109,7 +112,7 @@ impl Sim<'_> {
         }
         scored.sort_by(best_first);
         scored.into_iter().map(|(_, id)| id).find(|&id| {
-            self.visit_fits(&at, &self.leads[id as usize].place, now as f64)
+            self.visit_fits(r, &at, &self.leads[id as usize].place, now as f64)
                 .is_some()
         })
     }
@@ -172,7 +175,7 @@ impl Sim<'_> {
 
     fn head_back(&mut self, r: RepId, now: Minute) {
         let at = self.here(r);
-        let moving = self.travel(r, &at, &Place::OFFICE, now);
+        let moving = self.travel(r, &at, &self.home(r), now);
         self.schedule(now + moving, Event::Back(r));
     }
 
@@ -280,15 +283,15 @@ impl Sim<'_> {
             if lead.holder.rep() != Some(r) {
                 continue;
             }
-            if let Some(end) = self.visit_fits(&at, &lead.place, t) {
+            if let Some(end) = self.visit_fits(r, &at, &lead.place, t) {
                 t = end;
                 at = lead.place;
             }
         }
-        let back =
-            self.world
-                .travel
-                .expected_minutes(&at, &Place::OFFICE, t.rem_euclid(DAY as f64));
+        let back = self
+            .world
+            .travel
+            .expected_minutes(&at, &self.home(r), t.rem_euclid(DAY as f64));
         self.deadline() as f64 - (t + back)
     }
 
@@ -306,7 +309,7 @@ impl Sim<'_> {
         let back =
             self.world
                 .travel
-                .expected_minutes(&at, &Place::OFFICE, end.rem_euclid(DAY as f64));
+                .expected_minutes(&at, &self.home(r), end.rem_euclid(DAY as f64));
         if end + back > self.deadline() as f64 {
             return false;
         }
@@ -358,8 +361,9 @@ impl Sim<'_> {
     pub(super) fn back(&mut self, r: RepId, now: Minute) {
         let deadline = self.deadline();
         let depart = self.cal.at(self.day, self.sc.day.depart);
+        let home = self.home(r);
         let rep = &mut self.reps[r as usize];
-        rep.today.at = Some(Place::OFFICE);
+        rep.today.at = Some(home);
         rep.today.back_at = now;
         rep.today.returned = true;
         self.tally.field_minutes += (now - depart) as f64;

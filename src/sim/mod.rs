@@ -130,6 +130,9 @@ pub struct Sim<'a> {
     /// CRM scores at the thirds of the propensity distribution: below the first a lead is
     /// level C, from the second up level A, between them B.
     level_cutoffs: [f64; 2],
+    /// Whether the overflow pass of the territory rule is dealing (leads may go to the
+    /// office their territory overflows to).
+    overflow_pass: bool,
     /// Running counters.
     pub tally: Tally,
     /// Rep actions, when tracing.
@@ -182,6 +185,7 @@ impl<'a> Sim<'a> {
             queue: EventQueue::new(start),
             day: 0,
             good_threshold: propensity_quantile(&sc.companies, 0.75),
+            overflow_pass: false,
             level_cutoffs: [
                 propensity_quantile(&sc.companies, 1.0 / 3.0),
                 propensity_quantile(&sc.companies, 2.0 / 3.0),
@@ -211,6 +215,17 @@ impl<'a> Sim<'a> {
             Some(levels) => levels.c,
         };
         hours.value().map(|h| Minute::from(h) * crate::time::HOUR)
+    }
+
+    /// The office rep `r` works from: where its days start and end.
+    pub fn home(&self, r: RepId) -> crate::world::Place {
+        let t = &self.world.territories;
+        t.offices[t.office_of_team(self.reps[r as usize].team) as usize]
+    }
+
+    /// The territory (office index) of `lead`'s company.
+    pub fn territory_of(&self, lead: &Lead) -> u32 {
+        self.world.territories.company_territory[lead.company as usize]
     }
 
     /// The current simulation time.

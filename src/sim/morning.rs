@@ -6,7 +6,6 @@ use super::rep::RepDay;
 use super::{Event, Sim};
 use crate::rng::{Source, pair, unit};
 use crate::time::{DAY, Minute};
-use crate::world::Place;
 
 impl Sim<'_> {
     pub(super) fn morning(&mut self, now: Minute) {
@@ -33,6 +32,7 @@ impl Sim<'_> {
             }
             let new_hire = rep.is_new_hire(now, self.sc.org.new_hire_days);
             let ride_along = rep.today.ride_along;
+            let home = self.home(r);
             self.tally.rep_days[usize::from(new_hire)] += 1;
             let rep = &mut self.reps[r as usize];
             rep.stats.days += 1;
@@ -40,7 +40,7 @@ impl Sim<'_> {
                 .seeds
                 .stream(Source::RepDay, pair(u64::from(r), u64::from(day)));
             rep.today = RepDay {
-                at: Some(Place::OFFICE),
+                at: Some(home),
                 ride_along,
                 back_at: depart,
                 rng: Some(rng),

@@ -3,6 +3,7 @@
 use super::lead::{Draw, Holder, Lead, LeadId, NEVER, Origin, RepId, draw_entity, lead_key};
 use super::{CompanyState, Sim};
 use crate::rng::{Source, mix64};
+use crate::scenario::Territory;
 use crate::time::{DAY, HOUR, Minute};
 use std::cmp::Reverse;
 
@@ -60,7 +61,25 @@ impl Sim<'_> {
         let embargo = self.policy.embargo_hours.value().is_some_and(|hours| {
             lead.returned_at != NEVER && since_return < Minute::from(hours) * HOUR
         });
-        cooldown || embargo
+        cooldown || embargo || self.outside_territory(lead, r)
+    }
+
+    /// Whether the territory rule keeps `lead` from rep `r`: under `strict`, a lead of
+    /// another office's territory; under `overflow`, the same, except during the overflow
+    /// pass for a lead whose territory overflows to `r`'s office.
+    pub(super) fn outside_territory(&self, lead: &Lead, r: RepId) -> bool {
+        let t = &self.world.territories;
+        if self.policy.territory == Territory::None || t.offices.len() < 2 {
+            return false;
+        }
+        let own = t.office_of_team(self.reps[r as usize].team);
+        let of_lead = self.territory_of(lead);
+        if of_lead == own {
+            return false;
+        }
+        !(self.policy.territory == Territory::Overflow
+            && self.overflow_pass
+            && t.overflow_to[of_lead as usize] == own)
     }
 
     /// The private cap, if any.
@@ -97,6 +116,15 @@ impl Sim<'_> {
         rep.stats.leads_received += 1;
         rep.stats.quality_received += quality;
         self.tally.handed_out += 1;
+        if self.world.territories.offices.len() > 1 {
+            let own = self
+                .world
+                .territories
+                .office_of_team(self.reps[r as usize].team);
+            if self.territory_of(&self.leads[id as usize]) != own {
+                self.tally.handed_out_outside += 1;
+            }
+        }
         self.tally.received[usize::from(new_hire)] += 1;
         self.tally.quality_received[usize::from(new_hire)] += quality;
         if quality >= self.good_threshold {

@@ -26,6 +26,7 @@ impl Sim<'_> {
     /// Plans rep `r`'s visits for the day, leaving the office at `depart`.
     pub(super) fn plan_day(&self, r: RepId, depart: Minute) -> Vec<LeadId> {
         let rep = &self.reps[r as usize];
+        let home = self.home(r);
         let quota = self.sc.day.visit_quota as usize;
         let mut booked = Vec::new();
         let mut others = Vec::new();
@@ -70,18 +71,18 @@ impl Sim<'_> {
             }
             RouteHeuristic::NearestNeighbour2opt => {
                 let chosen = self.choose_stops(booked, others, quota);
-                order_route(chosen)
+                order_route(&home, chosen)
             }
         };
         let deadline = self.cal.at(self.day, self.sc.day.return_deadline) as f64;
-        while !stops.is_empty() && self.expected_return(&stops, depart as f64) > deadline {
+        while !stops.is_empty() && self.expected_return(&home, &stops, depart as f64) > deadline {
             let drop = match self.sc.behaviour.route {
                 RouteHeuristic::ListOrder => stops.len() - 1,
                 RouteHeuristic::NearestNeighbour2opt => weakest(&stops),
             };
             stops.remove(drop);
             if self.sc.behaviour.route == RouteHeuristic::NearestNeighbour2opt {
-                stops = two_opt(stops);
+                stops = two_opt(&home, stops);
             }
         }
         stops.iter().map(|s| s.lead).collect()
@@ -124,13 +125,19 @@ impl Sim<'_> {
 
     /// Expected minute of return to the office after visiting `stops` in order from `depart`,
     /// each planned as a full effective visit.
-    fn expected_return(&self, stops: &[Stop], depart: f64) -> f64 {
+    fn expected_return(&self, home: &Place, stops: &[Stop], depart: f64) -> f64 {
         let places: Vec<Place> = stops.iter().map(|s| s.place).collect();
-        self.expected_tour(&Place::OFFICE, &places, depart)
+        self.expected_tour(home, home, &places, depart)
     }
 
-    /// Expected minute of return to the office from `from` at `t` via `places`, each a full effective visit.
-    pub(super) fn expected_tour(&self, from: &Place, places: &[Place], t: f64) -> f64 {
+    /// Expected minute of return to `home` from `from` at `t` via `places`, each a full effective visit.
+    pub(super) fn expected_tour(
+        &self,
+        home: &Place,
+        from: &Place,
+        places: &[Place],
+        t: f64,
+    ) -> f64 {
         let travel = &self.world.travel;
         let lobby = f64::from(travel.config().lobby_min);
         let visit = self.sc.visits.effective_mean_min;
@@ -144,7 +151,7 @@ impl Sim<'_> {
             t += visit;
             at = *p;
         }
-        t + travel.expected_minutes(&at, &Place::OFFICE, t.rem_euclid(DAY as f64))
+        t + travel.expected_minutes(&at, home, t.rem_euclid(DAY as f64))
     }
 }
 
@@ -159,10 +166,10 @@ fn weakest(stops: &[Stop]) -> usize {
         .expect("not empty")
 }
 
-/// Nearest neighbour from the office, then 2-opt.
-fn order_route(mut left: Vec<Stop>) -> Vec<Stop> {
+/// Nearest neighbour from the rep's office `home`, then 2-opt.
+fn order_route(home: &Place, mut left: Vec<Stop>) -> Vec<Stop> {
     let mut route = Vec::with_capacity(left.len());
-    let mut at = Place::OFFICE;
+    let mut at = *home;
     while !left.is_empty() {
         let next = (0..left.len())
             .min_by(|&a, &b| {
@@ -175,29 +182,29 @@ fn order_route(mut left: Vec<Stop>) -> Vec<Stop> {
         at = stop.place;
         route.push(stop);
     }
-    two_opt(route)
+    two_opt(home, route)
 }
 
-/// Length of office → stops → office, straight-line km.
-fn tour_km(stops: &[Stop]) -> f64 {
-    let mut at = Place::OFFICE;
+/// Length of home → stops → home, straight-line km.
+fn tour_km(home: &Place, stops: &[Stop]) -> f64 {
+    let mut at = *home;
     let mut km = 0.0;
     for s in stops {
         km += at.km_to(&s.place);
         at = s.place;
     }
-    km + at.km_to(&Place::OFFICE)
+    km + at.km_to(home)
 }
 
-/// 2-opt: reverse segments while that shortens the tour (office fixed at both ends).
-fn two_opt(mut stops: Vec<Stop>) -> Vec<Stop> {
+/// 2-opt: reverse segments while that shortens the tour (`home` fixed at both ends).
+fn two_opt(home: &Place, mut stops: Vec<Stop>) -> Vec<Stop> {
     let n = stops.len();
     if n < 3 {
         return stops;
     }
     let point = |stops: &[Stop], k: isize| {
         if k < 0 || k as usize >= n {
-            Place::OFFICE
+            *home
         } else {
             stops[k as usize].place
         }
@@ -217,7 +224,7 @@ fn two_opt(mut stops: Vec<Stop>) -> Vec<Stop> {
             }
         }
     }
-    debug_assert!(tour_km(&stops).is_finite());
+    debug_assert!(tour_km(home, &stops).is_finite());
     stops
 }
 
@@ -247,20 +254,23 @@ mod tests {
             stop(2, 3.0, 1.0),
             stop(3, 1.0, 3.0),
         ];
-        let before = tour_km(&crossed);
-        let after = two_opt(crossed);
-        assert!(tour_km(&after) < before - 1.0);
-        let ids: Vec<_> = order_route(after.clone()).iter().map(|s| s.lead).collect();
+        let home = Place::OFFICE;
+        let before = tour_km(&home, &crossed);
+        let after = two_opt(&home, crossed);
+        assert!(tour_km(&home, &after) < before - 1.0);
+        let ids: Vec<_> = order_route(&home, after.clone())
+            .iter()
+            .map(|s| s.lead)
+            .collect();
         assert_eq!(ids.len(), 4);
     }
 
     #[test]
     fn nearest_neighbour_starts_near_the_office() {
-        let route = order_route(vec![
-            stop(0, 9.0, 0.0),
-            stop(1, 1.0, 0.0),
-            stop(2, 5.0, 0.0),
-        ]);
+        let route = order_route(
+            &Place::OFFICE,
+            vec![stop(0, 9.0, 0.0), stop(1, 1.0, 0.0), stop(2, 5.0, 0.0)],
+        );
         let ids: Vec<_> = route.iter().map(|s| s.lead).collect();
         assert_eq!(ids, [1, 2, 0]);
     }

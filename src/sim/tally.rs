@@ -33,6 +33,8 @@ pub struct Tally {
     pub leavers: [u64; 2],
     /// Leads handed out from the pool (pushes and claims).
     pub handed_out: u64,
+    /// Of those, leads of a territory other than the receiving rep's office's.
+    pub handed_out_outside: u64,
     /// Timeout reclaims.
     pub timeout_reclaims: u64,
     /// Stale-private reclaims.
@@ -177,6 +179,7 @@ impl Tally {
             ratio(self.travel_minutes, self.field_minutes),
             per_rep_day(self.late_returns),
             ratio(self.timeout_reclaims as f64, self.handed_out as f64),
+            ratio(self.handed_out_outside as f64, self.handed_out as f64),
             self.stale_reclaims as f64,
             median_hours(&self.first_contact_minutes),
             ratio(self.lead_to_win_minutes / (24.0 * 60.0), self.won as f64),

@@ -3,10 +3,12 @@
 
 mod city;
 mod companies;
+mod territories;
 mod travel;
 
 pub use city::{City, Place};
 pub use companies::{CompanySampler, CompanyTraits, Overrides};
+pub use territories::Territories;
 pub use travel::{TravelModel, Trip};
 
 use crate::rng::Seeds;
@@ -21,6 +23,8 @@ pub struct World {
     pub travel: TravelModel,
     /// Draws companies' hidden attributes.
     pub companies: CompanySampler,
+    /// Branch offices, their teams and territories.
+    pub territories: Territories,
 }
 
 impl World {
@@ -47,6 +51,7 @@ impl World {
             None => (City::generate(&scenario.city, seeds), sampler),
         };
         World {
+            territories: Territories::new(scenario, &city),
             city,
             travel: TravelModel::new(&scenario.travel),
             companies,
