@@ -176,7 +176,7 @@ impl Runner {
     }
 
     /// Runs replications `results.replications..upto` of every variant of `results` (each
-    /// in its own scenario when it has one, else in `scenario`), appends them and updates
+    /// in its own scenario when it has one, else in `scenario`; see `run_with`), appends them and updates
     /// the summaries. `progress` is called once after each finished run (from worker
     /// threads; it must not influence results).
     pub fn extend(
@@ -199,8 +199,7 @@ impl Runner {
                 .map(|i| {
                     let variant = &variants[i / per_variant];
                     let replication = from + (i % per_variant) as u32;
-                    let own = variant.scenario.as_deref().unwrap_or(scenario);
-                    let result = run_replication(own, variant, replication);
+                    let result = run_replication(scenario, variant, replication);
                     progress();
                     result
                 })

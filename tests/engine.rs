@@ -496,3 +496,29 @@ fn territories_keep_leads_home_and_reps_end_the_day_at_their_own_branch() {
     assert_eq!(outside[1], 0.0);
     assert!(outside[2] < outside[0] / 4.0, "{outside:?}");
 }
+
+#[test]
+fn a_variant_with_its_own_scenario_runs_in_it() {
+    let mut sc = Scenario::load(std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/coaching.toml"
+    )))
+    .unwrap();
+    sc.calendar.days = 10;
+    let rides: Vec<(String, u64)> = sc
+        .resolved_variants()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            let (_, days) = run_with(&sc, v, 0, SimOptions::default(), |sim| {
+                sim.tally.ride_along_days
+            });
+            (v.name.clone(), days)
+        })
+        .collect();
+    // 12 managers: none, about 4, 8 and 21 ride-along days a month (21 working days).
+    let days: Vec<u64> = rides.iter().map(|(_, d)| *d).collect();
+    assert_eq!(days[0], 0, "{rides:?}");
+    assert!(days[0] < days[1] && days[1] < days[2] && days[2] < days[3], "{rides:?}");
+    assert_eq!(days[3], 12 * 10, "{rides:?}");
+}

@@ -312,7 +312,8 @@ pub fn run_replication(
     .0
 }
 
-/// Runs a replication with options and lets `inspect` look at the finished simulation.
+/// Runs a replication with options and lets `inspect` look at the finished simulation. The
+/// variant's own scenario is used when it has one, else `scenario`.
 pub fn run_with<T>(
     scenario: &Scenario,
     variant: &Variant,
@@ -320,6 +321,8 @@ pub fn run_with<T>(
     options: SimOptions,
     inspect: impl FnOnce(&Sim) -> T,
 ) -> (ReplicationResult, T) {
+    // A variant that changes keys outside the policy carries its own scenario (same seed).
+    let scenario = variant.scenario.as_deref().unwrap_or(scenario);
     let seeds = Seeds::new(scenario.seed, u64::from(replication));
     let world = World::generate(scenario, &seeds);
     let mut sim = Sim::new(scenario, &variant.policy, &world, seeds, options);
