@@ -519,6 +519,9 @@ fn a_variant_with_its_own_scenario_runs_in_it() {
     // 12 managers: none, about 4, 8 and 21 ride-along days a month (21 working days).
     let days: Vec<u64> = rides.iter().map(|(_, d)| *d).collect();
     assert_eq!(days[0], 0, "{rides:?}");
-    assert!(days[0] < days[1] && days[1] < days[2] && days[2] < days[3], "{rides:?}");
+    assert!(
+        days[0] < days[1] && days[1] < days[2] && days[2] < days[3],
+        "{rides:?}"
+    );
     assert_eq!(days[3], 12 * 10, "{rides:?}");
 }
