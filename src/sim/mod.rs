@@ -217,10 +217,16 @@ impl<'a> Sim<'a> {
         hours.value().map(|h| Minute::from(h) * crate::time::HOUR)
     }
 
-    /// The office rep `r` works from: where its days start and end.
+    /// The office (index) rep `r` works from, which is also its territory.
+    pub fn office_of(&self, r: RepId) -> u32 {
+        self.world
+            .territories
+            .office_of_team(self.reps[r as usize].team)
+    }
+
+    /// The place of the office rep `r` works from: where its days start and end.
     pub fn home(&self, r: RepId) -> crate::world::Place {
-        let t = &self.world.territories;
-        t.offices[t.office_of_team(self.reps[r as usize].team) as usize]
+        self.world.territories.offices[self.office_of(r) as usize]
     }
 
     /// The territory (office index) of `lead`'s company.

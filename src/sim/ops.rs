@@ -72,7 +72,7 @@ impl Sim<'_> {
         if self.policy.territory == Territory::None || t.offices.len() < 2 {
             return false;
         }
-        let own = t.office_of_team(self.reps[r as usize].team);
+        let own = self.office_of(r);
         let of_lead = self.territory_of(lead);
         if of_lead == own {
             return false;
@@ -116,14 +116,8 @@ impl Sim<'_> {
         rep.stats.leads_received += 1;
         rep.stats.quality_received += quality;
         self.tally.handed_out += 1;
-        if self.world.territories.offices.len() > 1 {
-            let own = self
-                .world
-                .territories
-                .office_of_team(self.reps[r as usize].team);
-            if self.territory_of(&self.leads[id as usize]) != own {
-                self.tally.handed_out_outside += 1;
-            }
+        if self.territory_of(&self.leads[id as usize]) != self.office_of(r) {
+            self.tally.handed_out_outside += 1;
         }
         self.tally.received[usize::from(new_hire)] += 1;
         self.tally.quality_received[usize::from(new_hire)] += quality;
