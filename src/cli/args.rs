@@ -1,0 +1,98 @@
+//! The options of each subcommand, as clap parses them.
+
+use super::Cli;
+use clap::{Args, Parser};
+use std::path::PathBuf;
+
+/// Most worker threads accepted by `--threads`.
+pub const MAX_THREADS: usize = 1024;
+/// Options of `salesim sweep`.
+#[derive(Debug, Clone, Args)]
+pub struct SweepArgs {
+    /// A key and the values it takes, `KEY=V1,V2,...` (repeatable; every combination runs).
+    /// `policy.*` keys change the base variant's policy, other keys the scenario.
+    #[arg(long = "set", value_name = "KEY=V1,V2,...", required = true)]
+    pub sets: Vec<String>,
+    /// Options as for `run`; `--variant` names the one base variant whose policy the grid
+    /// changes [default: the baseline].
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+/// Options of `salesim validate`.
+#[derive(Debug, Clone, Args)]
+pub struct ValidateArgs {
+    /// Scenario file (TOML) to check.
+    #[arg(value_name = "SCENARIO.toml")]
+    pub scenario: PathBuf,
+}
+
+/// Options of `salesim schema`.
+#[derive(Debug, Clone, Args)]
+pub struct SchemaArgs {
+    /// `json` (the JSON Schema) or `markdown` (the key reference, as in docs/scenario.md).
+    #[arg(long, value_parser = ["json", "markdown"], default_value = "json")]
+    pub format: String,
+}
+
+/// Options of `salesim init`.
+#[derive(Debug, Clone, Args)]
+pub struct InitArgs {
+    /// Where to write the starter scenario.
+    #[arg(value_name = "FILE", default_value = "scenario.toml")]
+    pub file: PathBuf,
+    /// Overwrite the file if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Options of `salesim run`.
+#[derive(Debug, Clone, Args)]
+pub struct RunArgs {
+    /// Scenario file (TOML); default: the embedded `beijing` scenario.
+    #[arg(value_name = "SCENARIO.toml")]
+    pub scenario: Option<PathBuf>,
+    /// Replications per variant [default: the scenario's `replications`].
+    #[arg(long, short = 'n', value_name = "N")]
+    pub replications: Option<u32>,
+    /// Master seed [default: the scenario's `seed`].
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Worker threads [default: all available cores]; results do not depend on it.
+    #[arg(long, short = 'j', value_name = "T")]
+    pub threads: Option<usize>,
+    /// Working days to simulate [default: the scenario's `calendar.days`].
+    #[arg(long, value_name = "D")]
+    pub days: Option<u32>,
+    /// Run only this variant (repeatable) [default: every variant].
+    #[arg(long = "variant", value_name = "NAME")]
+    pub variants: Vec<String>,
+    /// Directory for the result files (created if missing).
+    #[arg(long, value_name = "DIR", default_value = "salesim-out")]
+    pub out: PathBuf,
+    /// Metric that ranks the variants (and that `--precision` targets) [default: the
+    /// scenario's `analysis.metric`].
+    #[arg(long, value_name = "NAME")]
+    pub metric: Option<String>,
+    /// Only variants meeting this floor can be "best meeting the floors", e.g.
+    /// `nh_win_ratio=0.8` (at least 0.8; for a lower-is-better metric, at most). Repeatable;
+    /// replaces the scenario's `analysis.fairness_floors`.
+    #[arg(long = "fairness-floor", value_name = "METRIC=VALUE")]
+    pub fairness_floors: Vec<String>,
+    /// Keep adding replications until every variant's 95% half-width of `--metric` is within
+    /// this share of its mean (0.02 = 2%), between the minimum and maximum replications.
+    #[arg(long, value_name = "SHARE")]
+    pub precision: Option<f64>,
+    /// With `--precision`: replications per variant in the first batch.
+    #[arg(long, value_name = "N", default_value_t = 10, requires = "precision")]
+    pub min_replications: u32,
+    /// With `--precision`: most replications per variant.
+    #[arg(long, value_name = "N", default_value_t = 1000, requires = "precision")]
+    pub max_replications: u32,
+}
+
+impl Default for RunArgs {
+    /// The options of a bare `salesim`: every default as on the command line.
+    fn default() -> Self {
+        Cli::parse_from(["salesim"]).run
+    }
+}

@@ -1,0 +1,181 @@
+//! The command line: `salesim [run] [SCENARIO.toml] [options]`.
+//!
+//! Exit codes: 0 on success; 2 for bad input (command-line usage, an unreadable or
+//! invalid scenario, a bad override, an unknown variant, an output directory that cannot
+//! be created); 1 when results cannot be written after the runs.
+//!
+//! Modules: [`args`] the options of each subcommand; [`run`] the shared run path;
+//! [`sweep`] grids of settings; [`files`] validate, init and schema.
+
+pub mod args;
+pub mod files;
+pub mod run;
+pub mod sweep;
+
+pub use args::{InitArgs, MAX_THREADS, RunArgs, SchemaArgs, SweepArgs, ValidateArgs};
+pub use files::{init, schema_text, validate};
+pub use run::{StudyPlan, execute, prepare_scenario, run, study_plan, written_summary};
+pub use sweep::{MAX_SWEEP_VARIANTS, sweep, sweep_grid};
+
+use crate::output;
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Monte Carlo simulator of a field-sales organisation under CRM lead-pool rules.
+#[derive(Debug, Parser)]
+#[command(name = "salesim", version, args_conflicts_with_subcommands = true)]
+#[command(
+    after_help = "Without a subcommand, salesim does what `salesim run` does.\n\
+    Exit codes: 0 success, 2 bad input, 1 results could not be written."
+)]
+pub struct Cli {
+    /// What to do (default: run).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Options of `run`, accepted without the subcommand too.
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run every variant of a scenario, compare them with the baseline and write the CSVs,
+    /// plots and manifest.
+    Run(RunArgs),
+    /// Run a grid of settings as variants: `--set policy.reclaim_hours=12,24,48 --set
+    /// policy.private_cap=15,30` runs every combination, compared with the first.
+    Sweep(SweepArgs),
+    /// Check a scenario file without running it and print it resolved (every default filled in).
+    Validate(ValidateArgs),
+    /// Write a commented starter scenario (the embedded default) to a file.
+    Init(InitArgs),
+    /// Print the JSON Schema of scenario files (for editors that check TOML against a schema),
+    /// or the reference of every key as Markdown.
+    Schema(SchemaArgs),
+}
+
+/// Why a command failed, and with which exit code.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// Bad input: exit code 2.
+    #[error("{0}")]
+    Input(String),
+    /// Results could not be written: exit code 1.
+    #[error("{0}")]
+    Output(#[from] output::OutputError),
+}
+
+impl CliError {
+    /// The process exit code for this error.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Input(_) => 2,
+            CliError::Output(_) => 1,
+        }
+    }
+}
+
+pub(crate) fn input(e: impl std::fmt::Display) -> CliError {
+    CliError::Input(e.to_string())
+}
+
+/// Writes to stdout; a reader that went away (a closed pipe, as with `| head`) is not an error.
+pub(crate) fn emit(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush())
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        eprintln!("warning: cannot write to standard output: {e}");
+    }
+}
+
+/// Parses the process arguments and runs; the whole program.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    let outcome = match cli.command {
+        Some(Command::Run(args)) => run(&args),
+        Some(Command::Sweep(args)) => sweep(&args),
+        Some(Command::Validate(args)) => validate(&args),
+        Some(Command::Init(args)) => init(&args),
+        Some(Command::Schema(args)) => {
+            emit(&if args.format == "markdown" {
+                crate::scenario::reference_markdown()
+            } else {
+                schema_text()
+            });
+            Ok(())
+        }
+        None => run(&cli.run),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+    use std::path::PathBuf;
+
+    #[test]
+    fn command_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn bare_options_and_run_subcommand_parse_alike() {
+        let bare = Cli::try_parse_from(["salesim", "--days", "3", "--variant", "alibaba"]).unwrap();
+        assert!(bare.command.is_none());
+        assert_eq!(bare.run.days, Some(3));
+        let sub = Cli::try_parse_from([
+            "salesim",
+            "run",
+            "x.toml",
+            "--variant",
+            "a",
+            "--variant",
+            "b",
+        ])
+        .unwrap();
+        let Some(Command::Run(args)) = sub.command else {
+            panic!("expected run")
+        };
+        assert_eq!(args.scenario, Some(PathBuf::from("x.toml")));
+        assert_eq!(args.variants, ["a", "b"]);
+        assert_eq!(args.out, PathBuf::from("salesim-out"));
+    }
+
+    #[test]
+    fn overrides_are_validated_with_the_key_named() {
+        let args = RunArgs {
+            days: Some(0),
+            ..RunArgs::default()
+        };
+        let err = prepare_scenario(&args).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(err.to_string().contains("calendar.days"), "{err}");
+    }
+
+    #[test]
+    fn overrides_are_applied() {
+        let args = RunArgs {
+            days: Some(4),
+            seed: Some(7),
+            replications: Some(3),
+            ..RunArgs::default()
+        };
+        let (s, origin) = prepare_scenario(&args).unwrap();
+        assert_eq!((s.calendar.days, s.seed, s.replications), (4, 7, 3));
+        assert_eq!(origin, "embedded default");
+    }
+}

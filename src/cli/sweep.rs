@@ -1,0 +1,84 @@
+//! `salesim sweep`: a grid of settings run as variants of one base variant.
+
+use super::{CliError, SweepArgs, execute, input, prepare_scenario};
+use crate::experiment::select_variants;
+use crate::scenario::Setting;
+
+/// Most variants a sweep may have.
+pub const MAX_SWEEP_VARIANTS: usize = 10_000;
+
+/// The grid of a sweep: one list of settings per combination, the first `--set` varying
+/// slowest; refuses repeated keys and grids over `MAX_SWEEP_VARIANTS`.
+pub fn sweep_grid(sets: &[String]) -> Result<Vec<Vec<Setting>>, CliError> {
+    let axes = sets
+        .iter()
+        .map(|s| Setting::parse_list(s))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(input)?;
+    for (i, axis) in axes.iter().enumerate() {
+        if axes[..i].iter().any(|a| a[0].key == axis[0].key) {
+            return Err(input(format!(
+                "--set {}: the key is set twice",
+                axis[0].key
+            )));
+        }
+    }
+    let size = axes
+        .iter()
+        .try_fold(1usize, |n, a| n.checked_mul(a.len()))
+        .filter(|&n| n <= MAX_SWEEP_VARIANTS)
+        .ok_or_else(|| {
+            input(format!(
+                "the sweep has more than {MAX_SWEEP_VARIANTS} combinations; split it"
+            ))
+        })?;
+    let mut grid: Vec<Vec<Setting>> = vec![Vec::new()];
+    for axis in &axes {
+        grid = grid
+            .into_iter()
+            .flat_map(|point| {
+                axis.iter().map(move |value| {
+                    let mut next = point.clone();
+                    next.push(value.clone());
+                    next
+                })
+            })
+            .collect();
+    }
+    debug_assert_eq!(grid.len(), size);
+    Ok(grid)
+}
+
+/// Runs a sweep: the grid's combinations as variants of the base variant, compared with
+/// the first combination.
+pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
+    let (scenario, origin) = prepare_scenario(&args.run)?;
+    let all = scenario.resolved_variants().map_err(input)?;
+    let base = match args.run.variants.as_slice() {
+        [] => all[scenario.baseline_index().min(all.len() - 1)].clone(),
+        [one] => select_variants(all, std::slice::from_ref(one))
+            .map_err(input)?
+            .remove(0),
+        _ => {
+            return Err(input(
+                "sweep: give at most one --variant (the base whose policy the grid changes)",
+            ));
+        }
+    };
+    let grid = sweep_grid(&args.sets)?;
+    let variants = grid
+        .iter()
+        .map(|point| {
+            let name = point
+                .iter()
+                .map(|s| format!("{}={}", s.key.rsplit('.').next().unwrap_or(&s.key), s.text))
+                .collect::<Vec<_>>()
+                .join(" ");
+            scenario.vary(&base, point, name)
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(input)?;
+    let baseline = variants[0].name.clone();
+    let origin = format!("{origin}, sweep of variant {}", base.name);
+    execute(&scenario, origin, variants, &baseline, &args.run)
+}
