@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 /// Most worker threads accepted by `--threads`.
 pub const MAX_THREADS: usize = 1024;
+
 /// Options of `salesim sweep`.
 #[derive(Debug, Clone, Args)]
 pub struct SweepArgs {
