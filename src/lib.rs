@@ -18,6 +18,7 @@ pub mod cli;
 pub mod experiment;
 pub mod metrics;
 pub mod output;
+pub mod report;
 pub mod rng;
 pub mod scenario;
 pub mod sim;

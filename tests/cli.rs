@@ -112,7 +112,14 @@ fn results_are_byte_identical_for_one_and_two_threads() {
         }
     }
     assert!(names.iter().all(|n| !n.starts_with('.')), "{names:?}");
-    assert!(stdout.contains("pictures: "), "{stdout}");
+    assert!(stdout.contains("plots: "), "{stdout}");
+    // The report is written by default and named last.
+    assert!(names.contains(&"report.html".to_string()), "{names:?}");
+    let last = stdout.lines().last().unwrap();
+    assert!(
+        last.starts_with("report: ") && last.ends_with("report.html"),
+        "{stdout}"
+    );
 }
 
 /// Every CSV file a run writes.

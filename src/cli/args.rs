@@ -89,6 +89,12 @@ pub struct RunArgs {
     /// With `--precision`: most replications per variant.
     #[arg(long, value_name = "N", default_value_t = 1000, requires = "precision")]
     pub max_replications: u32,
+    /// Write `report.html` into the output directory (the default; see `--no-report`).
+    #[arg(long, overrides_with = "no_report")]
+    pub report: bool,
+    /// Do not write `report.html` (it can be written later with `salesim report DIR`).
+    #[arg(long, overrides_with = "report")]
+    pub no_report: bool,
 }
 
 impl Default for RunArgs {
@@ -96,4 +102,12 @@ impl Default for RunArgs {
     fn default() -> Self {
         Cli::parse_from(["salesim"]).run
     }
+}
+
+/// Options of `salesim report`.
+#[derive(Debug, Clone, Args)]
+pub struct ReportArgs {
+    /// Output folder of a finished `salesim run` or `salesim sweep`.
+    #[arg(value_name = "OUT_DIR")]
+    pub dir: PathBuf,
 }

@@ -5,16 +5,21 @@
 //! be created); 1 when results cannot be written after the runs.
 //!
 //! Modules: [`args`] the options of each subcommand; [`run`] the shared run path;
-//! [`sweep`] grids of settings; [`files`] validate, init and schema.
+//! [`sweep`] grids of settings; [`files`] validate, init and schema; [`report`] the HTML report.
 
 pub mod args;
 pub mod files;
+pub mod report;
 pub mod run;
 pub mod sweep;
 
-pub use args::{InitArgs, MAX_THREADS, RunArgs, SchemaArgs, SweepArgs, ValidateArgs};
+pub use args::{InitArgs, MAX_THREADS, ReportArgs, RunArgs, SchemaArgs, SweepArgs, ValidateArgs};
 pub use files::{init, schema_text, validate};
-pub use run::{StudyPlan, execute, prepare_scenario, run, study_plan, written_summary};
+pub use report::report;
+pub use run::{
+    StudyPlan, execute, prepare_scenario, reproduce_command, run, shell_word, study_plan,
+    written_summary,
+};
 pub use sweep::{MAX_SWEEP_VARIANTS, sweep, sweep_grid};
 
 use crate::output;
@@ -48,6 +53,9 @@ pub enum Command {
     Sweep(SweepArgs),
     /// Check a scenario file without running it and print it resolved (every default filled in).
     Validate(ValidateArgs),
+    /// Write `report.html` (one self-contained page: verdict, tables, pictures, method) for
+    /// the finished study in OUT_DIR; `run` and `sweep` write it too.
+    Report(ReportArgs),
     /// Write a commented starter scenario (the embedded default) to a file.
     Init(InitArgs),
     /// Print the JSON Schema of scenario files (for editors that check TOML against a schema),
@@ -102,6 +110,7 @@ pub fn main() -> ExitCode {
         Some(Command::Sweep(args)) => sweep(&args),
         Some(Command::Validate(args)) => validate(&args),
         Some(Command::Init(args)) => init(&args),
+        Some(Command::Report(args)) => report(&args),
         Some(Command::Schema(args)) => {
             emit(&if args.format == "markdown" {
                 crate::scenario::reference_markdown()

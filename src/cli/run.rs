@@ -114,7 +114,67 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         .name
         .clone();
     let variants = select_variants(all, &args.variants).map_err(input)?;
-    execute(&scenario, origin, variants, &baseline_name, args)
+    let command = reproduce_command("run", args, &scenario, &[]);
+    execute(&scenario, origin, variants, &baseline_name, args, command)
+}
+
+/// A shell command that reruns a study: `salesim SUBCOMMAND [SCENARIO]`, then `extra`
+/// (a sweep's `--set`s), then the seed, days and replications in force (explicitly, so the
+/// command still holds if the file's defaults change), and the variant, metric and
+/// fairness-floor flags as given. Threads and the output folder are left out: they do not
+/// change results.
+pub fn reproduce_command(
+    subcommand: &str,
+    args: &RunArgs,
+    scenario: &Scenario,
+    extra: &[String],
+) -> String {
+    let mut words: Vec<String> = vec!["salesim".into(), subcommand.into()];
+    if let Some(path) = &args.scenario {
+        words.push(path.display().to_string());
+    }
+    words.extend(extra.iter().cloned());
+    let mut flag = |name: &str, value: String| {
+        words.push(name.to_string());
+        words.push(value);
+    };
+    flag("--seed", scenario.seed.to_string());
+    flag("--days", scenario.calendar.days.to_string());
+    match args.precision {
+        Some(p) => {
+            flag("--precision", p.to_string());
+            flag("--min-replications", args.min_replications.to_string());
+            flag("--max-replications", args.max_replications.to_string());
+        }
+        None => flag("--replications", scenario.replications.to_string()),
+    }
+    for v in &args.variants {
+        flag("--variant", v.clone());
+    }
+    if let Some(m) = &args.metric {
+        flag("--metric", m.clone());
+    }
+    for f in &args.fairness_floors {
+        flag("--fairness-floor", f.clone());
+    }
+    words
+        .iter()
+        .map(|w| shell_word(w))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `word` quoted for a POSIX shell when it holds anything but letters, digits and `_-./=,:+@%`.
+pub fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-./=,:+@%".contains(c));
+    if plain {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
 }
 
 /// Runs `variants` of `scenario` as `args` says and writes everything: the shared end of
@@ -126,6 +186,7 @@ pub fn execute(
     variants: Vec<Variant>,
     baseline_name: &str,
     args: &RunArgs,
+    command: String,
 ) -> Result<(), CliError> {
     let plan = study_plan(args, scenario)?;
     let threads = args
@@ -213,15 +274,26 @@ pub fn execute(
         threads,
         started,
         finished,
+        command,
     };
     let paths = output::write_all(&args.out, scenario, &results, &analysis, &info)?;
-    emit(&written_summary(&args.out, &paths));
+    let report = if args.no_report {
+        None
+    } else {
+        Some(crate::report::write_report(&args.out).map_err(super::report::report_error)?)
+    };
+    emit(&written_summary(&args.out, &paths, report.as_deref()));
     Ok(())
 }
 
-/// The closing lines of a run: the output folder, then the files in it by kind (tables,
-/// pictures, manifest), each picture named once for its SVG and PNG.
-pub fn written_summary(dir: &std::path::Path, paths: &[PathBuf]) -> String {
+/// The closing lines of a run: the output folder, the files in it by kind (tables,
+/// manifest, pictures, each picture named once for its SVG and PNG), and last the report's
+/// path when one was written.
+pub fn written_summary(
+    dir: &std::path::Path,
+    paths: &[PathBuf],
+    report: Option<&std::path::Path>,
+) -> String {
     let name = |p: &PathBuf| {
         p.file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -240,12 +312,16 @@ pub fn written_summary(dir: &std::path::Path, paths: &[PathBuf]) -> String {
         .collect();
     let mut text = format!("\nresults in {}/\n", dir.display());
     text.push_str(&format!("  tables:   {}\n", with("csv").join(", ")));
+    text.push_str(&format!("  manifest: {}\n", with("json").join(", ")));
     if !pictures.is_empty() {
         text.push_str(&format!(
-            "  pictures: {} (.svg and .png)\n",
-            pictures.join(", ")
+            "  plots:    {}/{{{}}}.svg (and .png)\n",
+            dir.display(),
+            pictures.join(",")
         ));
     }
-    text.push_str(&format!("  manifest: {}\n", with("json").join(", ")));
+    if let Some(report) = report {
+        text.push_str(&format!("report: {}\n", report.display()));
+    }
     text
 }

@@ -1,6 +1,6 @@
 //! `salesim sweep`: a grid of settings run as variants of one base variant.
 
-use super::{CliError, SweepArgs, execute, input, prepare_scenario};
+use super::{CliError, SweepArgs, execute, input, prepare_scenario, reproduce_command};
 use crate::experiment::select_variants;
 use crate::scenario::Setting;
 
@@ -80,5 +80,11 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         .map_err(input)?;
     let baseline = variants[0].name.clone();
     let origin = format!("{origin}, sweep of variant {}", base.name);
-    execute(&scenario, origin, variants, &baseline, &args.run)
+    let sets: Vec<String> = args
+        .sets
+        .iter()
+        .flat_map(|s| ["--set".to_string(), s.clone()])
+        .collect();
+    let command = reproduce_command("sweep", &args.run, &scenario, &sets);
+    execute(&scenario, origin, variants, &baseline, &args.run, command)
 }

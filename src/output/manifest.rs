@@ -18,6 +18,8 @@ pub struct RunInfo {
     pub started: SystemTime,
     /// When the runs finished.
     pub finished: SystemTime,
+    /// A command that reruns this study (same scenario, seed, replications and days).
+    pub command: String,
 }
 
 #[derive(Serialize)]
@@ -32,6 +34,7 @@ struct VerdictEntry<'a> {
     metric: &'static str,
     better: &'static str,
     method: String,
+    draws: usize,
     fairness_floors: Vec<String>,
     best: Option<&'a str>,
     best_meeting_floors: Option<&'a str>,
@@ -63,6 +66,7 @@ struct Manifest<'a> {
     salesim_version: &'static str,
     scenario_name: &'a str,
     scenario_source: &'a str,
+    command: &'a str,
     seed: u64,
     replications: u32,
     threads: usize,
@@ -77,6 +81,7 @@ struct Manifest<'a> {
     pairing: Vec<PairingEntry<'a>>,
     precision: Option<PrecisionEntry<'a>>,
     metrics: Vec<MetricEntry>,
+    files: &'a [String],
     scenario: &'a Scenario,
 }
 
@@ -84,12 +89,13 @@ struct Manifest<'a> {
 /// replications, threads, days, start and finish times (RFC 3339, UTC), the variants run
 /// with their resolved policies, the baseline, the verdict (probability best, fairness
 /// floors), where a precision rule stopped and why, the metric definitions, and the whole
-/// scenario as run (overrides applied).
+/// scenario as run (overrides applied). `files` names the other files the run wrote.
 pub fn manifest_json(
     scenario: &Scenario,
     results: &ExperimentResults,
     analysis: &Analysis,
     info: &RunInfo,
+    files: &[String],
 ) -> Vec<u8> {
     let names: Vec<&str> = results.variants.iter().map(|v| v.name.as_str()).collect();
     let name = |i: Option<usize>| i.map(|i| names[i]);
@@ -101,6 +107,7 @@ pub fn manifest_json(
             "paired bootstrap over replications ({} resamples): the share of resamples in which each variant has the best mean",
             v.draws
         ),
+        draws: v.draws,
         fairness_floors: v.floors.iter().map(|f| f.describe()).collect(),
         best: name(v.best),
         best_meeting_floors: name(v.best_meeting_floors),
@@ -157,6 +164,7 @@ pub fn manifest_json(
         salesim_version: env!("CARGO_PKG_VERSION"),
         scenario_name: &scenario.name,
         scenario_source: &info.scenario_source,
+        command: &info.command,
         seed: scenario.seed,
         replications: results.replications,
         threads: info.threads,
@@ -178,6 +186,7 @@ pub fn manifest_json(
                 meaning: m.meaning,
             })
             .collect(),
+        files,
         scenario,
     };
     let mut bytes =
@@ -268,13 +277,20 @@ mod tests {
             threads: 2,
             started: UNIX_EPOCH,
             finished: UNIX_EPOCH + Duration::from_secs(90),
+            command: "salesim run --seed 1".into(),
         };
-        let json: serde_json::Value =
-            serde_json::from_slice(&manifest_json(&scenario, &results, &analysis, &info)).unwrap();
+        let files = ["summary.csv".to_string()];
+        let json: serde_json::Value = serde_json::from_slice(&manifest_json(
+            &scenario, &results, &analysis, &info, &files,
+        ))
+        .unwrap();
         assert_eq!(json["salesim_version"], env!("CARGO_PKG_VERSION"));
         assert_eq!(json["seed"], scenario.seed);
         assert_eq!(json["replications"], 3);
         assert_eq!(json["threads"], 2);
+        assert_eq!(json["command"], "salesim run --seed 1");
+        assert_eq!(json["files"][0], "summary.csv");
+        assert_eq!(json["verdict"]["draws"], 100);
         assert_eq!(json["days"], 7);
         assert_eq!(json["started"], "1970-01-01T00:00:00Z");
         assert_eq!(json["finished"], "1970-01-01T00:01:30Z");

@@ -112,10 +112,14 @@ pub fn write_all(
             path: e.path,
         })?,
     );
+    let names: Vec<String> = paths
+        .iter()
+        .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .collect();
     let manifest = dir.join(MANIFEST_FILE);
     write_atomic(
         &manifest,
-        &manifest::manifest_json(scenario, results, analysis, info),
+        &manifest::manifest_json(scenario, results, analysis, info, &names),
     )?;
     paths.push(manifest);
     Ok(paths)

@@ -23,7 +23,7 @@ pub const TABLE_METRICS: &[(&str, &str)] = &[
 ];
 
 /// Decimals for a value of this size: about three significant digits, none from 100 up.
-fn decimals(x: f64) -> usize {
+pub fn decimals(x: f64) -> usize {
     match x.abs() {
         a if a >= 100.0 => 0,
         a if a >= 10.0 => 1,
@@ -184,7 +184,7 @@ pub fn render_differences(results: &ExperimentResults, analysis: &Analysis) -> S
 }
 
 /// A metric value in words: a share as a percentage, anything else with three digits.
-fn value_text(metric: usize, x: f64) -> String {
+pub fn value_text(metric: usize, x: f64) -> String {
     if METRICS[metric].unit == "share" {
         format!("{:.p$}%", x * 100.0, p = decimals(x * 100.0))
     } else {

@@ -1,0 +1,21 @@
+//! `salesim report OUT_DIR`: the HTML report of a finished study.
+
+use super::{CliError, ReportArgs, emit, input};
+use crate::report::{ReportError, write_report};
+
+/// Writes `report.html` into a finished study's folder and names it. A folder that is not
+/// a salesim study (missing or foreign files) is bad input.
+pub fn report(args: &ReportArgs) -> Result<(), CliError> {
+    let path = write_report(&args.dir).map_err(report_error)?;
+    emit(&format!("report: {}\n", path.display()));
+    Ok(())
+}
+
+/// A report failure as a command failure: unreadable or foreign study files are bad input
+/// (exit 2), a report that cannot be written is an output failure (exit 1).
+pub fn report_error(e: ReportError) -> CliError {
+    match e {
+        ReportError::Write(e) => CliError::Output(e),
+        other => input(other),
+    }
+}

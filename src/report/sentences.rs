@@ -1,0 +1,393 @@
+//! The report's sentences, built from the numbers alone: the verdict, what choosing the
+//! fair variant costs, and each variant against the baseline. Variant names are wrapped in
+//! backticks (the page shows them as code).
+
+use crate::analysis::{Analysis, PairedTest, paired_t};
+use crate::experiment::ExperimentResults;
+use crate::metrics::{Better, METRICS, metric_index};
+use crate::output::table::{decimals, value_text};
+use crate::stats::Summary;
+
+/// A mean with its 95% interval, e.g. `1.31% (95% CI 1.15% to 1.46%)`; just the mean when
+/// the interval is undefined, `undefined` when the mean is.
+pub fn level_text(metric: usize, s: &Summary) -> String {
+    if !s.mean.is_finite() {
+        return "undefined".into();
+    }
+    if s.ci95_low.is_finite() && s.ci95_high.is_finite() {
+        format!(
+            "{} (95% CI {} to {})",
+            value_text(metric, s.mean),
+            value_text(metric, s.ci95_low),
+            value_text(metric, s.ci95_high)
+        )
+    } else {
+        value_text(metric, s.mean)
+    }
+}
+
+/// A paired difference in words: `+0.05 points (95% CI -0.10 to +0.19), not a clear
+/// difference`; shares in percentage points.
+pub fn difference_text(metric: usize, t: &PairedTest) -> String {
+    let share = METRICS[metric].unit == "share";
+    let scale = if share { 100.0 } else { 1.0 };
+    let (mean, lo, hi) = (t.mean_diff * scale, t.ci95_low * scale, t.ci95_high * scale);
+    if !mean.is_finite() {
+        return "an undefined difference".into();
+    }
+    let unit = if share { " points" } else { "" };
+    let half = (hi - lo) / 2.0;
+    let p = decimals(if half.is_finite() {
+        mean.abs().max(half)
+    } else {
+        mean.abs()
+    });
+    if !(lo.is_finite() && hi.is_finite()) {
+        return format!("{mean:+.p$}{unit} (no interval: too few replications)");
+    }
+    let clear = if t.significant() {
+        "a clear difference"
+    } else {
+        "not a clear difference"
+    };
+    format!("{mean:+.p$}{unit} (95% CI {lo:+.p$} to {hi:+.p$}), {clear}")
+}
+
+/// The metrics the report treats as fairness: those of the fairness floors, or
+/// `nh_win_ratio` when there are none; never the ranking metric itself.
+pub fn fairness_metrics(analysis: &Analysis) -> Vec<usize> {
+    let v = &analysis.verdict;
+    let mut metrics: Vec<usize> = v.floors.iter().map(|f| f.metric).collect();
+    if metrics.is_empty() {
+        metrics.extend(metric_index("nh_win_ratio"));
+    }
+    metrics.dedup();
+    metrics.retain(|&m| m != v.metric);
+    metrics
+}
+
+/// "converts 3.7% more of its leads", "has 12% lower reclaimed_share": how `metric` moved,
+/// `relative` being the change over the baseline's mean in percent.
+fn change_phrase(metric: usize, relative: f64) -> String {
+    let up = relative >= 0.0;
+    let r = relative.abs();
+    let amount = format!("{r:.p$}%", p = decimals(r).min(1));
+    let (more, less) = match METRICS[metric].name {
+        "conversion_rate" => (
+            "converts {} more of its leads",
+            "converts {} fewer of its leads",
+        ),
+        "leads_won" => ("wins {} more leads", "wins {} fewer leads"),
+        "revenue" => ("brings in {} more revenue", "brings in {} less revenue"),
+        "cash_collected" => ("collects {} more cash", "collects {} less cash"),
+        _ => ("has a {} higher {}", "has a {} lower {}"),
+    };
+    let template = if up { more } else { less };
+    template
+        .replacen("{}", &amount, 1)
+        .replacen("{}", METRICS[metric].name, 1)
+}
+
+/// How the fairness metric `metric` of a variant compares: `new hires win 0.68 times as
+/// much per rep-day as veterans, against 0.74 under `alibaba``.
+fn fairness_clause(metric: usize, value: f64, base: f64, baseline: &str) -> String {
+    let (x, y) = (value_text(metric, value), value_text(metric, base));
+    match METRICS[metric].name {
+        "nh_win_ratio" => format!(
+            "new hires win {x} times as much per rep-day as veterans, against {y} under `{baseline}`"
+        ),
+        name => format!("{name} is {x}, against {y} under `{baseline}`"),
+    }
+}
+
+fn mean(results: &ExperimentResults, v: usize, m: usize) -> f64 {
+    results.summaries[v][m].mean
+}
+
+/// Variant `v` against the baseline on the ranking metric and the fairness metrics, e.g.
+/// "`strict` converts 3.7% more of its leads than `alibaba` (1.31% against 1.26%):
+/// +0.05 points (95% CI -0.10 to +0.19), not a clear difference. New hires win ...".
+pub fn versus_baseline(results: &ExperimentResults, analysis: &Analysis, v: usize) -> String {
+    let b = analysis.baseline;
+    let m = analysis.verdict.metric;
+    let name = &results.variants[v].name;
+    let base_name = &results.variants[b].name;
+    let comparison = |metric: usize| {
+        analysis
+            .comparisons
+            .iter()
+            .find(|c| c.variant == v && c.metric == metric)
+            .map(|c| c.test)
+            .unwrap_or_else(|| {
+                paired_t(
+                    &results.metric_values(v, metric),
+                    &results.metric_values(b, metric),
+                )
+            })
+    };
+    let (x, y) = (mean(results, v, m), mean(results, b, m));
+    let relative = (x - y) / y.abs() * 100.0;
+    let mut text = if relative.is_finite() {
+        format!(
+            "`{name}` {} than `{base_name}` ({} against {}): {}.",
+            change_phrase(m, relative),
+            value_text(m, x),
+            value_text(m, y),
+            difference_text(m, &comparison(m))
+        )
+    } else {
+        format!(
+            "`{name}` has {} {}, against {} under `{base_name}`: {}.",
+            METRICS[m].name,
+            value_text(m, x),
+            value_text(m, y),
+            difference_text(m, &comparison(m))
+        )
+    };
+    for f in fairness_metrics(analysis) {
+        text.push_str(&format!(
+            " {}: {}.",
+            upper_first(&fairness_clause(
+                f,
+                mean(results, v, f),
+                mean(results, b, f),
+                base_name
+            )),
+            difference_text(f, &comparison(f))
+        ));
+    }
+    text
+}
+
+fn upper_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// The verdict as a few sentences: the best variant with its probability of being best,
+/// how settled the ranking is, and the best one meeting the fairness floors with what
+/// choosing it costs.
+pub fn verdict(results: &ExperimentResults, analysis: &Analysis) -> Vec<String> {
+    let v = &analysis.verdict;
+    let m = v.metric;
+    let metric = &METRICS[m];
+    let name = |i: usize| results.variants[i].name.as_str();
+    let Some(best) = v.best else {
+        return vec![format!(
+            "No variant has a defined {}: nothing can be ranked.",
+            metric.name
+        )];
+    };
+    let direction = if metric.better == Better::Lower {
+        "lowest"
+    } else {
+        "highest"
+    };
+    let mut out = vec![format!(
+        "`{}` has the {direction} {}: {}. It is best in {:.0}% of {} bootstrap resamples of the replications.",
+        name(best),
+        metric.name,
+        level_text(m, &results.summaries[best][m]),
+        v.p_best[best] * 100.0,
+        v.draws
+    )];
+    let rivals: Vec<String> = (0..results.variants.len())
+        .filter(|&i| i != best && v.p_best[i] >= 0.01)
+        .map(|i| format!("`{}` in {:.0}%", name(i), v.p_best[i] * 100.0))
+        .collect();
+    if v.p_best[best] < 0.95 && !rivals.is_empty() {
+        out.push(format!(
+            "The ranking is not settled: {} of the resamples are won by another variant ({}); more replications would tell them apart.",
+            format_args!("{:.0}%", (1.0 - v.p_best[best]) * 100.0),
+            rivals.join(", ")
+        ));
+    }
+    if best == analysis.baseline {
+        out.push(format!(
+            "That is the baseline: no variant beats `{}` on {}.",
+            name(best),
+            metric.name
+        ));
+    } else {
+        out.push(versus_baseline(results, analysis, best));
+    }
+    if v.floors.is_empty() {
+        out.push(
+            "No fairness floor was set, so the recommendation ignores fairness to new hires."
+                .into(),
+        );
+        return out;
+    }
+    let floors: Vec<String> = v.floors.iter().map(|f| f.describe()).collect();
+    let floors = floors.join(" and ");
+    match v.best_meeting_floors {
+        Some(fair) if fair == best => out.push(format!(
+            "`{}` also meets the fairness floor {floors}, so it is the recommendation.",
+            name(best)
+        )),
+        Some(fair) => {
+            let cost = paired_t(
+                &results.metric_values(fair, m),
+                &results.metric_values(best, m),
+            );
+            let mut text = format!(
+                "`{}` does not meet the fairness floor {floors}; the best variant that does is `{}`, with {}. Choosing it over `{}` changes {} by {}",
+                name(best),
+                name(fair),
+                level_text(m, &results.summaries[fair][m]),
+                name(best),
+                metric.name,
+                difference_text(m, &cost)
+            );
+            for f in v.floors.iter().map(|f| f.metric).filter(|&f| f != m) {
+                text.push_str(&format!(
+                    ", and gives {} {} instead of {}",
+                    METRICS[f].name,
+                    value_text(f, mean(results, fair, f)),
+                    value_text(f, mean(results, best, f))
+                ));
+            }
+            text.push('.');
+            out.push(text);
+        }
+        None => out.push(format!(
+            "No variant meets the fairness floor {floors}: the recommendation has to weigh conversion against fairness by hand (see the trade-off picture)."
+        )),
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::{FairnessFloor, analyse};
+    use crate::scenario::Scenario;
+    use crate::sim::ReplicationResult;
+
+    /// alibaba (baseline), strict and new-hire-priority with the given conversion rates and
+    /// new-hire win ratios; replications differ by a shared offset so pairing is exact.
+    fn results(levels: [(f64, f64); 3]) -> ExperimentResults {
+        let variants = Scenario::embedded().resolved_variants().unwrap()[2..5].to_vec();
+        let conversion = metric_index("conversion_rate").unwrap();
+        let nh = metric_index("nh_win_ratio").unwrap();
+        let runs = levels
+            .iter()
+            .map(|&(conv, ratio)| {
+                (0..4)
+                    .map(|r| {
+                        let mut metrics = vec![f64::NAN; METRICS.len()];
+                        metrics[conversion] = conv + [0.001, -0.001, 0.0005, -0.0005][r];
+                        metrics[nh] = ratio + [0.01, -0.01, 0.0, 0.0][r];
+                        ReplicationResult {
+                            metrics,
+                            ..ReplicationResult::default()
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        ExperimentResults::from_runs(&variants, runs)
+    }
+
+    fn analysis(results: &ExperimentResults, floors: &[&str]) -> Analysis {
+        let floors: Vec<FairnessFloor> = floors
+            .iter()
+            .map(|f| FairnessFloor::parse(f).unwrap())
+            .collect();
+        let conversion = metric_index("conversion_rate").unwrap();
+        analyse(results, 0, conversion, &floors, 400, 11)
+    }
+
+    #[test]
+    fn a_variant_against_the_baseline_carries_its_numbers() {
+        let r = results([(0.020, 0.6), (0.025, 0.7), (0.019, 1.0)]);
+        let a = analysis(&r, &["nh_win_ratio=0.8"]);
+        assert_eq!(
+            versus_baseline(&r, &a, 1),
+            "`strict` converts 25.0% more of its leads than `alibaba` (2.50% against 2.00%): \
+             +0.500 points (95% CI +0.500 to +0.500), a clear difference. \
+             New hires win 0.700 times as much per rep-day as veterans, against 0.600 under \
+             `alibaba`: +0.100 (95% CI +0.100 to +0.100), a clear difference."
+        );
+        let lower = versus_baseline(&r, &a, 2);
+        assert!(
+            lower.starts_with("`new-hire-priority` converts 5.0% fewer of its leads"),
+            "{lower}"
+        );
+    }
+
+    #[test]
+    fn the_verdict_names_the_best_the_fair_choice_and_its_cost() {
+        let r = results([(0.020, 0.6), (0.025, 0.7), (0.019, 1.0)]);
+        let text = verdict(&r, &analysis(&r, &["nh_win_ratio=0.8"])).join(" ");
+        assert!(
+            text.starts_with("`strict` has the highest conversion_rate: 2.50%"),
+            "{text}"
+        );
+        assert!(
+            text.contains("best in 100% of 400 bootstrap resamples"),
+            "{text}"
+        );
+        assert!(!text.contains("not settled"), "{text}");
+        assert!(
+            text.contains("the best variant that does is `new-hire-priority`"),
+            "{text}"
+        );
+        // new-hire-priority minus strict: 1.9% - 2.5% = -0.6 points, every replication.
+        assert!(
+            text.contains("changes conversion_rate by -0.600 points (95% CI -0.600 to -0.600), a clear difference, and gives nh_win_ratio 1.00 instead of 0.700"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn the_verdict_says_when_the_best_is_fair_the_baseline_or_nothing_is_fair() {
+        let r = results([(0.020, 0.6), (0.025, 0.9), (0.019, 1.0)]);
+        let text = verdict(&r, &analysis(&r, &["nh_win_ratio=0.8"])).join(" ");
+        assert!(
+            text.contains("`strict` also meets the fairness floor nh_win_ratio>=0.8, so it is the recommendation"),
+            "{text}"
+        );
+        let r = results([(0.030, 0.6), (0.025, 0.7), (0.019, 0.7)]);
+        let text = verdict(&r, &analysis(&r, &["nh_win_ratio=0.8"])).join(" ");
+        assert!(text.contains("That is the baseline"), "{text}");
+        assert!(
+            text.contains("No variant meets the fairness floor"),
+            "{text}"
+        );
+        let text = verdict(&r, &analysis(&r, &[])).join(" ");
+        assert!(text.contains("No fairness floor was set"), "{text}");
+    }
+
+    #[test]
+    fn an_unsettled_ranking_is_called_so() {
+        // strict and new-hire-priority tie on average but swap places by replication.
+        let mut r = results([(0.020, 0.6), (0.025, 0.7), (0.025, 1.0)]);
+        let conversion = metric_index("conversion_rate").unwrap();
+        for (i, run) in r.runs[2].iter_mut().enumerate() {
+            run.metrics[conversion] += [-0.004, 0.004, -0.003, 0.0035][i];
+        }
+        let r = ExperimentResults::from_runs(&r.variants, r.runs);
+        let text = verdict(&r, &analysis(&r, &[])).join(" ");
+        assert!(text.contains("The ranking is not settled"), "{text}");
+    }
+
+    #[test]
+    fn differences_without_an_interval_say_so() {
+        let t = PairedTest {
+            n: 1,
+            mean_diff: 0.5,
+            ci95_low: f64::NAN,
+            ci95_high: f64::NAN,
+            p_value: f64::NAN,
+        };
+        let nh = metric_index("nh_win_ratio").unwrap();
+        assert_eq!(
+            difference_text(nh, &t),
+            "+0.500 (no interval: too few replications)"
+        );
+    }
+}

@@ -1,0 +1,210 @@
+//! `report.html`: read back from an output folder it gives the run's own analysis; the
+//! page is self-contained and its sentences carry the numbers; `salesim report` rewrites
+//! the same bytes; folders that are not studies are refused with exit code 2.
+
+use salesim::analysis::{BOOTSTRAP_DRAWS, FairnessFloor, analyse};
+use salesim::experiment::run_experiment;
+use salesim::metrics::metric_index;
+use salesim::output::table::value_text;
+use salesim::output::{RunInfo, write_all};
+use salesim::report::{Study, render};
+use salesim::scenario::Scenario;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::SystemTime;
+
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let dir =
+            std::env::temp_dir().join(format!("salesim-report-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn salesim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_salesim"))
+        .args(args)
+        .output()
+        .expect("salesim runs")
+}
+
+/// A small three-variant study written to `dir` in-process; returns what the run computed.
+fn small_study(
+    dir: &Path,
+) -> (
+    Scenario,
+    salesim::experiment::ExperimentResults,
+    salesim::analysis::Analysis,
+) {
+    let mut scenario = Scenario::embedded();
+    scenario.calendar.days = 5;
+    let all = scenario.resolved_variants().unwrap();
+    let variants: Vec<_> = all
+        .into_iter()
+        .filter(|v| ["alibaba", "strict", "new-hire-priority"].contains(&v.name.as_str()))
+        .collect();
+    let results = run_experiment(&scenario, &variants, 3, 2, &|| ()).unwrap();
+    let floors = [FairnessFloor::parse("nh_win_ratio=0.8").unwrap()];
+    let analysis = analyse(
+        &results,
+        0,
+        metric_index("conversion_rate").unwrap(),
+        &floors,
+        BOOTSTRAP_DRAWS,
+        scenario.seed,
+    );
+    let info = RunInfo {
+        scenario_source: "embedded default".into(),
+        threads: 2,
+        started: SystemTime::now(),
+        finished: SystemTime::now(),
+        command: "salesim run --seed 20261127 --days 5 --replications 3".into(),
+    };
+    write_all(dir, &scenario, &results, &analysis, &info).unwrap();
+    (scenario, results, analysis)
+}
+
+#[test]
+fn a_study_read_back_gives_the_runs_own_analysis_and_a_self_contained_page() {
+    let dir = TempDir::new("roundtrip");
+    let (scenario, results, analysis) = small_study(&dir.0);
+    let study = Study::load(&dir.0).unwrap();
+    // Compared as text: NaN (an undefined ratio) is not equal to itself.
+    assert_eq!(format!("{:?}", study.analysis), format!("{analysis:?}"));
+    assert_eq!(
+        format!("{:?}", study.results.summaries),
+        format!("{:?}", results.summaries)
+    );
+    assert_eq!(study.scenario, scenario);
+    assert_eq!(
+        study.pictures.len(),
+        13,
+        "{:?}",
+        study.pictures.iter().map(|p| &p.0).collect::<Vec<_>>()
+    );
+
+    let page = render(&study);
+    // Self-contained: nothing is loaded from anywhere (the only URL is SVG's namespace).
+    for forbidden in ["<script", "<link", "<img", "<iframe", "url(", "@import"] {
+        assert!(!page.contains(forbidden), "the page has {forbidden}");
+    }
+    let without_namespace = page.replace("http://www.w3.org/2000/svg", "");
+    assert!(!without_namespace.contains("http://") && !without_namespace.contains("https://"));
+    assert_eq!(page.matches("<svg class=\"chart\"").count(), 13);
+
+    // The verdict and the key numbers appear, as computed from the results.
+    let conv = metric_index("conversion_rate").unwrap();
+    let best = analysis.verdict.best.unwrap();
+    let best_name = &results.variants[best].name;
+    let best_level = value_text(conv, results.summaries[best][conv].mean);
+    assert!(
+        page.contains(&format!(
+            "<code>{best_name}</code> has the highest conversion_rate: {best_level}"
+        )),
+        "verdict sentence missing"
+    );
+    assert!(page.contains(&format!(
+        "best in {:.0}% of {BOOTSTRAP_DRAWS} bootstrap resamples",
+        analysis.verdict.p_best[best] * 100.0
+    )));
+    for v in &results.variants {
+        assert!(page.contains(&format!("<th scope=\"row\">{}</th>", v.name)));
+    }
+    assert!(page.contains("salesim run --seed 20261127 --days 5 --replications 3"));
+    assert!(page.contains(env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn run_and_report_write_the_same_page_and_no_report_writes_none() {
+    let (a, b) = (TempDir::new("run"), TempDir::new("later"));
+    let common = [
+        "--replications",
+        "2",
+        "--days",
+        "3",
+        "--variant",
+        "alibaba",
+        "--variant",
+        "strict",
+        "--out",
+    ];
+    let out_a = a.0.join("out");
+    let out_b = b.0.join("out");
+    let mut args: Vec<&str> = common.to_vec();
+    args.push(out_a.to_str().unwrap());
+    let ran = salesim(&args);
+    assert!(
+        ran.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ran.stderr)
+    );
+    let mut args: Vec<&str> = common.to_vec();
+    args.extend([out_b.to_str().unwrap(), "--no-report"]);
+    let ran = salesim(&args);
+    assert!(ran.status.success());
+    assert!(!out_b.join("report.html").exists());
+    let stdout = String::from_utf8_lossy(&ran.stdout).into_owned();
+    assert!(!stdout.contains("report: "), "{stdout}");
+
+    let later = salesim(&["report", out_b.to_str().unwrap()]);
+    assert!(
+        later.status.success(),
+        "{}",
+        String::from_utf8_lossy(&later.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&later.stdout).trim(),
+        format!("report: {}", out_b.join("report.html").display())
+    );
+    let x = std::fs::read(out_a.join("report.html")).unwrap();
+    let y = std::fs::read(out_b.join("report.html")).unwrap();
+    assert!(
+        x == y,
+        "salesim report and salesim run wrote different pages"
+    );
+}
+
+#[test]
+fn folders_that_are_not_studies_are_refused_with_exit_2() {
+    let dir = TempDir::new("bad");
+    let check = |what: &str, wanted: &[&str]| {
+        let out = salesim(&["report", dir.0.to_str().unwrap()]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{what}: {err}");
+        for w in wanted {
+            assert!(err.contains(w), "{what}: {err} lacks {w}");
+        }
+        assert!(!dir.0.join("report.html").exists(), "{what}");
+    };
+    check("empty folder", &["manifest.json"]);
+
+    std::fs::write(dir.0.join("manifest.json"), "{\"not\": \"ours\"}").unwrap();
+    check(
+        "foreign manifest",
+        &["manifest.json", "not a salesim manifest"],
+    );
+
+    small_study(&dir.0);
+    let csv = dir.0.join("replications.csv");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let cut: Vec<&str> = text.lines().collect();
+    std::fs::write(&csv, cut[..cut.len() - 1].join("\n")).unwrap();
+    check("missing replication", &["replications.csv", "missing"]);
+
+    std::fs::write(&csv, text.replacen(",0,", ",zero,", 1)).unwrap();
+    check("bad replication index", &["replications.csv", "row 2"]);
+
+    std::fs::write(&csv, &text).unwrap();
+    std::fs::remove_file(dir.0.join("tradeoff.svg")).unwrap();
+    check("missing picture", &["tradeoff.svg"]);
+}
