@@ -21,6 +21,7 @@ pub mod output;
 pub mod report;
 pub mod rng;
 pub mod scenario;
+pub mod sensitivity;
 pub mod sim;
 pub mod spelling;
 pub mod stats;

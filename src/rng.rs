@@ -47,6 +47,8 @@ pub enum Source {
     Registration = 14,
     /// Bootstrap resampling of finished replications (replication `u64::MAX`, entity 0).
     Bootstrap = 15,
+    /// The Morris screening design (replication `u64::MAX`, entity 0).
+    MorrisDesign = 16,
 }
 
 /// SplitMix64's finaliser (Steele, Lea and Flood 2014): a bijective 64-bit mixer.

@@ -70,7 +70,7 @@ fn small_study(
         finished: SystemTime::now(),
         command: "salesim run --seed 20261127 --days 5 --replications 3".into(),
     };
-    write_all(dir, &scenario, &results, &analysis, &info).unwrap();
+    write_all(dir, &scenario, &results, &analysis, &info, &[]).unwrap();
     (scenario, results, analysis)
 }
 

@@ -111,3 +111,23 @@ pub struct ReportArgs {
     #[arg(value_name = "OUT_DIR")]
     pub dir: PathBuf,
 }
+
+/// Options of `salesim sensitivity`.
+#[derive(Debug, Clone, Args)]
+pub struct SensitivityArgs {
+    /// An assumption to screen and its low and high values, `KEY=LOW,HIGH` (repeatable;
+    /// replaces the scenario's `[sensitivity] vary` list and the default list).
+    #[arg(long = "vary", value_name = "KEY=LOW,HIGH")]
+    pub vary: Vec<String>,
+    /// Morris trajectories (0: the one-at-a-time screen only) [default: the scenario's
+    /// `sensitivity.trajectories`].
+    #[arg(long, value_name = "R")]
+    pub trajectories: Option<u32>,
+    /// Morris grid levels, even [default: the scenario's `sensitivity.levels`].
+    #[arg(long, value_name = "P")]
+    pub levels: Option<u32>,
+    /// Options as for `run`; `--replications` is per variant at every point of the screen
+    /// [default: the scenario's `sensitivity.replications`].
+    #[command(flatten)]
+    pub run: RunArgs,
+}

@@ -11,15 +11,20 @@ pub mod args;
 pub mod files;
 pub mod report;
 pub mod run;
+pub mod sensitivity;
 pub mod sweep;
 
-pub use args::{InitArgs, MAX_THREADS, ReportArgs, RunArgs, SchemaArgs, SweepArgs, ValidateArgs};
+pub use args::{
+    InitArgs, MAX_THREADS, ReportArgs, RunArgs, SchemaArgs, SensitivityArgs, SweepArgs,
+    ValidateArgs,
+};
 pub use files::{init, schema_text, validate};
 pub use report::report;
 pub use run::{
     StudyPlan, execute, prepare_scenario, reproduce_command, run, shell_word, study_plan,
-    written_summary,
+    workers_and_output, written_summary,
 };
+pub use sensitivity::sensitivity;
 pub use sweep::{MAX_SWEEP_VARIANTS, sweep, sweep_grid};
 
 use crate::output;
@@ -48,11 +53,14 @@ pub enum Command {
     /// Run every variant of a scenario, compare them with the baseline and write the CSVs,
     /// plots and manifest.
     Run(RunArgs),
-    /// Run a grid of settings as variants: `--set policy.reclaim_hours=12,24,48 --set
+    /// Run a grid of settings as variants: `--set policy.reclaim_timeout_hours=12,24,48 --set
     /// policy.private_cap=15,30` runs every combination, compared with the first.
     Sweep(SweepArgs),
     /// Check a scenario file without running it and print it resolved (every default filled in).
     Validate(ValidateArgs),
+    /// Screen uncertain assumptions (each at a low and a high value, and Morris
+    /// trajectories): does the verdict hold, and where does it flip?
+    Sensitivity(SensitivityArgs),
     /// Write `report.html` (one self-contained page: verdict, tables, pictures, method) for
     /// the finished study in OUT_DIR; `run` and `sweep` write it too.
     Report(ReportArgs),
@@ -111,6 +119,7 @@ pub fn main() -> ExitCode {
         Some(Command::Validate(args)) => validate(&args),
         Some(Command::Init(args)) => init(&args),
         Some(Command::Report(args)) => report(&args),
+        Some(Command::Sensitivity(args)) => sensitivity(&args),
         Some(Command::Schema(args)) => {
             emit(&if args.format == "markdown" {
                 crate::scenario::reference_markdown()

@@ -177,18 +177,9 @@ pub fn shell_word(word: &str) -> String {
     }
 }
 
-/// Runs `variants` of `scenario` as `args` says and writes everything: the shared end of
-/// `run` and `sweep`. The baseline is the variant named `baseline_name`, or the first
-/// variant run when that one is not among them.
-pub fn execute(
-    scenario: &Scenario,
-    origin: String,
-    variants: Vec<Variant>,
-    baseline_name: &str,
-    args: &RunArgs,
-    command: String,
-) -> Result<(), CliError> {
-    let plan = study_plan(args, scenario)?;
+/// The worker threads `args` ask for (all cores by default) with a runner on them, after
+/// creating the output folder; both problems are bad input.
+pub fn workers_and_output(args: &RunArgs) -> Result<(usize, Runner), CliError> {
     let threads = args
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
@@ -203,7 +194,22 @@ pub fn execute(
             args.out.display()
         ))
     })?;
-    let runner = Runner::new(threads).map_err(input)?;
+    Ok((threads, Runner::new(threads).map_err(input)?))
+}
+
+/// Runs `variants` of `scenario` as `args` says and writes everything: the shared end of
+/// `run` and `sweep`. The baseline is the variant named `baseline_name`, or the first
+/// variant run when that one is not among them.
+pub fn execute(
+    scenario: &Scenario,
+    origin: String,
+    variants: Vec<Variant>,
+    baseline_name: &str,
+    args: &RunArgs,
+    command: String,
+) -> Result<(), CliError> {
+    let plan = study_plan(args, scenario)?;
+    let (threads, runner) = workers_and_output(args)?;
     let baseline = variants
         .iter()
         .position(|v| v.name == baseline_name)
@@ -276,7 +282,7 @@ pub fn execute(
         finished,
         command,
     };
-    let paths = output::write_all(&args.out, scenario, &results, &analysis, &info)?;
+    let paths = output::write_all(&args.out, scenario, &results, &analysis, &info, &[])?;
     let report = if args.no_report {
         None
     } else {

@@ -1,7 +1,7 @@
 //! The CSV files of an experiment: per replication, per variant, and the comparisons.
 //!
 //! In a sweep, every file that has a `variant` column also has one column per swept
-//! parameter right after it (named by the key path, e.g. `policy.reclaim_hours`).
+//! parameter right after it (named by the key path, e.g. `policy.reclaim_timeout_hours`).
 //!
 //! Numbers are written with Rust's `{}` formatting of `f64` (the shortest text that reads
 //! back to the same value), so output is deterministic. A non-finite value (NaN, for a

@@ -76,13 +76,16 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
 }
 
 /// Writes the result files into `dir` (created if needed): the CSVs, the pictures (SVG and
-/// PNG) and the manifest last; returns their paths in the order written.
+/// PNG) and the manifest last; returns their paths in the order written. `extra` names
+/// files already written into `dir` that belong to the study (a sensitivity screen's), so
+/// the manifest lists them too.
 pub fn write_all(
     dir: &Path,
     scenario: &Scenario,
     results: &ExperimentResults,
     analysis: &Analysis,
     info: &RunInfo,
+    extra: &[PathBuf],
 ) -> Result<Vec<PathBuf>, OutputError> {
     std::fs::create_dir_all(dir).map_err(|source| OutputError {
         path: dir.to_path_buf(),
@@ -114,6 +117,7 @@ pub fn write_all(
     );
     let names: Vec<String> = paths
         .iter()
+        .chain(extra)
         .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .collect();
     let manifest = dir.join(MANIFEST_FILE);

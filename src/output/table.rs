@@ -67,7 +67,7 @@ fn columns() -> Vec<(usize, String, bool)> {
 }
 
 /// Lays out rows (the first a header) in aligned columns, the first left-aligned.
-fn layout(rows: &[Vec<String>]) -> String {
+pub fn layout(rows: &[Vec<String>]) -> String {
     let width = rows.iter().map(Vec::len).max().unwrap_or(0);
     let widths: Vec<usize> = (0..width)
         .map(|c| {
@@ -181,6 +181,11 @@ pub fn render_differences(results: &ExperimentResults, analysis: &Analysis) -> S
          * the interval excludes 0; % columns in percentage points\n"
     ));
     out
+}
+
+/// A plain number with about three significant digits (see [`decimals`]).
+pub fn value_text_plain(x: f64) -> String {
+    format!("{x:.p$}", p = decimals(x))
 }
 
 /// A metric value in words: a share as a percentage, anything else with three digits.

@@ -27,6 +27,8 @@ pub struct Study {
     /// The run's SVG pictures, by file stem (`tradeoff`, `metric_conversion_rate`, ...), in
     /// the order the run wrote them.
     pub pictures: Vec<(String, String)>,
+    /// The sensitivity screen's summary, when the study was run by `salesim sensitivity`.
+    pub sensitivity: Option<crate::sensitivity::output::Summary>,
 }
 
 /// What the manifest says about the run beyond the scenario and the numbers.
@@ -179,7 +181,22 @@ impl Study {
             .filter_map(|f| f.strip_suffix(".svg").map(|stem| (stem, f)))
             .map(|(stem, file)| Ok((stem.to_string(), read(&dir.join(file))?)))
             .collect::<Result<Vec<_>, ReportError>>()?;
+        let sensitivity = match manifest
+            .files
+            .iter()
+            .find(|f| *f == crate::sensitivity::output::SENSITIVITY_JSON)
+        {
+            None => None,
+            Some(file) => {
+                let path = dir.join(file);
+                Some(
+                    serde_json::from_str(&read(&path)?)
+                        .map_err(|e| bad(&path, format!("not a salesim screen summary ({e})")))?,
+                )
+            }
+        };
         Ok(Study {
+            sensitivity,
             scenario: manifest.scenario,
             results,
             analysis,

@@ -11,6 +11,7 @@
 pub mod html;
 pub mod load;
 pub mod sections;
+pub mod sensitivity_section;
 pub mod sentences;
 
 pub use load::{RunFacts, Study};
@@ -55,6 +56,7 @@ pub fn render(study: &Study) -> String {
         sections::against_baseline(study),
         sections::numbers(study),
         sections::pictures(study),
+        sensitivity_section::section(study),
         sections::variants(study),
         sections::metric_meanings(study),
         sections::method(study),

@@ -259,6 +259,23 @@ pub fn numbers(study: &Study) -> String {
     out
 }
 
+/// The picture `stem` as a figure with `caption`, when the study has it.
+pub fn figure(study: &Study, stem: &str, caption: &str) -> String {
+    study
+        .pictures
+        .iter()
+        .find(|(s, _)| s == stem)
+        .map(|(_, svg)| {
+            format!(
+                "<figure id=\"fig-{}\">\n{}\n<figcaption>{}</figcaption>\n</figure>\n",
+                escape(stem),
+                inline_svg(svg, caption),
+                escape(caption)
+            )
+        })
+        .unwrap_or_default()
+}
+
 /// What a picture shows, for its caption.
 fn caption(stem: &str) -> String {
     match stem {
@@ -297,30 +314,19 @@ pub fn pictures(study: &Study) -> String {
             .filter(|(stem, _)| stem.starts_with("sweep_"))
             .map(|(stem, _)| stem.clone()),
     );
-    let figure = |stem: &str, svg: &str| {
-        let text = caption(stem);
-        format!(
-            "<figure id=\"fig-{}\">\n{}\n<figcaption>{}</figcaption>\n</figure>\n",
-            escape(stem),
-            inline_svg(svg, &text),
-            escape(&text)
-        )
-    };
     let mut out = String::from("<h2>Pictures</h2>\n");
     for stem in &first {
-        if let Some((_, svg)) = study.pictures.iter().find(|(s, _)| s == stem) {
-            out.push_str(&figure(stem, svg));
-        }
+        out.push_str(&figure(study, stem, &caption(stem)));
     }
     let rest: Vec<&(String, String)> = study
         .pictures
         .iter()
-        .filter(|(s, _)| !first.contains(s))
+        .filter(|(s, _)| !first.contains(s) && !s.starts_with("tornado_"))
         .collect();
     if !rest.is_empty() {
         out.push_str("<details>\n<summary>More pictures: every other metric</summary>\n");
-        for (stem, svg) in rest {
-            out.push_str(&figure(stem, svg));
+        for (stem, _) in rest {
+            out.push_str(&figure(study, stem, &caption(stem)));
         }
         out.push_str("</details>\n");
     }

@@ -10,6 +10,7 @@ mod funnel;
 mod org;
 mod policy;
 mod reference;
+pub mod sensitivity;
 mod settings;
 mod validate;
 mod values;
@@ -21,6 +22,7 @@ pub use funnel::{Desk, Funnel, Leads, Visits};
 pub use org::{Attrition, Calendar, Day, Org, Skill};
 pub use policy::{Assignment, LevelTimeouts, Policy, PushMode, PushOrder, Territory, TieBreak};
 pub use reference::reference_markdown;
+pub use sensitivity::{Factor, Sensitivity};
 pub use settings::{FIXED_KEYS, Setting, settings_in};
 pub use validate::{MAX_DAYS, MAX_REPLICATIONS, MAX_REPS};
 pub use values::{ClockTime, Limit};
@@ -82,6 +84,8 @@ pub struct Scenario {
     pub offices: Vec<Office>,
     /// How the variants are ranked: the metric and the fairness floors.
     pub analysis: Analysis,
+    /// What `salesim sensitivity` screens (`[sensitivity]`).
+    pub sensitivity: Sensitivity,
     /// Policy variants to compare (`[[variant]]` tables).
     #[serde(rename = "variant")]
     pub variants: Vec<VariantSpec>,
@@ -252,6 +256,7 @@ impl Default for Scenario {
             policy: Policy::default(),
             offices: Vec::new(),
             analysis: Analysis::default(),
+            sensitivity: Sensitivity::default(),
             variants,
             customers: None,
         }

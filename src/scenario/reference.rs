@@ -48,7 +48,7 @@ pub fn reference_markdown() -> String {
          `[policy]` keys it sets differently (every other policy key comes from `[policy]`), and \
          an optional `scenario` table of keys outside `[policy]` it sets differently, as dotted \
          keys or nested tables (`org.ride_alongs_per_month = 2`). A variant may not change \
-         `name`, `description`, `seed`, `replications`, `baseline`, `variant` or `analysis`: \
+         `name`, `description`, `seed`, `replications`, `baseline`, `variant`, `analysis` or `sensitivity`: \
          every variant shares the study's random numbers, so comparisons stay paired.\n",
     );
     out.push_str(

@@ -1,4 +1,4 @@
-//! Changing keys by path: `policy.reclaim_hours = 24` on a variant, `leads.inflow_per_day
+//! Changing keys by path: `policy.reclaim_timeout_hours = 24` on a variant, `leads.marketing_per_day
 //! = 800` on the scenario. Used by sweeps (and anything else that varies assumptions):
 //! the changed scenario is parsed and validated exactly like a file, so a bad value gets
 //! the same message naming the key.
@@ -9,7 +9,7 @@ use std::sync::Arc;
 /// One `KEY=VALUE` setting: a dotted key path and a TOML value.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Setting {
-    /// Dotted key path, e.g. `policy.reclaim_hours`.
+    /// Dotted key path, e.g. `policy.reclaim_timeout_hours`.
     pub key: String,
     /// The value.
     pub value: toml::Value,
@@ -37,7 +37,9 @@ impl Setting {
     /// Parses `KEY=V1,V2,...` into the key and one setting per value.
     pub fn parse_list(spec: &str) -> Result<Vec<Setting>, String> {
         let (key, values) = spec.split_once('=').ok_or_else(|| {
-            format!("--set {spec:?}: expected KEY=V1,V2,..., e.g. policy.reclaim_hours=24,48")
+            format!(
+                "--set {spec:?}: expected KEY=V1,V2,..., e.g. policy.reclaim_timeout_hours=24,48"
+            )
         })?;
         let key = key.trim();
         if key.is_empty() || key.split('.').any(str::is_empty) {
@@ -58,7 +60,11 @@ impl Setting {
 
 /// Puts `value` at dotted `path` in `table`, creating no new tables: every part but the
 /// last must name an existing table, or the error says which part does not.
-fn set_path(table: &mut toml::Table, path: &str, value: toml::Value) -> Result<(), String> {
+pub(super) fn set_path(
+    table: &mut toml::Table,
+    path: &str,
+    value: toml::Value,
+) -> Result<(), String> {
     let parts: Vec<&str> = path.split('.').collect();
     let (last, parents) = parts.split_last().expect("split gives at least one part");
     let mut here = table;
@@ -87,6 +93,7 @@ pub const FIXED_KEYS: &[&str] = &[
     "baseline",
     "variant",
     "analysis",
+    "sensitivity",
 ];
 
 /// The settings in a nested table, as dotted key paths in the table's order.

@@ -510,6 +510,12 @@ impl Scenario {
         }
         check_analysis(&mut c, &s.analysis);
         check_offices(&mut c, s);
+        c.rules.extend(
+            super::sensitivity::RULES
+                .iter()
+                .map(|(k, r)| (k.to_string(), r.to_string())),
+        );
+        c.problems.extend(super::sensitivity::problems(s));
         // The base policy's problems once; a variant's only where they are its own.
         let mut base = Checks::default();
         check_policy(&mut base, "policy", &s.policy);

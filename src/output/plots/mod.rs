@@ -37,11 +37,13 @@ mod legend;
 mod style;
 #[cfg(test)]
 mod tests;
+mod tornado;
 
 use axes::*;
 use charts::*;
 use legend::*;
 use style::*;
+use tornado::TornadoChart;
 
 /// One value with its 95% interval.
 ///
@@ -184,6 +186,31 @@ pub fn tradeoff(
         y_label,
         points,
         y_reference,
+    };
+    write_picture(dir, name, &chart)
+}
+
+/// A tornado chart of a one-at-a-time screen: one row per assumption (top to bottom in
+/// the order given; sort by swing before), and in each row one bar per series (variant)
+/// from its value at the assumption's low end to its value at the high end, with a marker
+/// at the high end, a black tick at the series' `base` value, and a dashed line at zero
+/// (where a difference changes sign). Non-finite values are skipped. Returns the paths
+/// written: the SVG, then the PNG.
+pub fn tornado(
+    dir: &Path,
+    name: &str,
+    title: &str,
+    x_label: &str,
+    series: &[String],
+    rows: &[(String, Vec<(f64, f64)>)],
+    base: &[f64],
+) -> Result<Vec<PathBuf>, PlotError> {
+    let chart = TornadoChart {
+        title,
+        x_label,
+        series,
+        rows,
+        base,
     };
     write_picture(dir, name, &chart)
 }

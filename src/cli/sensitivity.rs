@@ -1,0 +1,191 @@
+//! `salesim sensitivity`: which assumptions decide the verdict.
+
+use super::{
+    CliError, SensitivityArgs, emit, input, prepare_scenario, reproduce_command, study_plan,
+    workers_and_output, written_summary,
+};
+use crate::analysis::{BOOTSTRAP_DRAWS, analyse};
+use crate::metrics::metric_index;
+use crate::output::{self, RunInfo};
+use crate::scenario::{Factor, Scenario, sensitivity::value_at};
+use crate::sensitivity::{ScreenPlan, output as screen_output, run};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::time::SystemTime;
+
+/// The assumptions to screen: `--vary` flags, else the scenario's `[sensitivity]` list or
+/// the default one. Each must apply to the scenario at both ends.
+fn factors(args: &SensitivityArgs, scenario: &Scenario) -> Result<Vec<Factor>, CliError> {
+    let factors = if args.vary.is_empty() {
+        scenario.sensitivity_factors().map_err(input)?
+    } else {
+        args.vary
+            .iter()
+            .map(|v| Factor::parse(v).map_err(|e| input(format!("--vary {e}"))))
+            .collect::<Result<Vec<_>, _>>()?
+    };
+    for (i, f) in factors.iter().enumerate() {
+        if factors[..i].iter().any(|o| o.key == f.key) {
+            return Err(input(format!(
+                "--vary {}: the key is screened twice",
+                f.key
+            )));
+        }
+        for end in [&f.low, &f.high] {
+            scenario
+                .assuming(std::slice::from_ref(end))
+                .map_err(|e| input(format!("--vary {}: {e}", f.spec())))?;
+        }
+    }
+    if factors.is_empty() {
+        return Err(input("nothing to screen: give --vary KEY=LOW,HIGH"));
+    }
+    Ok(factors)
+}
+
+/// The main metrics of a screen: the ranking metric, then the fairness floors' metrics (or
+/// `nh_win_ratio` when there are none).
+fn main_metrics(verdict: usize, floors: &[crate::analysis::FairnessFloor]) -> Vec<usize> {
+    let mut metrics = vec![verdict];
+    let fairness: Vec<usize> = if floors.is_empty() {
+        metric_index("nh_win_ratio").into_iter().collect()
+    } else {
+        floors.iter().map(|f| f.metric).collect()
+    };
+    for m in fairness {
+        if !metrics.contains(&m) {
+            metrics.push(m);
+        }
+    }
+    metrics
+}
+
+/// Runs the screen, prints the base tables, the stability tables, the sentences and the
+/// Morris rankings, and writes the base study (with its report) and the screen's files.
+pub fn sensitivity(args: &SensitivityArgs) -> Result<(), CliError> {
+    if args.run.precision.is_some() {
+        return Err(input(
+            "--precision does not apply to sensitivity: every point runs the same --replications",
+        ));
+    }
+    let (scenario, origin) = prepare_scenario(&args.run)?;
+    let factors = factors(args, &scenario)?;
+    let study = study_plan(&args.run, &scenario)?;
+    let metrics = main_metrics(study.metric, &study.floors);
+    let trajectories = args
+        .trajectories
+        .unwrap_or(scenario.sensitivity.trajectories);
+    let levels = args.levels.unwrap_or(scenario.sensitivity.levels);
+    if trajectories > 1000 {
+        return Err(input(format!(
+            "--trajectories must be 0 to 1000, not {trajectories}"
+        )));
+    }
+    if !(2..=20).contains(&levels) || !levels.is_multiple_of(2) {
+        return Err(input(format!(
+            "--levels must be an even number from 2 to 20, not {levels}"
+        )));
+    }
+    let replications = args
+        .run
+        .replications
+        .unwrap_or(scenario.sensitivity.replications);
+    if replications < 2 {
+        return Err(input(format!(
+            "--replications must be at least 2 for a screen (an interval needs two), not {replications}"
+        )));
+    }
+    let plan = ScreenPlan {
+        factors,
+        variants: args.run.variants.clone(),
+        replications,
+        trajectories: trajectories as usize,
+        levels: levels as usize,
+    };
+    let variants = crate::experiment::select_variants(
+        scenario.resolved_variants().map_err(input)?,
+        &plan.variants,
+    )
+    .map_err(input)?;
+    let (threads, runner) = workers_and_output(&args.run)?;
+    eprintln!(
+        "salesim {}: sensitivity of scenario {} ({origin}): {} assumptions, {} points (base, low and high, {} Morris trajectories) x {} variants x {} replications, {} days, seed {}, {threads} threads",
+        env!("CARGO_PKG_VERSION"),
+        scenario.name,
+        plan.factors.len(),
+        plan.points(),
+        plan.trajectories,
+        variants.len(),
+        replications,
+        scenario.calendar.days,
+        scenario.seed,
+    );
+    let total = (plan.points() * variants.len()) as u64 * u64::from(replications);
+    let bar = ProgressBar::new(total).with_style(
+        ProgressStyle::with_template("{elapsed_precise} [{wide_bar}] {pos}/{len} runs, {eta} left")
+            .expect("the progress template is valid")
+            .progress_chars("=> "),
+    );
+    let started = SystemTime::now();
+    let screen = run(&scenario, &plan, &runner, &|| bar.inc(1)).map_err(input)?;
+    let finished = SystemTime::now();
+    bar.finish_and_clear();
+
+    let base_values: Vec<Option<f64>> = plan
+        .factors
+        .iter()
+        .map(|f| {
+            value_at(&scenario, &f.key)
+                .and_then(|v| v.as_float().or(v.as_integer().map(|i| i as f64)))
+        })
+        .collect();
+    let summary = screen_output::summary(&screen, &metrics, &base_values);
+    let results = &screen.base.results;
+    let analysis = analyse(
+        results,
+        screen.baseline,
+        study.metric,
+        &study.floors,
+        BOOTSTRAP_DRAWS,
+        scenario.seed,
+    );
+    emit(&output::table::render(results, &analysis));
+    emit("\n");
+    emit(&screen_output::render(&summary));
+    let screen_paths = screen_output::write(&args.run.out, &screen, &summary, &metrics)?;
+    let mut extra: Vec<String> = args
+        .vary
+        .iter()
+        .flat_map(|v| ["--vary".to_string(), v.clone()])
+        .collect();
+    if let Some(t) = args.trajectories {
+        extra.extend(["--trajectories".into(), t.to_string()]);
+    }
+    if let Some(l) = args.levels {
+        extra.extend(["--levels".into(), l.to_string()]);
+    }
+    let mut command_scenario = scenario.clone();
+    command_scenario.replications = replications;
+    let info = RunInfo {
+        scenario_source: origin,
+        threads,
+        started,
+        finished,
+        command: reproduce_command("sensitivity", &args.run, &command_scenario, &extra),
+    };
+    let mut paths = output::write_all(
+        &args.run.out,
+        &scenario,
+        results,
+        &analysis,
+        &info,
+        &screen_paths,
+    )?;
+    paths.extend(screen_paths);
+    let report = if args.run.no_report {
+        None
+    } else {
+        Some(crate::report::write_report(&args.run.out).map_err(super::report::report_error)?)
+    };
+    emit(&written_summary(&args.run.out, &paths, report.as_deref()));
+    Ok(())
+}
