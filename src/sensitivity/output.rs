@@ -353,10 +353,8 @@ pub fn tornadoes(
                         )
                     })
                     .collect();
-                (
-                    format!("{} ({} to {})", f.key, f.low.text, f.high.text),
-                    bars,
-                )
+                let short = f.key.rsplit('.').next().unwrap_or(&f.key);
+                (format!("{short} {} to {}", f.low.text, f.high.text), bars)
             })
             .collect();
         let swing = |r: &(String, Vec<(f64, f64)>)| {
@@ -379,10 +377,7 @@ pub fn tornadoes(
             plots::tornado(
                 dir,
                 &format!("tornado_{}", METRICS[m].name),
-                &format!(
-                    "{}: each variant minus {} as each assumption goes from low to high",
-                    METRICS[m].name, names[b]
-                ),
+                &format!("Tornado: {} minus {}", METRICS[m].name, names[b]),
                 &format!("difference from {} ({unit})", names[b]),
                 &series,
                 &rows,

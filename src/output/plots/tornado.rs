@@ -41,10 +41,7 @@ impl Picture for TornadoChart<'_> {
             .enumerate()
             .map(|(i, s)| Entry::new(Swatch::Marker(color(i), i), s.clone()))
             .collect();
-        entries.push(Entry::new(
-            Swatch::Bar(NOTE),
-            "low to high value (marker: high)",
-        ));
+        entries.push(Entry::new(Swatch::Bar(NOTE), "low to high"));
         entries.push(Entry::new(Swatch::Dashed(REFERENCE), "no difference"));
         let (legend, plot) = body.split_vertically(60);
         draw_legend_row(&legend, &entries)?;
