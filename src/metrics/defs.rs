@@ -13,6 +13,14 @@ pub struct MetricDef {
     pub better: Better,
 }
 
+impl MetricDef {
+    /// The factor that turns a value into the unit it is shown in: 100 for a share (shown
+    /// in percent, differences in percentage points), 1 otherwise.
+    pub fn display_scale(&self) -> f64 {
+        if self.unit == "share" { 100.0 } else { 1.0 }
+    }
+}
+
 /// Which direction of a metric is an improvement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Better {

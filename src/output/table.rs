@@ -230,7 +230,7 @@ pub fn render_verdict(results: &ExperimentResults, analysis: &Analysis) -> Strin
             .iter()
             .find(|c| c.variant == best && c.metric == v.metric)
     {
-        let scale = if metric.unit == "share" { 100.0 } else { 1.0 };
+        let scale = metric.display_scale();
         let unit = if metric.unit == "share" {
             " points"
         } else {

@@ -163,11 +163,7 @@ fn column_label(m: usize) -> String {
 }
 
 fn scale(m: usize) -> f64 {
-    if METRICS[m].unit == "share" {
-        100.0
-    } else {
-        1.0
-    }
+    METRICS[m].display_scale()
 }
 
 /// The levels with intervals, probability best and floors met; then the paired

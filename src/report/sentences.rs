@@ -30,7 +30,7 @@ pub fn level_text(metric: usize, s: &Summary) -> String {
 /// difference`; shares in percentage points.
 pub fn difference_text(metric: usize, t: &PairedTest) -> String {
     let share = METRICS[metric].unit == "share";
-    let scale = if share { 100.0 } else { 1.0 };
+    let scale = METRICS[metric].display_scale();
     let (mean, lo, hi) = (t.mean_diff * scale, t.ci95_low * scale, t.ci95_high * scale);
     if !mean.is_finite() {
         return "an undefined difference".into();

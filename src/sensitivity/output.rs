@@ -198,11 +198,7 @@ pub fn summary(screen: &Screen, metrics: &[usize], base_values: &[Option<f64>]) 
     let stability = metrics
         .iter()
         .map(|&m| {
-            let scale = if METRICS[m].unit == "share" {
-                100.0
-            } else {
-                1.0
-            };
+            let scale = METRICS[m].display_scale();
             let base_row = StabilityRow {
                 setting: "(base)".into(),
                 cells: others
@@ -267,11 +263,7 @@ pub fn summary(screen: &Screen, metrics: &[usize], base_values: &[Option<f64>]) 
         metrics
             .iter()
             .map(|&m| {
-                let scale = if METRICS[m].unit == "share" {
-                    100.0
-                } else {
-                    1.0
-                };
+                let scale = METRICS[m].display_scale();
                 let stats: Vec<Vec<crate::sensitivity::morris::Screening>> = others
                     .iter()
                     .map(|&v| screen.morris_statistics(v, m))
@@ -334,11 +326,7 @@ pub fn tornadoes(
     let series: Vec<String> = others.iter().map(|&v| names[v].to_string()).collect();
     let mut paths = Vec::new();
     for &m in metrics {
-        let scale = if METRICS[m].unit == "share" {
-            100.0
-        } else {
-            1.0
-        };
+        let scale = METRICS[m].display_scale();
         let mut rows: Vec<(String, Vec<(f64, f64)>)> = screen
             .factors
             .iter()

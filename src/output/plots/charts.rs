@@ -48,6 +48,41 @@ pub(super) fn lorenz_curve(sorted: &[f64], total: f64) -> Vec<(f64, f64)> {
 // ---------------------------------------------------------------------------------------
 // The pictures.
 
+/// Row labels fitted to the label column (at most 36% of the width), and the widest one's
+/// width in pixels.
+pub(super) fn row_names<'a, DB: Canvas>(
+    root: &DrawingArea<DB, Shift>,
+    names: impl Iterator<Item = &'a str>,
+) -> (Vec<String>, u32) {
+    let name_max = WIDTH * 36 / 100;
+    let names: Vec<String> = names
+        .map(|name| fit_text(root, name, LABEL_SIZE, name_max))
+        .collect();
+    let width = names
+        .iter()
+        .map(|t| text_size(root, t, LABEL_SIZE).0)
+        .max()
+        .unwrap_or(0);
+    (names, width)
+}
+
+/// Shades every other row of a chart whose `n` rows sit at y = n-1 (top) down to 0.
+pub(super) fn stripe_rows<DB: Canvas>(
+    area: &DrawingArea<DB, plotters::coord::cartesian::Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    x: (f64, f64),
+    n: usize,
+) -> Drawn {
+    for i in (1..n).step_by(2) {
+        let yv = (n - 1 - i) as f64;
+        area.draw(&Rectangle::new(
+            [(x.0, yv - 0.5), (x.1, yv + 0.5)],
+            BLACK.mix(0.035).filled(),
+        ))
+        .map_err(de)?;
+    }
+    Ok(())
+}
+
 pub(super) struct MetricChart<'a> {
     pub(super) title: &'a str,
     pub(super) x_label: &'a str,
@@ -92,29 +127,12 @@ impl Picture for MetricChart<'_> {
         draw_legend_row(&legend, &entries)?;
 
         let n = self.rows.len();
-        let name_max = WIDTH * 36 / 100;
-        let names: Vec<String> = self
-            .rows
-            .iter()
-            .map(|(name, _)| fit_text(root, name, LABEL_SIZE, name_max))
-            .collect();
-        let names_w = names
-            .iter()
-            .map(|t| text_size(root, t, LABEL_SIZE).0)
-            .max()
-            .unwrap_or(0);
+        let (names, names_w) = row_names(root, self.rows.iter().map(|(name, _)| name.as_str()));
         let y = (-0.5, n as f64 - 0.5);
         let chart = cartesian(&plot, x, y, self.x_label, YAxis::Names(names_w + 24))?;
         let area = chart.plotting_area();
         let row_y = |i: usize| (n - 1 - i) as f64;
-        for i in (1..n).step_by(2) {
-            let yv = row_y(i);
-            area.draw(&Rectangle::new(
-                [(x.0, yv - 0.5), (x.1, yv + 0.5)],
-                BLACK.mix(0.035).filled(),
-            ))
-            .map_err(de)?;
-        }
+        stripe_rows(area, x, n)?;
         if let Some((_, iv)) = baseline {
             area.draw(&DashedPathElement::new(
                 vec![(iv.mean, y.0), (iv.mean, y.1)],

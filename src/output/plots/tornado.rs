@@ -47,29 +47,12 @@ impl Picture for TornadoChart<'_> {
         draw_legend_row(&legend, &entries)?;
 
         let n = self.rows.len();
-        let name_max = WIDTH * 36 / 100;
-        let names: Vec<String> = self
-            .rows
-            .iter()
-            .map(|(name, _)| fit_text(root, name, LABEL_SIZE, name_max))
-            .collect();
-        let names_w = names
-            .iter()
-            .map(|t| text_size(root, t, LABEL_SIZE).0)
-            .max()
-            .unwrap_or(0);
+        let (names, names_w) = row_names(root, self.rows.iter().map(|(name, _)| name.as_str()));
         let y = (-0.5, n as f64 - 0.5);
         let chart = cartesian(&plot, x, y, self.x_label, YAxis::Names(names_w + 24))?;
         let area = chart.plotting_area();
         let row_y = |i: usize| (n - 1 - i) as f64;
-        for i in (1..n).step_by(2) {
-            let yv = row_y(i);
-            area.draw(&Rectangle::new(
-                [(x.0, yv - 0.5), (x.1, yv + 0.5)],
-                BLACK.mix(0.035).filled(),
-            ))
-            .map_err(de)?;
-        }
+        stripe_rows(area, x, n)?;
         area.draw(&DashedPathElement::new(
             vec![(0.0, y.0), (0.0, y.1)],
             8,
