@@ -5,17 +5,19 @@
 //! be created); 1 when results cannot be written after the runs.
 //!
 //! Modules: [`args`] the options of each subcommand; [`run`] the shared run path;
-//! [`sweep`] grids of settings; [`files`] validate, init and schema.
+//! [`sweep`] grids of settings; [`files`] validate, init and schema; [`trace`] one rep's day.
 
 pub mod args;
 pub mod files;
 pub mod run;
 pub mod sweep;
+pub mod trace;
 
 pub use args::{InitArgs, MAX_THREADS, RunArgs, SchemaArgs, SweepArgs, ValidateArgs};
 pub use files::{init, schema_text, validate};
 pub use run::{StudyPlan, execute, prepare_scenario, run, study_plan, written_summary};
 pub use sweep::{MAX_SWEEP_VARIANTS, sweep, sweep_grid};
+pub use trace::{TraceArgs, trace, trace_day};
 
 use crate::output;
 use clap::{Parser, Subcommand};
@@ -46,6 +48,9 @@ pub enum Command {
     /// Run a grid of settings as variants: `--set policy.reclaim_hours=12,24,48 --set
     /// policy.private_cap=15,30` runs every combination, compared with the first.
     Sweep(SweepArgs),
+    /// Show one rep's working day: a timeline (departure, travel, visits and their
+    /// outcomes, cold visits, return, evening work) on stdout and an SVG map of the route.
+    Trace(TraceArgs),
     /// Check a scenario file without running it and print it resolved (every default filled in).
     Validate(ValidateArgs),
     /// Write a commented starter scenario (the embedded default) to a file.
@@ -100,6 +105,7 @@ pub fn main() -> ExitCode {
     let outcome = match cli.command {
         Some(Command::Run(args)) => run(&args),
         Some(Command::Sweep(args)) => sweep(&args),
+        Some(Command::Trace(args)) => trace(&args),
         Some(Command::Validate(args)) => validate(&args),
         Some(Command::Init(args)) => init(&args),
         Some(Command::Schema(args)) => {

@@ -7,6 +7,7 @@ use super::lead::{LeadId, RepId};
 use crate::scenario::Mode;
 use crate::time::Minute;
 use crate::world::Place;
+use serde::Serialize;
 
 /// What a rep was doing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,7 +29,8 @@ pub enum Activity {
 }
 
 /// Where a lead visit left the lead.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum VisitOutcome {
     /// The lead's buying window had closed before the visit: lost.
     WindowClosed,
@@ -56,10 +58,15 @@ impl VisitOutcome {
             VisitOutcome::Lost => "lost",
         }
     }
+
+    /// Whether the visit met the decision-maker (an effective visit).
+    pub fn effective(self) -> bool {
+        !matches!(self, VisitOutcome::NotMet | VisitOutcome::WindowClosed)
+    }
 }
 
 /// What a lead visit did.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct VisitDetail {
     /// The lead's first contact ever.
     pub first_contact: bool,
@@ -74,11 +81,13 @@ pub struct VisitDetail {
     /// Deal steps the lead needs to be won.
     pub steps_needed: u32,
     /// The deal's value, CNY.
+    #[serde(rename = "deal_value_cny")]
     pub deal_value: f64,
 }
 
 /// What came of a stretch, beyond its activity.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Detail {
     /// Nothing more to say (travel, lobby).
     None,
