@@ -4,6 +4,7 @@
 //! visits beside their building; an inset of the whole city, a legend and the list of stops.
 
 use super::day::{DayTrace, Kind, Spot, Stretch};
+use super::labels::{Boxes, nearest_point, text_width};
 use super::svg::{Svg, num};
 use super::timeline::clock;
 use crate::scenario::Mode;
@@ -213,8 +214,9 @@ fn city_layer(svg: &mut Svg, t: &DayTrace, frame: &Frame, id: &str, dot: f64, la
     );
 }
 
-/// A travel leg: its mode's line and an arrow at the middle.
-fn leg(svg: &mut Svg, frame: &Frame, s: &Stretch) {
+/// A travel leg: its mode's line and an arrow at the middle. Returns the middle and the
+/// leg's minutes, to be written beside it when the leg is long enough to carry a label.
+fn leg(svg: &mut Svg, frame: &Frame, s: &Stretch) -> Option<((f64, f64), String)> {
     let (a, b) = (frame.spot(&s.from), frame.spot(&s.to));
     let (colour, dash) = s.mode.map_or(("#444444", ""), mode_style);
     let dash = if dash.is_empty() {
@@ -230,7 +232,7 @@ fn leg(svg: &mut Svg, frame: &Frame, s: &Stretch) {
     let (dx, dy) = (b.0 - a.0, b.1 - a.1);
     let len = dx.hypot(dy);
     if len < 30.0 {
-        return;
+        return None;
     }
     let (ux, uy) = (dx / len, dy / len);
     let (mx, my) = (a.0 + dx * 0.5, a.1 + dy * 0.5);
@@ -243,32 +245,52 @@ fn leg(svg: &mut Svg, frame: &Frame, s: &Stretch) {
         num(mx - ux * 5.0 + uy * 5.0),
         num(my - uy * 5.0 - ux * 5.0)
     ));
-    if len > 90.0 {
-        // The leg's minutes beside its middle, on the left of the direction of travel.
-        svg.text(
-            (mx + uy * 12.0, my - ux * 12.0 + 4.0),
-            11.0,
-            r##"text-anchor="middle" fill="#333333" stroke="#ffffff" stroke-width="3" paint-order="stroke""##,
-            &format!("{} min", s.minutes()),
-        );
-    }
+    (len > 90.0).then(|| ((mx, my), format!("{} min", s.minutes())))
 }
 
 /// The main map: the city around the route, the route, the stops and the cold visits.
 fn main_map(svg: &mut Svg, t: &DayTrace, frame: &Frame) {
     city_layer(svg, t, frame, "main", 3.0, true);
     svg.raw(r#"<g clip-path="url(#main)">"#);
-    for s in t.stretches.iter().filter(|s| s.kind == Kind::Travel) {
-        leg(svg, frame, s);
-    }
+    let leg_labels: Vec<((f64, f64), String)> = t
+        .stretches
+        .iter()
+        .filter(|s| s.kind == Kind::Travel)
+        .filter_map(|s| leg(svg, frame, s))
+        .collect();
     for (k, (name, x, y)) in t.city.offices.iter().enumerate() {
         let own = k == t.city.office;
         if frame.contains(*x, *y, 0.0) {
             office(svg, frame.px(*x, *y), 14.0, Some(name), own);
         }
     }
-    for (place, visits) in stops_by_place(t) {
-        let (px, py) = frame.spot(&place);
+    let groups = stops_by_place(t);
+    let mut boxes = Boxes::new([
+        frame.left + 4.0,
+        frame.top + 4.0,
+        frame.left + frame.side - 4.0,
+        frame.top + frame.side - 4.0,
+    ]);
+    // Markers first, so that no label covers one.
+    for (place, visits) in &groups {
+        let (px, py) = frame.spot(place);
+        let n = visits.len() as f64;
+        boxes.take([px - n * 12.0, py - 12.0, px + n * 12.0, py + 12.0]);
+    }
+    for (_, x, y) in &t.city.offices {
+        boxes.take_around(frame.px(*x, *y), 8.0);
+    }
+    // And no label on a leg: small boxes every 8 px along each.
+    for s in t.stretches.iter().filter(|s| s.kind == Kind::Travel) {
+        let (a, b) = (frame.spot(&s.from), frame.spot(&s.to));
+        let steps = ((b.0 - a.0).hypot(b.1 - a.1) / 8.0).ceil().max(1.0) as usize;
+        for k in 0..=steps {
+            let f = k as f64 / steps as f64;
+            boxes.take_around((a.0 + (b.0 - a.0) * f, a.1 + (b.1 - a.1) * f), 3.0);
+        }
+    }
+    for (place, visits) in &groups {
+        let (px, py) = frame.spot(place);
         let n = visits.len() as f64;
         for (k, s) in visits.iter().enumerate() {
             let cx = px + k as f64 * 24.0 - (n - 1.0) * 12.0;
@@ -285,14 +307,31 @@ fn main_map(svg: &mut Svg, t: &DayTrace, frame: &Frame) {
                 &s.stop.unwrap_or(0).to_string(),
             );
         }
+    }
+    for (place, visits) in &groups {
+        let anchor = frame.spot(place);
         let times: Vec<String> = visits.iter().map(|s| clock(s.start_min)).collect();
+        let words = times.join(", ");
+        let clear = visits.len() as f64 * 12.0 + 3.0;
+        let b = boxes.place(anchor, clear, (text_width(&words, 12.0), 15.0));
+        leader(svg, &b, anchor, clear + 13.0);
         svg.text(
-            (px + (n - 1.0) * 12.0 + 15.0, py + 4.0),
+            (b[0], b[3] - 3.5),
             12.0,
             r##"fill="#111111" stroke="#ffffff" stroke-width="3" paint-order="stroke""##,
-            &times.join(", "),
+            &words,
         );
-        cold_marker(svg, t, &place, (px, py + 20.0));
+        cold_marker(svg, t, place, anchor, &mut boxes);
+    }
+    // Legs' minutes last: they give way to the stops' labels.
+    for (middle, words) in leg_labels {
+        let b = boxes.place(middle, 5.0, (text_width(&words, 11.0), 14.0));
+        svg.text(
+            (b[0], b[3] - 3.5),
+            11.0,
+            r##"fill="#333333" stroke="#ffffff" stroke-width="3" paint-order="stroke""##,
+            &words,
+        );
     }
     svg.raw("</g>");
     scale_bar(svg, frame);
@@ -313,8 +352,21 @@ fn main_map(svg: &mut Svg, t: &DayTrace, frame: &Frame) {
     ));
 }
 
-/// The cold visits made in the building at `place`, as a diamond with their count.
-fn cold_marker(svg: &mut Svg, t: &DayTrace, place: &Spot, at: (f64, f64)) {
+/// A thin line from `anchor` to a label placed further than `near` px from it.
+fn leader(svg: &mut Svg, label: &[f64; 4], anchor: (f64, f64), near: f64) {
+    let end = nearest_point(label, anchor);
+    let (dx, dy) = (end.0 - anchor.0, end.1 - anchor.1);
+    let len = dx.hypot(dy);
+    if len > near {
+        // From the edge of the marker (radius 12) to the label.
+        let start = (anchor.0 + dx / len * 12.0, anchor.1 + dy / len * 12.0);
+        svg.line(start, end, r##"stroke="#555555" stroke-width="1.2""##);
+    }
+}
+
+/// The cold visits made in the building at `place`, as a diamond with their count, put
+/// near the building's marker at `anchor`.
+fn cold_marker(svg: &mut Svg, t: &DayTrace, place: &Spot, anchor: (f64, f64), boxes: &mut Boxes) {
     let cold: Vec<&Stretch> = t
         .stretches
         .iter()
@@ -325,16 +377,19 @@ fn cold_marker(svg: &mut Svg, t: &DayTrace, place: &Spot, at: (f64, f64)) {
     }
     let found = cold.iter().filter(|s| s.lead.is_some()).count();
     let fill = if found > 0 { COLD } else { "#ffffff" };
-    svg.diamond(
-        at,
-        7.0,
-        &format!(r#"fill="{fill}" stroke="{COLD}" stroke-width="2""#),
-    );
     let words = match found {
         0 => format!("{} cold", cold.len()),
         1 => format!("{} cold, 1 lead", cold.len()),
         f => format!("{} cold, {f} leads", cold.len()),
     };
+    let b = boxes.place(anchor, 14.0, (18.0 + text_width(&words, 11.0), 16.0));
+    leader(svg, &b, anchor, 16.0);
+    let at = (b[0] + 7.0, b[1] + 8.0);
+    svg.diamond(
+        at,
+        7.0,
+        &format!(r#"fill="{fill}" stroke="{COLD}" stroke-width="2""#),
+    );
     svg.text(
         (at.0 + 11.0, at.1 + 4.0),
         11.0,
