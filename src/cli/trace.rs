@@ -68,11 +68,10 @@ pub fn hiring_day(sc: &Scenario, rep: u32) -> Option<u64> {
 /// The reps a horizon of `days` employs at some time: ids `0..n`.
 fn reps_over(sc: &Scenario, days: u32) -> u32 {
     let o = &sc.org;
-    let batches = if o.hire_every_days == 0 {
-        0
-    } else {
-        days.saturating_sub(1) / o.hire_every_days
-    };
+    let batches = days
+        .saturating_sub(1)
+        .checked_div(o.hire_every_days)
+        .unwrap_or(0);
     sc.starting_reps() + batches * o.hires_per_batch
 }
 

@@ -393,7 +393,7 @@ fn cold_marker(svg: &mut Svg, t: &DayTrace, place: &Spot, anchor: (f64, f64), bo
     svg.text(
         (at.0 + 11.0, at.1 + 4.0),
         11.0,
-        &format!(r##"fill="#8a4a0f" stroke="#ffffff" stroke-width="3" paint-order="stroke""##),
+        r##"fill="#8a4a0f" stroke="#ffffff" stroke-width="3" paint-order="stroke""##,
         &words,
     );
 }
