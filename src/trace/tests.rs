@@ -199,3 +199,14 @@ fn map_file_names_are_safe() {
         "trace-a_b_c-r1-rep2-day3.svg"
     );
 }
+
+#[test]
+fn the_readme_map_is_current() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/trace-example.svg");
+    let shipped = std::fs::read_to_string(path).unwrap();
+    assert!(
+        shipped == map::svg(&day()),
+        "docs/trace-example.svg is stale: run `salesim trace --rep 3 --day 2 --out /tmp` and copy \
+         /tmp/trace-alibaba-r0-rep3-day2.svg over it"
+    );
+}
