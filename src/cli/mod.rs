@@ -4,8 +4,9 @@
 //! invalid scenario, a bad override, an unknown variant, an output directory that cannot
 //! be created); 1 when results cannot be written after the runs.
 //!
-//! Modules: [`args`] the options of each subcommand; [`run`] the shared run path;
-//! [`sweep`] grids of settings; [`files`] validate, init and schema; [`trace`] one rep's day.
+//! Modules: [`args`] the options of each subcommand; [`run`](mod@run) the shared run path;
+//! [`sweep`](mod@sweep) grids of settings; [`files`] validate, init and schema;
+//! [`trace`](mod@trace) one rep's day.
 
 pub mod args;
 pub mod files;
