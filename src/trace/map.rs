@@ -5,27 +5,28 @@
 
 use super::day::{DayTrace, Kind, Spot, Stretch};
 use super::labels::{Boxes, nearest_point, text_width};
+use super::side::{legend, stop_list};
 use super::svg::{Svg, num};
 use super::timeline::clock;
 use crate::scenario::Mode;
 use crate::sim::trace::{Detail, VisitOutcome};
 
 const WIDTH: u32 = 1240;
-const HEIGHT: u32 = 900;
+pub(super) const HEIGHT: u32 = 900;
 /// The main map: left, top, side (px).
 const MAIN: (f64, f64, f64) = (20.0, 84.0, 796.0);
 /// The inset of the whole city.
 const INSET: (f64, f64, f64) = (840.0, 84.0, 280.0);
-const PAPER: &str = "#f6f5f0";
-const DISTRICT: &str = "#d9e3ef";
-const BUILDING: &str = "#9aa1a9";
-const EFFECTIVE: &str = "#1b7f3b";
-const WON: &str = "#f2b600";
-const LOST: &str = "#c0392b";
-const COLD: &str = "#e67e22";
+pub(super) const PAPER: &str = "#f6f5f0";
+pub(super) const DISTRICT: &str = "#d9e3ef";
+pub(super) const BUILDING: &str = "#9aa1a9";
+pub(super) const EFFECTIVE: &str = "#1b7f3b";
+pub(super) const WON: &str = "#f2b600";
+pub(super) const LOST: &str = "#c0392b";
+pub(super) const COLD: &str = "#e67e22";
 
 /// Colour and dash pattern of a travel mode's line.
-fn mode_style(mode: Mode) -> (&'static str, &'static str) {
+pub(super) fn mode_style(mode: Mode) -> (&'static str, &'static str) {
     match mode {
         Mode::Taxi => ("#d98c00", ""),
         Mode::Rail => ("#7a3db8", "7 4"),
@@ -125,27 +126,8 @@ fn stop_style(s: &Stretch) -> (&'static str, &'static str, &'static str) {
     }
 }
 
-/// Short words for a stop's outcome, for the list of stops.
-fn outcome_words(s: &Stretch) -> String {
-    match s.detail {
-        Detail::Visit(v) => match v.outcome {
-            VisitOutcome::Won => format!("met, WON {:.0} CNY", v.deal_value),
-            VisitOutcome::Progressed => {
-                format!("met, moved on ({}/{})", v.steps_done, v.steps_needed)
-            }
-            VisitOutcome::NoProgress => {
-                format!("met, no step ({}/{})", v.steps_done, v.steps_needed)
-            }
-            VisitOutcome::Lost => "met, said no: lost".into(),
-            VisitOutcome::NotMet => "not met (gatekeeper)".into(),
-            VisitOutcome::WindowClosed => "window closed: lost".into(),
-        },
-        _ => String::new(),
-    }
-}
-
 /// The office marker: a dark square with its name.
-fn office(svg: &mut Svg, at: (f64, f64), size: f64, name: Option<&str>, own: bool) {
+pub(super) fn office(svg: &mut Svg, at: (f64, f64), size: f64, name: Option<&str>, own: bool) {
     let fill = if own { "#222222" } else { "#888888" };
     svg.rect(
         (at.0 - size / 2.0, at.1 - size / 2.0),
@@ -495,109 +477,6 @@ fn inset(svg: &mut Svg, t: &DayTrace, window: &Frame) {
             num(2.0 * t.city.half_km)
         ),
     );
-}
-
-/// The legend: markers, modes, the city.
-fn legend(svg: &mut Svg, (x, y): (f64, f64)) {
-    svg.text((x, y), 14.0, r#"font-weight="bold""#, "legend");
-    let mut row = y + 22.0;
-    let label = |svg: &mut Svg, row: f64, text: &str| {
-        svg.text((x + 28.0, row + 4.0), 12.0, "", text);
-    };
-    office(svg, (x + 10.0, row), 12.0, None, true);
-    label(svg, row, "the rep's office (start and end of the day)");
-    row += 22.0;
-    for (fill, stroke, text) in [
-        (EFFECTIVE, "#0d3d1c", "effective visit (decision-maker met)"),
-        (WON, "#6b5000", "effective visit: deal won"),
-        (LOST, "#5c1a12", "effective visit: lead said no (lost)"),
-        ("#ffffff", "#555555", "not effective (gatekeeper only)"),
-    ] {
-        svg.circle(
-            (x + 10.0, row),
-            8.0,
-            &format!(r#"fill="{fill}" stroke="{stroke}" stroke-width="2""#),
-        );
-        label(svg, row, text);
-        row += 20.0;
-    }
-    svg.diamond(
-        (x + 10.0, row),
-        6.0,
-        &format!(r#"fill="{COLD}" stroke="{COLD}" stroke-width="2""#),
-    );
-    svg.diamond(
-        (x + 10.0, row + 20.0),
-        6.0,
-        &format!(r##"fill="#ffffff" stroke="{COLD}" stroke-width="2""##),
-    );
-    label(svg, row, "cold visits in the building, a lead found");
-    label(svg, row + 20.0, "cold visits in the building, no lead");
-    row += 40.0;
-    for mode in [Mode::Taxi, Mode::Rail, Mode::Walk, Mode::Bike] {
-        let (colour, dash) = mode_style(mode);
-        svg.line(
-            (x, row),
-            (x + 20.0, row),
-            &format!(r#"stroke="{colour}" stroke-width="3" stroke-dasharray="{dash}""#),
-        );
-        label(svg, row, mode.name());
-        row += 18.0;
-    }
-    svg.circle(
-        (x + 10.0, row + 2.0),
-        8.0,
-        &format!(r##"fill="{DISTRICT}" stroke="#b7c6d9""##),
-    );
-    label(svg, row + 2.0, "business district");
-    svg.dots(&[(x + 130.0, row + 2.0)], 3.0, BUILDING);
-    svg.text((x + 140.0, row + 6.0), 12.0, "", "office building");
-}
-
-/// The stops in visiting order: number, arrival, place, outcome.
-fn stop_list(svg: &mut Svg, t: &DayTrace, (x, y): (f64, f64)) {
-    svg.text(
-        (x, y),
-        14.0,
-        r#"font-weight="bold""#,
-        "stops (arrival, place, outcome)",
-    );
-    let visits: Vec<&Stretch> = t
-        .stretches
-        .iter()
-        .filter(|s| s.kind == Kind::Visit)
-        .collect();
-    let room = ((f64::from(HEIGHT) - 30.0 - y) / 17.0).floor().max(1.0) as usize;
-    let mut row = y + 20.0;
-    for (k, s) in visits.iter().enumerate() {
-        if k + 1 == room && visits.len() > room {
-            svg.text(
-                (x, row),
-                12.0,
-                "",
-                &format!("... and {} more", visits.len() - k),
-            );
-            break;
-        }
-        let place = match (s.to.building, s.to.district) {
-            (Some(b), Some(d)) => format!("b{b} (district {d})"),
-            (Some(b), None) => format!("b{b}"),
-            (None, _) => "office".into(),
-        };
-        svg.text(
-            (x, row),
-            12.0,
-            r#"font-weight="bold""#,
-            &s.stop.unwrap_or(0).to_string(),
-        );
-        svg.text((x + 22.0, row), 12.0, "", &clock(s.start_min));
-        svg.text((x + 64.0, row), 12.0, "", &place);
-        svg.text((x + 198.0, row), 12.0, "", &outcome_words(s));
-        row += 17.0;
-    }
-    if visits.is_empty() {
-        svg.text((x, row), 12.0, "", "no lead visits");
-    }
 }
 
 /// The map of the day as an SVG document.

@@ -1,10 +1,12 @@
 //! Showing one rep's day (`salesim trace`): [`day`] takes the day from a traced simulation
 //! as plain data; [`timeline`] writes it as a text table, CSV or JSON; [`map`] draws it as
-//! an SVG map with the help of [`svg`] and [`labels`].
+//! an SVG map ([`side`] its legend and list of stops) with the help of [`svg`] and
+//! [`labels`].
 
 pub mod day;
 pub mod labels;
 pub mod map;
+pub mod side;
 pub mod svg;
 pub mod timeline;
 
