@@ -21,7 +21,7 @@ fn main() {
             0,
             SimOptions {
                 check_invariants: check,
-                trace: false,
+                ..SimOptions::default()
             },
             |s| s.violations.clone(),
         );

@@ -9,7 +9,7 @@
 //! Modules: [`scenario`] the input; [`world`] what stays fixed in a replication; [`sim`] the
 //! engine (queue, morning, assignment, route, field, evening, night); [`rng`] named streams;
 //! [`time`] integer minutes and the working calendar; [`metrics`] definitions and fairness
-//! indices; [`stats`], [`experiment`], [`output`], [`cli`].
+//! indices; [`stats`], [`experiment`], [`output`], [`cli`]; [`trace`] shows one rep's day.
 
 #![warn(missing_docs)]
 
@@ -26,4 +26,5 @@ pub mod sim;
 pub mod spelling;
 pub mod stats;
 pub mod time;
+pub mod trace;
 pub mod world;

@@ -30,6 +30,7 @@ fn invariants_hold_every_day_under_every_variant() {
         let options = SimOptions {
             check_invariants: true,
             trace: false,
+            trace_rep: None,
         };
         let (_, violations) = run_with(&sc, v, 1, options, |sim| sim.violations.clone());
         assert!(
@@ -56,6 +57,7 @@ fn a_rep_is_never_in_two_places_and_time_never_goes_backwards() {
         let options = SimOptions {
             check_invariants: false,
             trace: true,
+            trace_rep: None,
         };
         let (_, trace) = run_with(&sc, v, 0, options, |sim| sim.trace.records.clone());
         assert!(trace.len() > 1000);
@@ -85,6 +87,7 @@ fn no_visit_starts_that_is_expected_to_miss_the_deadline() {
     let options = SimOptions {
         check_invariants: false,
         trace: true,
+        trace_rep: None,
     };
     let (result, (checked, late_days, rep_days)) = run_with(&sc, &variants[2], 0, options, |sim| {
         let travel = &sim.world().travel;
@@ -306,6 +309,7 @@ fn a_customer_list_replaces_the_generated_city() {
     let options = SimOptions {
         check_invariants: true,
         trace: false,
+        trace_rep: None,
     };
     let (result, (buildings, districts, violations, overridden)) =
         run_with(&sc, &variants[2], 0, options, |sim| {
@@ -365,6 +369,7 @@ fn every_scenario_in_the_library_validates_and_runs() {
             let options = SimOptions {
                 check_invariants: true,
                 trace: false,
+                trace_rep: None,
             };
             let (_, violations) = run_with(&sc, &v, 0, options, |sim| sim.violations.clone());
             assert!(
@@ -407,6 +412,7 @@ fn hiring_coaching_learning_and_attrition_work_as_configured() {
     let options = SimOptions {
         check_invariants: true,
         trace: false,
+        trace_rep: None,
     };
     let (result, (violations, left, holding)) = run_with(&sc, &variants[2], 0, options, |sim| {
         let left: Vec<_> = sim.reps.iter().filter(|r| !r.active).collect();
@@ -464,6 +470,7 @@ fn territories_keep_leads_home_and_reps_end_the_day_at_their_own_branch() {
     let options = SimOptions {
         check_invariants: true,
         trace: false,
+        trace_rep: None,
     };
     let mut outside = Vec::new();
     for v in &variants {

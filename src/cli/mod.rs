@@ -4,8 +4,10 @@
 //! invalid scenario, a bad override, an unknown variant, an output directory that cannot
 //! be created); 1 when results cannot be written after the runs.
 //!
-//! Modules: [`args`] the options of each subcommand; [`run`] the shared run path;
-//! [`sweep`] grids of settings; [`files`] validate, init and schema; [`report`] the HTML report.
+//! Modules: [`args`] the options of each subcommand; [`run`](mod@run) the shared run path;
+//! [`sweep`](mod@sweep) grids of settings; [`files`] validate, init and schema;
+//! [`report`](mod@report) the HTML report; [`sensitivity`](mod@sensitivity) the
+//! assumption screen; [`trace`](mod@trace) one rep's day.
 
 pub mod args;
 pub mod files;
@@ -13,6 +15,7 @@ pub mod report;
 pub mod run;
 pub mod sensitivity;
 pub mod sweep;
+pub mod trace;
 
 pub use args::{
     InitArgs, MAX_THREADS, ReportArgs, RunArgs, SchemaArgs, SensitivityArgs, SweepArgs,
@@ -26,6 +29,7 @@ pub use run::{
 };
 pub use sensitivity::sensitivity;
 pub use sweep::{MAX_SWEEP_VARIANTS, sweep, sweep_grid};
+pub use trace::{TraceArgs, trace, trace_day};
 
 use crate::output;
 use clap::{Parser, Subcommand};
@@ -56,6 +60,9 @@ pub enum Command {
     /// Run a grid of settings as variants: `--set policy.reclaim_timeout_hours=12,24,48 --set
     /// policy.private_cap=15,30` runs every combination, compared with the first.
     Sweep(SweepArgs),
+    /// Show one rep's working day: a timeline (departure, travel, visits and their
+    /// outcomes, cold visits, return, evening work) on stdout and an SVG map of the route.
+    Trace(TraceArgs),
     /// Check a scenario file without running it and print it resolved (every default filled in).
     Validate(ValidateArgs),
     /// Screen uncertain assumptions (each at a low and a high value, and Morris
@@ -116,6 +123,7 @@ pub fn main() -> ExitCode {
     let outcome = match cli.command {
         Some(Command::Run(args)) => run(&args),
         Some(Command::Sweep(args)) => sweep(&args),
+        Some(Command::Trace(args)) => trace(&args),
         Some(Command::Validate(args)) => validate(&args),
         Some(Command::Init(args)) => init(&args),
         Some(Command::Report(args)) => report(&args),

@@ -2,7 +2,7 @@
 //! disposition of contacted leads (keep privately or close), and desk research.
 
 use super::lead::{Draw, Holder, LeadId, Origin, RepId, draw_entity, judged_chance};
-use super::trace::{Activity, TraceRecord};
+use super::trace::{Activity, Detail, TraceRecord};
 use super::{Event, Sim};
 use crate::rng::{Source, pair, unit};
 use crate::scenario::CallOrder;
@@ -25,16 +25,18 @@ impl Sim<'_> {
         self.schedule(self.cal.at(self.day, self.sc.day.desk_end), Event::Night);
     }
 
-    fn note(&mut self, r: RepId, start: Minute, end: Minute, activity: Activity) {
-        if self.options.trace && end > start {
-            self.trace.records.push(TraceRecord {
-                rep: r,
-                day: self.reps[r as usize].today.day,
-                start,
-                end,
-                activity,
-                lead: None,
-            });
+    /// Traces a stretch of desk work at the rep's office.
+    fn note(
+        &mut self,
+        r: RepId,
+        (start, end): (Minute, Minute),
+        activity: Activity,
+        detail: Detail,
+    ) {
+        if self.options.traces(r) && end > start {
+            let day = self.reps[r as usize].today.day;
+            let record = TraceRecord::at(r, day, (start, end), activity, self.home(r));
+            self.trace.records.push(record.with_detail(detail));
         }
     }
 
@@ -63,7 +65,12 @@ impl Sim<'_> {
         let dismissed = caught > 0 && self.policy.dismiss_caught_fakers;
         let entries = u64::from(visits + cold) + fakes;
         let mut t = now + entries as Minute * Minute::from(self.sc.desk.crm_entry_min);
-        self.note(r, now, t, Activity::CrmEntry);
+        let crm = Detail::Crm {
+            entries: entries as u32,
+            fakes: fakes as u32,
+            caught: caught as u32,
+        };
+        self.note(r, (now, t), Activity::CrmEntry, crm);
 
         // Phone screening until research time.
         let research_start =
@@ -71,6 +78,11 @@ impl Sim<'_> {
         let calls_start = t;
         let call_min = Minute::from(self.sc.desk.call_min);
         let max_calls = ((research_start - t).max(0) / call_min) as usize;
+        let tally = |s: &Self| {
+            let t = &s.tally;
+            [t.calls, t.calls_reached, t.appointments, t.closed]
+        };
+        let before = tally(self);
         for id in self.call_list(r, research_start, max_calls) {
             if t + call_min > research_start {
                 break;
@@ -82,7 +94,15 @@ impl Sim<'_> {
             t += call_min;
             self.call(r, id, t);
         }
-        self.note(r, calls_start, t, Activity::Calls);
+        let after = tally(self);
+        let delta = |k: usize| (after[k] - before[k]) as u32;
+        let calls = Detail::Calls {
+            made: delta(0),
+            reached: delta(1),
+            booked: delta(2),
+            closed: delta(3),
+        };
+        self.note(r, (calls_start, t), Activity::Calls, calls);
 
         // Assigned leads the rep has followed up, without a booked visit: keep privately or close.
         let contacted: Vec<LeadId> = self.reps[r as usize]
@@ -113,7 +133,10 @@ impl Sim<'_> {
         }
         self.tally.desk_leads += found;
         let research_end = research_at + Minute::from(self.sc.desk.research_min);
-        self.note(r, research_at, research_end, Activity::Research);
+        let research = Detail::Research {
+            found: found as u32,
+        };
+        self.note(r, (research_at, research_end), Activity::Research, research);
         if dismissed {
             self.leave(r, research_end);
             self.tally.dismissals += 1;

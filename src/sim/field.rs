@@ -5,7 +5,7 @@
 //! the trip back is, and (with `cold_visits_need_slack`) only if it costs no planned visit.
 
 use super::lead::{Draw, Holder, LeadId, Origin, RepId, draw_entity, freshness, interest};
-use super::trace::{Activity, TraceRecord};
+use super::trace::{Activity, Detail, TraceRecord, VisitDetail, VisitOutcome};
 use super::{Event, Sim};
 use crate::rng::{Source, unit};
 use crate::time::{DAY, Minute};
@@ -13,24 +13,41 @@ use crate::world::Place;
 use rand_distr::{Distribution, LogNormal};
 
 impl Sim<'_> {
-    fn record(
+    fn record(&mut self, record: TraceRecord) {
+        if self.options.traces(record.rep) {
+            self.trace.records.push(record);
+        }
+    }
+
+    /// Traces a lead visit that ended at `end` and left the lead at `outcome`.
+    fn record_visit(
         &mut self,
         r: RepId,
-        start: Minute,
-        end: Minute,
-        activity: Activity,
-        lead: Option<LeadId>,
+        id: LeadId,
+        (start, end): (Minute, Minute),
+        effective: bool,
+        (first_contact, booked): (bool, bool),
+        outcome: VisitOutcome,
     ) {
-        if self.options.trace {
-            self.trace.records.push(TraceRecord {
-                rep: r,
-                day: self.day,
-                start,
-                end,
-                activity,
-                lead,
-            });
+        if !self.options.traces(r) {
+            return;
         }
+        let lead = &self.leads[id as usize];
+        let detail = VisitDetail {
+            first_contact,
+            booked,
+            ride_along: self.reps[r as usize].today.ride_along,
+            outcome,
+            steps_done: lead.steps_done,
+            steps_needed: lead.steps_needed,
+            deal_value: lead.deal_value,
+        };
+        let at = (start, end);
+        self.record(
+            TraceRecord::at(r, self.day, at, Activity::Visit(effective), lead.place)
+                .with_lead(Some(id))
+                .with_detail(Detail::Visit(detail)),
+        );
     }
 
     fn deadline(&self) -> Minute {
@@ -126,7 +143,12 @@ impl Sim<'_> {
         let rng = today.rng.as_mut().expect("set in the morning");
         let moving = Minute::from(travel.sample_minutes(&trip, rng));
         today.travel_min += moving as u32;
-        self.record(r, now, now + moving, Activity::Travel(trip.mode), None);
+        let activity = Activity::Travel(trip.mode);
+        self.record(TraceRecord {
+            to: *to,
+            km: trip.road_km,
+            ..TraceRecord::at(r, self.day, (now, now + moving), activity, *from)
+        });
         moving
     }
 
@@ -141,7 +163,8 @@ impl Sim<'_> {
         };
         let arrival = now + moving + lobby;
         if lobby > 0 {
-            self.record(r, now + moving, arrival, Activity::Lobby, None);
+            let at = (now + moving, arrival);
+            self.record(TraceRecord::at(r, self.day, at, Activity::Lobby, place));
         }
         let lead = &mut self.leads[id as usize];
         let factor = if lead.appointment_day == self.day {
@@ -186,20 +209,24 @@ impl Sim<'_> {
             .current
             .take()
             .expect("a visit is in progress");
-        self.record(r, start, now, Activity::Visit(effective), Some(id));
         let f = &self.sc.funnel;
         let rep = &mut self.reps[r as usize];
         rep.today.visits += 1;
         rep.stats.visits += 1;
         self.tally.visits += 1;
         let lead = &mut self.leads[id as usize];
+        let booked = lead.appointment_day == self.day;
+        let never_contacted = !lead.contacted();
         lead.followed_up_at = start;
         lead.last_visit_day = self.day;
         if lead.appointment_day == self.day {
             lead.appointment_day = u32::MAX;
         }
+        let span = (start, now);
         if lead.window_end <= start {
             self.lose(id, now, true);
+            let outcome = VisitOutcome::WindowClosed;
+            self.record_visit(r, id, span, effective, (false, booked), outcome);
             self.after_visit(r, now);
             return;
         }
@@ -216,6 +243,8 @@ impl Sim<'_> {
             }
         }
         if !effective {
+            let outcome = VisitOutcome::NotMet;
+            self.record_visit(r, id, span, effective, (never_contacted, booked), outcome);
             self.after_visit(r, now);
             return;
         }
@@ -238,15 +267,22 @@ impl Sim<'_> {
             Source::Lead,
             draw_entity(lead.key, Draw::Progress, lead.effective_visits),
         );
-        if u < p {
+        let outcome = if u < p {
             lead.steps_done += 1;
             lead.last_progress = now;
             if lead.steps_done >= lead.steps_needed {
                 self.win(r, id, now);
+                VisitOutcome::Won
+            } else {
+                VisitOutcome::Progressed
             }
         } else if u < p + (1.0 - p) * f.lost_prob {
             self.lose(id, now, false);
-        }
+            VisitOutcome::Lost
+        } else {
+            VisitOutcome::NoProgress
+        };
+        self.record_visit(r, id, span, effective, (never_contacted, booked), outcome);
         self.reps[r as usize].today.cold_left = self.sc.visits.cold_per_effective;
         if self.sc.visits.cold_per_effective > 0 && self.sc.behaviour.cold_visits_need_slack {
             self.reps[r as usize].today.cold_slack = self.plan_slack(r, now as f64);
@@ -263,7 +299,15 @@ impl Sim<'_> {
             let moving = Minute::from(self.world.travel.config().inside_move_min);
             today.cold_slack -= (moving + Minute::from(self.sc.visits.cold_min)) as f64;
             today.travel_min += moving as u32;
-            self.record(r, now, now + moving, Activity::Travel(None), None);
+            let place = self.here(r);
+            let at = (now, now + moving);
+            self.record(TraceRecord::at(
+                r,
+                self.day,
+                at,
+                Activity::Travel(None),
+                place,
+            ));
             let end = now + moving + Minute::from(self.sc.visits.cold_min);
             self.schedule(end, Event::ColdEnd(r));
         } else {
@@ -333,7 +377,7 @@ impl Sim<'_> {
         let pick = unit(rng);
         self.reps[r as usize].today.cold += 1;
         self.tally.cold_visits += 1;
-        let mut found = false;
+        let mut found = None;
         if contact {
             let free: Vec<u32> = self
                 .world
@@ -350,10 +394,15 @@ impl Sim<'_> {
                 lead.holder = Holder::Pool;
                 self.file_found_lead(r, id, now);
                 self.tally.cold_leads += 1;
-                found = true;
+                found = Some(id);
             }
         }
-        self.record(r, start, now, Activity::Cold(found), None);
+        let (at, place) = ((start, now), self.here(r));
+        self.record(
+            TraceRecord::at(r, self.day, at, Activity::Cold(found.is_some()), place)
+                .with_lead(found)
+                .with_detail(Detail::Cold { contact }),
+        );
         self.after_visit(r, now);
     }
 

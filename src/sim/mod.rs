@@ -60,8 +60,11 @@ pub struct ReplicationResult {
 pub struct SimOptions {
     /// Check the invariants (conservation, caps, timeouts) at the end of every day.
     pub check_invariants: bool,
-    /// Record every rep action in a trace.
+    /// Record rep actions in [`Sim::trace`] (every rep, unless `trace_rep` names one).
     pub trace: bool,
+    /// With `trace`, record only this rep's actions (keeps the trace small on big
+    /// scenarios); `None` records every rep. See [`SimOptions::trace_rep`].
+    pub trace_rep: Option<RepId>,
 }
 
 /// Event kinds. Priorities order events at equal times: morning, field, evening, night.

@@ -3,6 +3,7 @@
 
 use super::lead::{Origin, RepId};
 use super::rep::RepDay;
+use super::trace::TraceDay;
 use super::{Event, Sim};
 use crate::rng::{Source, pair, unit};
 use crate::time::{DAY, Minute};
@@ -48,6 +49,23 @@ impl Sim<'_> {
                 ..RepDay::default()
             };
             let plan = self.plan_day(r, depart);
+            if self.options.traces(r) {
+                let rep = &self.reps[r as usize];
+                let booked = plan
+                    .iter()
+                    .filter(|&&id| self.leads[id as usize].appointment_day == day)
+                    .count();
+                self.trace.days.push(TraceDay {
+                    rep: r,
+                    day,
+                    held: rep.held() as u32,
+                    planned: plan.len() as u32,
+                    booked: booked as u32,
+                    ride_along,
+                    new_hire,
+                    skill: rep.skill,
+                });
+            }
             self.reps[r as usize].today.plan = plan;
             self.schedule(depart, Event::RepNext(r));
         }
