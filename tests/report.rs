@@ -9,33 +9,15 @@ use salesim::output::table::value_text;
 use salesim::output::{RunInfo, write_all};
 use salesim::report::{Study, render};
 use salesim::scenario::Scenario;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
 use std::time::SystemTime;
 
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let dir =
-            std::env::temp_dir().join(format!("salesim-report-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+mod common;
+use common::TempDir;
 
 fn salesim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_salesim"))
-        .args(args)
-        .output()
-        .expect("salesim runs")
+    common::salesim(Path::new("."), args)
 }
 
 /// A small three-variant study written to `dir` in-process; returns what the run computed.

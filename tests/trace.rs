@@ -1,38 +1,8 @@
 //! End-to-end tests of `salesim trace`: the timeline in each format, the map, determinism,
 //! and exit code 2 naming the flag for bad input.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-/// A fresh, empty directory under the system temp dir, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!("salesim-trace-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn salesim(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_salesim"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("salesim runs")
-}
+mod common;
+use common::{TempDir, salesim};
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()

@@ -2,20 +2,8 @@
 
 use std::fmt::Write;
 
-/// Text with `&`, `<`, `>` and `"` escaped for SVG content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
+/// Text escaped for SVG content and attribute values (the report's HTML escaping).
+pub use crate::report::html::escape;
 
 /// A coordinate with one decimal, without a trailing `.0` or a negative zero.
 pub fn num(v: f64) -> String {
