@@ -165,6 +165,16 @@ fn an_assumption_that_cannot_matter_changes_nothing() {
             .difference(c.variant, screen.baseline, conversion);
         assert_eq!(format!("{:?}", c.test), format!("{base:?}"));
     }
+    let said = salesim::sensitivity::stability::sentences(
+        &screen,
+        &cells(&screen, &[conversion]),
+        conversion,
+        &[Some(0.15)],
+    );
+    assert!(
+        said[0].starts_with("No assumption screened moves the verdict"),
+        "{said:?}"
+    );
     let stats = screen.morris_statistics(1, conversion);
     assert_eq!(stats[0].mu_star, 0.0);
     assert_eq!(stats[0].n, 2);

@@ -139,25 +139,50 @@ pub fn sentences(
         .collect();
     let baseline = names[screen.baseline];
     let metric = METRICS[verdict_metric].name;
+    let end_of = |f: usize, e: usize| {
+        let factor = &screen.factors[f];
+        if e == 0 { &factor.low } else { &factor.high }
+    };
     let mut out = Vec::new();
-    if let Some(best) = best_at(&screen.base, verdict_metric) {
-        let changes: Vec<String> = screen
-            .tornado
+    // The assumptions that move the verdict: the best variant changes, or a clear
+    // difference from the baseline flips, at one of their ends.
+    let mut deciding: Vec<usize> = Vec::new();
+    let best = best_at(&screen.base, verdict_metric);
+    let mut changes: Vec<String> = Vec::new();
+    for (f, ends) in screen.tornado.iter().enumerate() {
+        for (e, p) in ends.iter().enumerate() {
+            if let (Some(best), Some(there)) = (best, best_at(p, verdict_metric))
+                && there != best
+            {
+                let s = end_of(f, e);
+                changes.push(format!("{} = {} (`{}`)", s.key, s.text, names[there]));
+                deciding.push(f);
+            }
+        }
+    }
+    deciding.extend(
+        cells
             .iter()
-            .enumerate()
-            .flat_map(|(f, ends)| ends.iter().enumerate().map(move |(e, p)| (f, e, p)))
-            .filter_map(|(f, e, p)| {
-                let there = best_at(p, verdict_metric)?;
-                (there != best).then(|| {
-                    let s = if e == 0 {
-                        &screen.factors[f].low
-                    } else {
-                        &screen.factors[f].high
-                    };
-                    format!("{} = {} (`{}`)", s.key, s.text, names[there])
-                })
-            })
-            .collect();
+            .filter(|c| c.holding == Holding::Flips)
+            .map(|c| c.factor),
+    );
+    deciding.sort_unstable();
+    deciding.dedup();
+    out.push(if deciding.is_empty() {
+        format!(
+            "No assumption screened moves the verdict: at every low and high value the best variant on {metric} stays the same and no clear difference from `{baseline}` changes sign."
+        )
+    } else {
+        format!(
+            "The verdict rests on {}: at its low or high value, each changes the best variant on {metric} or clearly reverses a variant's difference from `{baseline}`.",
+            deciding
+                .iter()
+                .map(|&f| screen.factors[f].key.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    });
+    if let Some(best) = best {
         let direction = if METRICS[verdict_metric].better == Better::Lower {
             "lowest"
         } else {
@@ -176,50 +201,80 @@ pub fn sentences(
             )
         });
     }
-    for c in cells
-        .iter()
-        .filter(|c| matches!(c.holding, Holding::Flips | Holding::Reverses))
-    {
-        let f = &screen.factors[c.factor];
-        let end = if c.end == 0 { &f.low } else { &f.high };
-        let base = screen.base.difference(c.variant, screen.baseline, c.metric);
-        let mut text = format!(
-            "`{}` against `{baseline}` on {} ({} at the base) {} when {} = {}: {}",
-            names[c.variant],
-            METRICS[c.metric].name,
-            difference_text(c.metric, &base)
-                .split(" (")
-                .next()
-                .unwrap_or_default(),
-            if c.holding == Holding::Flips {
-                "flips"
-            } else {
-                "reverses, though not clearly,"
-            },
-            end.key,
-            end.text,
-            difference_text(c.metric, &c.test)
-        );
-        let end_value = match &end.value {
-            toml::Value::Integer(i) => Some(*i as f64),
-            toml::Value::Float(x) => Some(*x),
-            _ => None,
-        };
-        if let (Some(b), Some(e)) = (base_values[c.factor], end_value)
-            && let Some(x) = crossing(b, base.mean_diff, e, c.test.mean_diff)
-        {
-            text.push_str(&format!(
-                "; the difference crosses zero near {} = {} (interpolated between {} and {})",
+    // The clear flips, one sentence per assumption end.
+    for f in 0..screen.factors.len() {
+        for e in 0..2 {
+            let flips: Vec<&Cell> = cells
+                .iter()
+                .filter(|c| c.factor == f && c.end == e && c.holding == Holding::Flips)
+                .collect();
+            if flips.is_empty() {
+                continue;
+            }
+            let end = end_of(f, e);
+            let parts: Vec<String> = flips
+                .iter()
+                .map(|c| flip_clause(screen, c, baseline, &names, base_values[f], end))
+                .collect();
+            out.push(format!(
+                "When {} = {}: {}.",
                 end.key,
-                crate::output::table::value_text_plain(x),
-                crate::output::table::value_text_plain(b),
-                end.text
+                end.text,
+                parts.join("; ")
             ));
         }
-        text.push('.');
-        out.push(text);
+    }
+    let unclear = cells
+        .iter()
+        .filter(|c| c.holding == Holding::Reverses)
+        .count();
+    if unclear > 0 {
+        out.push(format!(
+            "{unclear} other difference{} change{} sign without the new sign being clear (\"reverses\" in the tables).",
+            if unclear == 1 { "" } else { "s" },
+            if unclear == 1 { "s" } else { "" }
+        ));
     }
     out
+}
+
+/// "`hoarding` against `alibaba` on conversion_rate goes from +0.163 points to -0.090
+/// points (95% CI ...), crossing zero near ... (interpolated ...)".
+fn flip_clause(
+    screen: &Screen,
+    c: &Cell,
+    baseline: &str,
+    names: &[&str],
+    base_value: Option<f64>,
+    end: &crate::scenario::Setting,
+) -> String {
+    let base = screen.base.difference(c.variant, screen.baseline, c.metric);
+    let mut text = format!(
+        "`{}` against `{baseline}` on {} goes from {} to {}",
+        names[c.variant],
+        METRICS[c.metric].name,
+        difference_text(c.metric, &base)
+            .split(" (")
+            .next()
+            .unwrap_or_default(),
+        difference_text(c.metric, &c.test).trim_end_matches(", a clear difference")
+    );
+    let end_value = match &end.value {
+        toml::Value::Integer(i) => Some(*i as f64),
+        toml::Value::Float(x) => Some(*x),
+        _ => None,
+    };
+    if let (Some(b), Some(e)) = (base_value, end_value)
+        && let Some(x) = crossing(b, base.mean_diff, e, c.test.mean_diff)
+    {
+        text.push_str(&format!(
+            ", crossing zero near {} (interpolated between {} and {})",
+            crate::output::table::value_text_plain(x),
+            crate::output::table::value_text_plain(b),
+            end.text
+        ));
+    }
+    text
 }
 
 #[cfg(test)]
