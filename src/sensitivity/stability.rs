@@ -202,7 +202,7 @@ pub fn sentences(
         });
     }
     // The clear flips, one sentence per assumption end.
-    for f in 0..screen.factors.len() {
+    for (f, &base_value) in base_values.iter().enumerate().take(screen.factors.len()) {
         for e in 0..2 {
             let flips: Vec<&Cell> = cells
                 .iter()
@@ -214,7 +214,7 @@ pub fn sentences(
             let end = end_of(f, e);
             let parts: Vec<String> = flips
                 .iter()
-                .map(|c| flip_clause(screen, c, baseline, &names, base_values[f], end))
+                .map(|c| flip_clause(screen, c, baseline, &names, base_value, end))
                 .collect();
             out.push(format!(
                 "When {} = {}: {}.",
