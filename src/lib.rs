@@ -9,7 +9,9 @@
 //! Modules: [`scenario`] the input; [`world`] what stays fixed in a replication; [`sim`] the
 //! engine (queue, morning, assignment, route, field, evening, night); [`rng`] named streams;
 //! [`time`] integer minutes and the working calendar; [`metrics`] definitions and fairness
-//! indices; [`stats`], [`experiment`], [`output`], [`cli`]; [`trace`] shows one rep's day.
+//! indices; [`stats`], [`experiment`], [`analysis`] (paired comparisons, the verdict),
+//! [`output`], [`cli`]; [`report`] the HTML page for leadership; [`sensitivity`] which
+//! assumptions decide the verdict; [`trace`] shows one rep's day.
 
 #![warn(missing_docs)]
 
