@@ -172,6 +172,15 @@ fn a_sweep_runs_every_combination_with_parameter_columns() {
             .all(|r| r["baseline"] == "reclaim_timeout_hours=24 marketing_per_day=300")
     );
     assert_eq!(comparison.len(), 3 * summary.len() / 4);
+    // The sweep's report names each combination and what it changes, and how to rerun it.
+    let report = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(
+        report.contains("<th scope=\"row\">reclaim_timeout_hours=48 marketing_per_day=600</th>")
+    );
+    assert!(report.contains("leads.marketing_per_day = 600"));
+    assert!(report.contains(
+        "salesim sweep --set policy.reclaim_timeout_hours=24,48 --set leads.marketing_per_day=300,600"
+    ));
     let bad = salesim(
         dir.path(),
         &[
