@@ -114,6 +114,10 @@ pub struct ReportArgs {
 
 /// Options of `salesim sensitivity`.
 #[derive(Debug, Clone, Args)]
+#[command(
+    after_help = "In a screen, -n/--replications is per variant at every point, and defaults to the \
+    scenario's `sensitivity.replications` (5), not `replications`. --precision does not apply."
+)]
 pub struct SensitivityArgs {
     /// An assumption to screen and its low and high values, `KEY=LOW,HIGH` (repeatable;
     /// replaces the scenario's `[sensitivity] vary` list and the default list).
