@@ -117,6 +117,23 @@ impl FairnessFloor {
     }
 }
 
+/// The metrics that stand for fairness next to the ranking metric `verdict_metric`: those
+/// of the fairness floors, or `nh_win_ratio` when there are none; never the ranking metric.
+pub fn fairness_metrics(verdict_metric: usize, floors: &[FairnessFloor]) -> Vec<usize> {
+    let candidates: Vec<usize> = if floors.is_empty() {
+        metric_index("nh_win_ratio").into_iter().collect()
+    } else {
+        floors.iter().map(|f| f.metric).collect()
+    };
+    let mut metrics = Vec::new();
+    for m in candidates {
+        if m != verdict_metric && !metrics.contains(&m) {
+            metrics.push(m);
+        }
+    }
+    metrics
+}
+
 /// The answer to "which variant is best on this metric", with and without fairness floors.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Verdict {

@@ -6,7 +6,9 @@ pub mod best;
 pub mod paired;
 pub mod precision;
 
-pub use best::{BOOTSTRAP_DRAWS, FairnessFloor, Verdict, probability_best, verdict};
+pub use best::{
+    BOOTSTRAP_DRAWS, FairnessFloor, Verdict, fairness_metrics, probability_best, verdict,
+};
 pub use paired::{Comparison, PairedTest, compare_all, paired_t, unpaired_half_width};
 pub use precision::{PrecisionRule, PrecisionStatus};
 
@@ -41,4 +43,23 @@ pub fn analyse(
         verdict: verdict(results, metric, floors, draws, seed),
         precision: None,
     }
+}
+
+/// What pairing saved on the verdict's metric: for each variant compared with the baseline,
+/// (variant, half-width of the paired interval of its difference, half-width an unpaired
+/// Welch interval would have).
+pub fn pairing(results: &ExperimentResults, analysis: &Analysis) -> Vec<(usize, f64, f64)> {
+    let metric = analysis.verdict.metric;
+    let base_values = results.metric_values(analysis.baseline, metric);
+    analysis
+        .comparisons
+        .iter()
+        .filter(|c| c.metric == metric)
+        .map(|c| {
+            let paired = (c.test.ci95_high - c.test.ci95_low) / 2.0;
+            let unpaired =
+                unpaired_half_width(&results.metric_values(c.variant, metric), &base_values);
+            (c.variant, paired, unpaired)
+        })
+        .collect()
 }

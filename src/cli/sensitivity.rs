@@ -5,7 +5,6 @@ use super::{
     workers_and_output, written_summary,
 };
 use crate::analysis::{BOOTSTRAP_DRAWS, analyse};
-use crate::metrics::metric_index;
 use crate::output::{self, RunInfo};
 use crate::scenario::{Factor, Scenario, sensitivity::value_at};
 use crate::sensitivity::{ScreenPlan, output as screen_output, run};
@@ -23,7 +22,9 @@ fn factors(args: &SensitivityArgs, scenario: &Scenario) -> Result<Vec<Factor>, C
             .map(|v| Factor::parse(v).map_err(|e| input(format!("--vary {e}"))))
             .collect::<Result<Vec<_>, _>>()?
     };
-    for (i, f) in factors.iter().enumerate() {
+    // The scenario's own `[sensitivity] vary` list was checked when the file was loaded.
+    let checked = args.vary.is_empty() && !scenario.sensitivity.vary.is_empty();
+    for (i, f) in factors.iter().enumerate().filter(|_| !checked) {
         if factors[..i].iter().any(|o| o.key == f.key) {
             return Err(input(format!(
                 "--vary {}: the key is screened twice",
@@ -42,21 +43,11 @@ fn factors(args: &SensitivityArgs, scenario: &Scenario) -> Result<Vec<Factor>, C
     Ok(factors)
 }
 
-/// The main metrics of a screen: the ranking metric, then the fairness floors' metrics (or
-/// `nh_win_ratio` when there are none).
+/// The main metrics of a screen: the ranking metric, then the fairness metrics.
 fn main_metrics(verdict: usize, floors: &[crate::analysis::FairnessFloor]) -> Vec<usize> {
-    let mut metrics = vec![verdict];
-    let fairness: Vec<usize> = if floors.is_empty() {
-        metric_index("nh_win_ratio").into_iter().collect()
-    } else {
-        floors.iter().map(|f| f.metric).collect()
-    };
-    for m in fairness {
-        if !metrics.contains(&m) {
-            metrics.push(m);
-        }
-    }
-    metrics
+    std::iter::once(verdict)
+        .chain(crate::analysis::fairness_metrics(verdict, floors))
+        .collect()
 }
 
 /// Runs the screen, prints the base tables, the stability tables, the sentences and the

@@ -1,6 +1,6 @@
 //! `manifest.json`: what was run, with which program, scenario, seed and threads, and when.
 
-use crate::analysis::{Analysis, PrecisionStatus, unpaired_half_width};
+use crate::analysis::{Analysis, PrecisionStatus};
 use crate::experiment::ExperimentResults;
 use crate::metrics::METRICS;
 use crate::scenario::{Scenario, Variant};
@@ -118,21 +118,13 @@ pub fn manifest_json(
             .collect(),
     };
     let finite = |x: f64| x.is_finite().then_some(x);
-    let base_values = results.metric_values(analysis.baseline, v.metric);
-    let pairing = analysis
-        .comparisons
-        .iter()
-        .filter(|c| c.metric == v.metric)
-        .map(|c| {
-            let paired = (c.test.ci95_high - c.test.ci95_low) / 2.0;
-            let unpaired =
-                unpaired_half_width(&results.metric_values(c.variant, v.metric), &base_values);
-            PairingEntry {
-                variant: names[c.variant],
-                paired_half_width: finite(paired),
-                unpaired_half_width: finite(unpaired),
-                ratio: finite(paired / unpaired),
-            }
+    let pairing = crate::analysis::pairing(results, analysis)
+        .into_iter()
+        .map(|(variant, paired, unpaired)| PairingEntry {
+            variant: names[variant],
+            paired_half_width: finite(paired),
+            unpaired_half_width: finite(unpaired),
+            ratio: finite(paired / unpaired),
         })
         .collect();
     let precision = analysis

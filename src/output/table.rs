@@ -2,7 +2,7 @@
 //! metric, each cell `mean [ci95_low, ci95_high]`), a table of paired differences against
 //! the baseline with the significant ones marked, and the verdict in words.
 
-use crate::analysis::{Analysis, Comparison};
+use crate::analysis::{Analysis, PairedTest};
 use crate::experiment::ExperimentResults;
 use crate::metrics::{Better, METRICS, metric_index};
 use crate::stats::Summary;
@@ -94,8 +94,7 @@ pub fn layout(rows: &[Vec<String>]) -> String {
 }
 
 /// One difference cell: `+d [lo, hi]` scaled, with `*` when the interval excludes zero.
-pub fn diff_cell(c: &Comparison, scale: f64) -> String {
-    let t = &c.test;
+pub fn diff_cell(t: &PairedTest, scale: f64) -> String {
     let mean = t.mean_diff * scale;
     if !mean.is_finite() {
         return "n/a".into();
@@ -171,7 +170,7 @@ pub fn render_differences(results: &ExperimentResults, analysis: &Analysis) -> S
                 .comparisons
                 .iter()
                 .find(|c| c.variant == v && c.metric == m);
-            row.push(c.map_or("n/a".into(), |c| diff_cell(c, scale)));
+            row.push(c.map_or("n/a".into(), |c| diff_cell(&c.test, scale)));
         }
         rows.push(row);
     }

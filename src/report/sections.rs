@@ -238,7 +238,10 @@ pub fn numbers(study: &Study) -> String {
                                 }
                             }
                         };
-                        Cell::number(diff_cell(c, scale(m)).trim_end_matches(['*', ' ']), class)
+                        Cell::number(
+                            diff_cell(&c.test, scale(m)).trim_end_matches(['*', ' ']),
+                            class,
+                        )
                     }
                     None => Cell::number("n/a", "same"),
                 });
@@ -485,19 +488,9 @@ pub fn method(study: &Study) -> String {
             )
         },
     );
-    let base_values = r.metric_values(a.baseline, a.verdict.metric);
-    let ratios: Vec<f64> = a
-        .comparisons
-        .iter()
-        .filter(|c| c.metric == a.verdict.metric)
-        .map(|c| {
-            let paired = (c.test.ci95_high - c.test.ci95_low) / 2.0;
-            paired
-                / crate::analysis::unpaired_half_width(
-                    &r.metric_values(c.variant, a.verdict.metric),
-                    &base_values,
-                )
-        })
+    let ratios: Vec<f64> = crate::analysis::pairing(r, a)
+        .into_iter()
+        .map(|(_, paired, unpaired)| paired / unpaired)
         .filter(|x| x.is_finite())
         .collect();
     if !ratios.is_empty() {

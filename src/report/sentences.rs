@@ -4,7 +4,7 @@
 
 use crate::analysis::{Analysis, PairedTest, paired_t};
 use crate::experiment::ExperimentResults;
-use crate::metrics::{Better, METRICS, metric_index};
+use crate::metrics::{Better, METRICS};
 use crate::output::table::{decimals, value_text};
 use crate::stats::Summary;
 
@@ -53,17 +53,9 @@ pub fn difference_text(metric: usize, t: &PairedTest) -> String {
     format!("{mean:+.p$}{unit} (95% CI {lo:+.p$} to {hi:+.p$}), {clear}")
 }
 
-/// The metrics the report treats as fairness: those of the fairness floors, or
-/// `nh_win_ratio` when there are none; never the ranking metric itself.
+/// The metrics the report treats as fairness (see [`crate::analysis::fairness_metrics`]).
 pub fn fairness_metrics(analysis: &Analysis) -> Vec<usize> {
-    let v = &analysis.verdict;
-    let mut metrics: Vec<usize> = v.floors.iter().map(|f| f.metric).collect();
-    if metrics.is_empty() {
-        metrics.extend(metric_index("nh_win_ratio"));
-    }
-    metrics.dedup();
-    metrics.retain(|&m| m != v.metric);
-    metrics
+    crate::analysis::fairness_metrics(analysis.verdict.metric, &analysis.verdict.floors)
 }
 
 /// "converts 3.7% more of its leads", "has 12% lower reclaimed_share": how `metric` moved,
@@ -264,6 +256,7 @@ pub fn verdict(results: &ExperimentResults, analysis: &Analysis) -> Vec<String> 
 mod tests {
     use super::*;
     use crate::analysis::{FairnessFloor, analyse};
+    use crate::metrics::metric_index;
     use crate::scenario::Scenario;
     use crate::sim::ReplicationResult;
 

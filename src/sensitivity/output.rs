@@ -204,14 +204,8 @@ pub fn summary(screen: &Screen, metrics: &[usize], base_values: &[Option<f64>]) 
                 cells: others
                     .iter()
                     .map(|&v| {
-                        let c = crate::analysis::Comparison {
-                            variant: v,
-                            baseline: b,
-                            metric: m,
-                            test: screen.base.difference(v, b, m),
-                            rel_diff: f64::NAN,
-                        };
-                        (diff_cell(&c, scale).trim_end().to_string(), String::new())
+                        let t = screen.base.difference(v, b, m);
+                        (diff_cell(&t, scale).trim_end().to_string(), String::new())
                     })
                     .collect(),
             };
@@ -227,15 +221,8 @@ pub fn summary(screen: &Screen, metrics: &[usize], base_values: &[Option<f64>]) 
                                     c.factor == f && c.end == end && c.variant == v && c.metric == m
                                 })
                                 .expect("every cell is computed");
-                            let c = crate::analysis::Comparison {
-                                variant: v,
-                                baseline: b,
-                                metric: m,
-                                test: cell.test,
-                                rel_diff: f64::NAN,
-                            };
                             (
-                                diff_cell(&c, scale).trim_end().to_string(),
+                                diff_cell(&cell.test, scale).trim_end().to_string(),
                                 if cell.holding == Holding::Holds {
                                     String::new()
                                 } else {

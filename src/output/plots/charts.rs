@@ -48,12 +48,16 @@ pub(super) fn lorenz_curve(sorted: &[f64], total: f64) -> Vec<(f64, f64)> {
 // ---------------------------------------------------------------------------------------
 // The pictures.
 
-/// Row labels fitted to the label column (at most 36% of the width), and the widest one's
-/// width in pixels.
-pub(super) fn row_names<'a, DB: Canvas>(
+/// A chart with one named row per entry of `names` (top to bottom) on the y axis and `x`
+/// across, every other row shaded; returns it with the row labels fitted to the label
+/// column (at most 36% of the width). Row i sits at y = n-1-i.
+pub(super) fn row_chart<'a, 'n, DB: Canvas>(
     root: &DrawingArea<DB, Shift>,
-    names: impl Iterator<Item = &'a str>,
-) -> (Vec<String>, u32) {
+    plot: &'a DrawingArea<DB, Shift>,
+    x: (f64, f64),
+    names: impl Iterator<Item = &'n str>,
+    x_label: &str,
+) -> Result<(Chart<'a, DB>, Vec<String>), String> {
     let name_max = WIDTH * 36 / 100;
     let names: Vec<String> = names
         .map(|name| fit_text(root, name, LABEL_SIZE, name_max))
@@ -63,24 +67,25 @@ pub(super) fn row_names<'a, DB: Canvas>(
         .map(|t| text_size(root, t, LABEL_SIZE).0)
         .max()
         .unwrap_or(0);
-    (names, width)
-}
-
-/// Shades every other row of a chart whose `n` rows sit at y = n-1 (top) down to 0.
-pub(super) fn stripe_rows<DB: Canvas>(
-    area: &DrawingArea<DB, plotters::coord::cartesian::Cartesian2d<RangedCoordf64, RangedCoordf64>>,
-    x: (f64, f64),
-    n: usize,
-) -> Drawn {
+    let n = names.len();
+    let chart = cartesian(
+        plot,
+        x,
+        (-0.5, n as f64 - 0.5),
+        x_label,
+        YAxis::Names(width + 24),
+    )?;
     for i in (1..n).step_by(2) {
         let yv = (n - 1 - i) as f64;
-        area.draw(&Rectangle::new(
-            [(x.0, yv - 0.5), (x.1, yv + 0.5)],
-            BLACK.mix(0.035).filled(),
-        ))
-        .map_err(de)?;
+        chart
+            .plotting_area()
+            .draw(&Rectangle::new(
+                [(x.0, yv - 0.5), (x.1, yv + 0.5)],
+                BLACK.mix(0.035).filled(),
+            ))
+            .map_err(de)?;
     }
-    Ok(())
+    Ok((chart, names))
 }
 
 pub(super) struct MetricChart<'a> {
@@ -127,12 +132,16 @@ impl Picture for MetricChart<'_> {
         draw_legend_row(&legend, &entries)?;
 
         let n = self.rows.len();
-        let (names, names_w) = row_names(root, self.rows.iter().map(|(name, _)| name.as_str()));
         let y = (-0.5, n as f64 - 0.5);
-        let chart = cartesian(&plot, x, y, self.x_label, YAxis::Names(names_w + 24))?;
+        let (chart, names) = row_chart(
+            root,
+            &plot,
+            x,
+            self.rows.iter().map(|(name, _)| name.as_str()),
+            self.x_label,
+        )?;
         let area = chart.plotting_area();
         let row_y = |i: usize| (n - 1 - i) as f64;
-        stripe_rows(area, x, n)?;
         if let Some((_, iv)) = baseline {
             area.draw(&DashedPathElement::new(
                 vec![(iv.mean, y.0), (iv.mean, y.1)],

@@ -47,12 +47,16 @@ impl Picture for TornadoChart<'_> {
         draw_legend_row(&legend, &entries)?;
 
         let n = self.rows.len();
-        let (names, names_w) = row_names(root, self.rows.iter().map(|(name, _)| name.as_str()));
         let y = (-0.5, n as f64 - 0.5);
-        let chart = cartesian(&plot, x, y, self.x_label, YAxis::Names(names_w + 24))?;
+        let (chart, names) = row_chart(
+            root,
+            &plot,
+            x,
+            self.rows.iter().map(|(name, _)| name.as_str()),
+            self.x_label,
+        )?;
         let area = chart.plotting_area();
         let row_y = |i: usize| (n - 1 - i) as f64;
-        stripe_rows(area, x, n)?;
         area.draw(&DashedPathElement::new(
             vec![(0.0, y.0), (0.0, y.1)],
             8,
