@@ -31,6 +31,7 @@ fn invariants_hold_every_day_under_every_variant() {
             check_invariants: true,
             trace: false,
             trace_rep: None,
+            keep_ended_leads: false,
         };
         let (_, violations) = run_with(&sc, v, 1, options, |sim| sim.violations.clone());
         assert!(
@@ -58,6 +59,7 @@ fn a_rep_is_never_in_two_places_and_time_never_goes_backwards() {
             check_invariants: false,
             trace: true,
             trace_rep: None,
+            keep_ended_leads: false,
         };
         let (_, trace) = run_with(&sc, v, 0, options, |sim| sim.trace.records.clone());
         assert!(trace.len() > 1000);
@@ -88,6 +90,7 @@ fn no_visit_starts_that_is_expected_to_miss_the_deadline() {
         check_invariants: false,
         trace: true,
         trace_rep: None,
+        keep_ended_leads: false,
     };
     let (result, (checked, late_days, rep_days)) = run_with(&sc, &variants[2], 0, options, |sim| {
         let travel = &sim.world().travel;
@@ -170,11 +173,15 @@ fn variants_share_the_city_and_the_marketing_arrivals() {
     let arrivals: Vec<Vec<(u32, i64)>> = variants
         .iter()
         .map(|v| {
-            run_with(&sc, v, 3, SimOptions::default(), |sim| {
+            let keep = SimOptions {
+                keep_ended_leads: true,
+                ..SimOptions::default()
+            };
+            run_with(&sc, v, 3, keep, |sim| {
                 sim.leads
-                    .iter()
-                    .filter(|l| l.origin == Origin::Marketing)
-                    .map(|l| (l.company, l.created))
+                    .stored()
+                    .filter(|(_, l)| l.origin == Origin::Marketing)
+                    .map(|(_, l)| (l.company, l.created))
                     .collect()
             })
             .1
@@ -267,21 +274,24 @@ fn newly_registered_companies_arrive_as_first_leads() {
     let (mut sc, _) = scenario(4);
     sc.leads.registrations_per_day = 50;
     let variants = sc.resolved_variants().unwrap();
-    let (_, (registrations, repeats)) =
-        run_with(&sc, &variants[2], 0, SimOptions::default(), |sim| {
-            let mut first_lead_of = std::collections::BTreeMap::new();
-            for (id, lead) in sim.leads.iter().enumerate() {
-                first_lead_of.entry(lead.company).or_insert(id);
-            }
-            let registrations: Vec<usize> = (0..sim.leads.len())
-                .filter(|&id| sim.leads[id].origin == Origin::Registration)
-                .collect();
-            let repeats = registrations
-                .iter()
-                .filter(|&&id| first_lead_of[&sim.leads[id].company] != id)
-                .count();
-            (registrations.len(), repeats)
-        });
+    let keep = SimOptions {
+        keep_ended_leads: true,
+        ..SimOptions::default()
+    };
+    let (_, (registrations, repeats)) = run_with(&sc, &variants[2], 0, keep, |sim| {
+        let mut first_lead_of = std::collections::BTreeMap::new();
+        for (id, lead) in sim.leads.stored() {
+            first_lead_of.entry(lead.company).or_insert(id as usize);
+        }
+        let registrations: Vec<usize> = (0..sim.leads.len())
+            .filter(|&id| sim.leads[id].origin == Origin::Registration)
+            .collect();
+        let repeats = registrations
+            .iter()
+            .filter(|&&id| first_lead_of[&sim.leads[id].company] != id)
+            .count();
+        (registrations.len(), repeats)
+    });
     assert_eq!(registrations, 4 * 50);
     assert_eq!(
         repeats, 0,
@@ -310,6 +320,7 @@ fn a_customer_list_replaces_the_generated_city() {
         check_invariants: true,
         trace: false,
         trace_rep: None,
+        keep_ended_leads: true,
     };
     let (result, (buildings, districts, violations, overridden)) =
         run_with(&sc, &variants[2], 0, options, |sim| {
@@ -318,8 +329,8 @@ fn a_customer_list_replaces_the_generated_city() {
             let (_, rows) = salesim::world::City::from_customers(&list);
             let overridden: Vec<(f64, f64, f64, f64)> = sim
                 .leads
-                .iter()
-                .filter_map(|l| {
+                .stored()
+                .filter_map(|(_, l)| {
                     let row = &list.rows[rows[l.company as usize]];
                     Some((
                         l.propensity,
@@ -370,6 +381,7 @@ fn every_scenario_in_the_library_validates_and_runs() {
                 check_invariants: true,
                 trace: false,
                 trace_rep: None,
+                keep_ended_leads: false,
             };
             let (_, violations) = run_with(&sc, &v, 0, options, |sim| sim.violations.clone());
             assert!(
@@ -413,6 +425,7 @@ fn hiring_coaching_learning_and_attrition_work_as_configured() {
         check_invariants: true,
         trace: false,
         trace_rep: None,
+        keep_ended_leads: false,
     };
     let (result, (violations, left, holding)) = run_with(&sc, &variants[2], 0, options, |sim| {
         let left: Vec<_> = sim.reps.iter().filter(|r| !r.active).collect();
@@ -471,6 +484,7 @@ fn territories_keep_leads_home_and_reps_end_the_day_at_their_own_branch() {
         check_invariants: true,
         trace: false,
         trace_rep: None,
+        keep_ended_leads: false,
     };
     let mut outside = Vec::new();
     for v in &variants {

@@ -61,8 +61,8 @@ impl Sim<'_> {
                 ));
             }
         }
-        for (id, lead) in self.leads.iter().enumerate() {
-            let listed = seen[id];
+        for (id, lead) in self.leads.stored() {
+            let listed = seen[id as usize];
             let open = lead.holder.is_open();
             if open && listed != 1 {
                 problems.push(format!(

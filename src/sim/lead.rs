@@ -90,20 +90,41 @@ pub fn lead_key(company: u32, created: Minute) -> u64 {
 pub const NEVER: Minute = Minute::MIN;
 
 /// A lead and its funnel state.
+///
+/// `repr(C)` keeps the fields in this order: the ones the daily scans of a rep's leads read
+/// (window, ranking key, visit and appointment days, place, follow-up times) come first so
+/// that they share the first cache lines.
 #[derive(Debug, Clone)]
+#[repr(C)]
 pub struct Lead {
-    /// The company.
-    pub company: u32,
-    /// Where the company is (copied here so hot loops need not look it up).
-    pub place: crate::world::Place,
-    /// Where the lead is now.
-    pub holder: Holder,
-    /// How it arose.
-    pub origin: Origin,
-    /// Creation time.
-    pub created: Minute,
     /// When the buying window closes (a competitor wins it).
     pub window_end: Minute,
+    /// ln(judged · freshness) + λ·last contact (λ: interest decay per minute), once contacted:
+    /// the judged chance at `t` is exp(log_key − λt), so contacted leads rank by it at any time.
+    pub log_key: f64,
+    /// The current holder's judged propensity.
+    pub judged: f64,
+    /// Creation time.
+    pub created: Minute,
+    /// First contact, or `NEVER`.
+    pub first_contact: Minute,
+    /// Working day of the last visit (`u32::MAX` if none).
+    pub last_visit_day: u32,
+    /// Working day of a booked visit, or `u32::MAX`.
+    pub appointment_day: u32,
+    /// Where the company is (copied here so hot loops need not look it up).
+    pub place: crate::world::Place,
+    /// When it was put on its current assigned list.
+    pub assigned_at: Minute,
+    /// The last time its current holder contacted it (any visit or a call that reached the
+    /// decision-maker), or `NEVER`: "followed up" for the reclaim timeout.
+    pub followed_up_at: Minute,
+    /// Where the lead is now.
+    pub holder: Holder,
+    /// The company.
+    pub company: u32,
+    /// How it arose.
+    pub origin: Origin,
     /// Hidden propensity to buy.
     pub propensity: f64,
     /// Deal value, CNY.
@@ -116,28 +137,18 @@ pub struct Lead {
     pub steps_done: u32,
     /// The CRM's noisy score of propensity.
     pub crm_score: f64,
-    /// The current holder's judged propensity.
-    pub judged: f64,
-    /// First contact, or `NEVER`.
-    pub first_contact: Minute,
     /// Freshness fixed at first contact (1 before).
     pub freshness: f64,
     /// Last contact (visit or call that reached the decision-maker), or `NEVER`.
     pub last_contact: Minute,
     /// Last progress, or the time its holder kept it privately.
     pub last_progress: Minute,
-    /// When it was put on its current assigned list.
-    pub assigned_at: Minute,
     /// When its current holder put it in its private pool, or `NEVER`.
     pub kept_at: Minute,
-    /// Working day of a booked visit, or `u32::MAX`.
-    pub appointment_day: u32,
     /// The last rep that returned it to the pool (`u32::MAX` if none).
     pub returned_by: RepId,
     /// When that happened.
     pub returned_at: Minute,
-    /// Working day of the last visit (`u32::MAX` if none).
-    pub last_visit_day: u32,
     /// Effective visits received.
     pub effective_visits: u32,
     /// When it was won, or `NEVER`.
@@ -149,12 +160,6 @@ pub struct Lead {
     pub visits: u32,
     /// Calls received (numbers the call-reach draws).
     pub calls: u32,
-    /// The last time its current holder contacted it (any visit or a call that reached the
-    /// decision-maker), or `NEVER`: "followed up" for the reclaim timeout.
-    pub followed_up_at: Minute,
-    /// ln(judged · freshness) + λ·last contact (λ: interest decay per minute), once contacted:
-    /// the judged chance at `t` is exp(log_key − λt), so contacted leads rank by it at any time.
-    pub log_key: f64,
 }
 
 /// Interest decay rate per minute: ln 2 / half-life.

@@ -13,6 +13,7 @@ mod evening;
 mod field;
 pub mod invariants;
 pub mod lead;
+pub mod lead_table;
 mod morning;
 mod night;
 mod ops;
@@ -33,6 +34,7 @@ use crate::scenario::{Assignment, Policy, PushOrder, Scenario, Variant};
 use crate::time::{Calendar, Minute};
 use crate::world::World;
 use lead::{Lead, LeadId, RepId};
+use lead_table::LeadTable;
 use pool::PublicPool;
 use queue::EventQueue;
 use records::{DayRecord, Ramp, RepRecord};
@@ -65,6 +67,10 @@ pub struct SimOptions {
     /// With `trace`, record only this rep's actions (keeps the trace small on big
     /// scenarios); `None` records every rep. See [`SimOptions::trace_rep`].
     pub trace_rep: Option<RepId>,
+    /// Keep every ended lead readable in [`Sim::leads`] after the run, for inspection
+    /// (tests, traces). Without it an ended lead's storage is reused after its night,
+    /// which keeps memory proportional to the leads alive at once.
+    pub keep_ended_leads: bool,
 }
 
 /// Event kinds. Priorities order events at equal times: morning, field, evening, night.
@@ -117,15 +123,16 @@ pub struct Sim<'a> {
     seeds: Seeds,
     cal: Calendar,
     options: SimOptions,
-    /// Every lead ever created.
-    pub leads: Vec<Lead>,
+    /// Every lead ever created, by id (ended leads' storage is released at night).
+    pub leads: LeadTable,
     companies: Vec<CompanyState>,
     /// The public pool.
     pub pool: PublicPool,
     /// Every rep ever employed.
     pub reps: Vec<Rep>,
     windows: BinaryHeap<Reverse<(Minute, LeadId)>>,
-    payments: BinaryHeap<Reverse<(Minute, LeadId)>>,
+    /// Cash to collect: (when, lead, deal value in CNY as `f64` bits), soonest first.
+    payments: BinaryHeap<Reverse<(Minute, LeadId, u64)>>,
     queue: EventQueue<Event>,
     day: u32,
     /// Propensity above which a lead counts as good: the top quartile of companies.
@@ -173,7 +180,7 @@ impl<'a> Sim<'a> {
             seeds,
             cal,
             options,
-            leads: Vec::new(),
+            leads: LeadTable::new(),
             companies: vec![
                 CompanyState {
                     next_allowed: Minute::MIN,

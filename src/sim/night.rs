@@ -9,12 +9,12 @@ impl Sim<'_> {
     pub(super) fn night(&mut self, now: Minute) {
         self.reclaim(now);
         self.close_windows(now);
-        while let Some(&Reverse((at, id))) = self.payments.peek() {
+        while let Some(&Reverse((at, _, value))) = self.payments.peek() {
             if at > now {
                 break;
             }
             self.payments.pop();
-            self.tally.cash += self.leads[id as usize].deal_value;
+            self.tally.cash += f64::from_bits(value);
         }
         self.record_day();
         if self.options.check_invariants {
@@ -25,6 +25,7 @@ impl Sim<'_> {
                     .map(|p| format!("day {}: {p}", self.day)),
             );
         }
+        self.leads.release_ended();
         self.day += 1;
         if self.day < self.sc.calendar.days {
             self.schedule(
@@ -41,7 +42,7 @@ impl Sim<'_> {
                 break;
             }
             self.windows.pop();
-            if self.leads[id as usize].holder.is_open() {
+            if self.leads.get(id).is_some_and(|l| l.holder.is_open()) {
                 self.lose(id, end.max(now - DAY), true);
             }
         }

@@ -28,13 +28,12 @@ impl Sim<'_> {
         let window_days = -self.sc.funnel.window_mean_days * (1.0 - u).ln();
         let window_end = created + ((window_days * DAY as f64).round() as Minute).max(1);
         let score_noise = self.seeds.normal(Source::CrmScore, key);
-        let id = self.leads.len() as LeadId;
         let place = self.world.city.company_place(company);
         let mut lead = Lead::new(company, place, origin, created, &traits);
         lead.window_end = window_end;
         lead.crm_score = traits.propensity * (self.sc.leads.crm_score_sigma * score_noise).exp();
         debug_assert_eq!(lead.key, key);
-        self.leads.push(lead);
+        let id = self.leads.push(lead);
         self.windows.push(Reverse((window_end, id)));
         self.tally.leads_created += 1;
         id
@@ -201,6 +200,10 @@ impl Sim<'_> {
 
     fn end(&mut self, id: LeadId, holder: Holder, now: Minute) {
         self.detach(id);
+        // A trace reads the leads of its days after the run, so tracing keeps them all.
+        if !(self.options.trace || self.options.keep_ended_leads) {
+            self.leads.mark_ended(id);
+        }
         let lead = &mut self.leads[id as usize];
         lead.holder = holder;
         lead.appointment_day = u32::MAX;
@@ -260,6 +263,7 @@ impl Sim<'_> {
             self.payments.push(Reverse((
                 now + Minute::from(days.min(f.payment_max_days)) * DAY,
                 id,
+                value.to_bits(),
             )));
         }
         let rep = &mut self.reps[r as usize];
