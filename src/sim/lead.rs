@@ -104,6 +104,8 @@ pub struct Lead {
     pub log_key: f64,
     /// The current holder's judged propensity.
     pub judged: f64,
+    /// ln of `judged`, kept by [`Lead::set_judged`] so the daily rankings need not take it.
+    log_judged: f64,
     /// Creation time.
     pub created: Minute,
     /// First contact, or `NEVER`.
@@ -191,6 +193,7 @@ impl Lead {
             steps_done: 0,
             crm_score: traits.propensity,
             judged: 0.0,
+            log_judged: f64::NEG_INFINITY,
             first_contact: NEVER,
             freshness: 1.0,
             last_contact: NEVER,
@@ -231,6 +234,7 @@ impl Lead {
     /// Sets the holder's judged propensity.
     pub fn set_judged(&mut self, f: &Funnel, judged: f64) {
         self.judged = judged;
+        self.log_judged = judged.ln();
         self.rekey(f);
     }
 
@@ -252,7 +256,7 @@ impl Lead {
         if self.contacted() {
             self.log_key - decay_per_minute(f) * now as f64
         } else {
-            self.judged.ln() + log_freshness(f, now - self.created)
+            self.log_judged + log_freshness(f, now - self.created)
         }
     }
 }

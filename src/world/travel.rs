@@ -69,8 +69,22 @@ impl TravelModel {
         &self.cfg
     }
 
+    /// The hour count of minute `t`: ⌊t / 60⌋ (by truncation and a correction, which is
+    /// the same number as `floor` without the software `floor` of baseline x86-64).
+    fn hours_floor(t: f64) -> f64 {
+        let q = t / 60.0;
+        let whole = q as i64 as f64;
+        if whole > q { whole - 1.0 } else { whole }
+    }
+
     fn hour(t: f64) -> usize {
-        ((t / 60.0).floor() as i64).rem_euclid(24) as usize
+        let hours = Self::hours_floor(t) as i64;
+        // Minutes of the day come first; the remainder only for times past midnight.
+        if (0..24).contains(&hours) {
+            hours as usize
+        } else {
+            hours.rem_euclid(24) as usize
+        }
     }
 
     /// Whether minute-of-day `t` is in a peak hour.
@@ -84,7 +98,7 @@ impl TravelModel {
         let mut now = t;
         loop {
             let v = self.km_per_min[Self::hour(now)];
-            let hour_end = ((now / 60.0).floor() + 1.0) * 60.0;
+            let hour_end = (Self::hours_floor(now) + 1.0) * 60.0;
             let reach = v * (hour_end - now);
             if reach >= left {
                 return now + left / v - t;
@@ -111,7 +125,7 @@ impl TravelModel {
         };
         let mut best = arrive(t);
         let longest = self.cfg.taxi_wait_min.max(self.cfg.taxi_wait_peak_min);
-        let mut boundary = ((t / 60.0).floor() + 1.0) * 60.0;
+        let mut boundary = (Self::hours_floor(t) + 1.0) * 60.0;
         while boundary <= t + longest {
             best = best.min(arrive(boundary));
             boundary += 60.0;
@@ -203,6 +217,21 @@ impl TravelModel {
 mod tests {
     use super::*;
     use crate::rng::{Seeds, Source};
+
+    #[test]
+    fn hours_floor_is_floor() {
+        let mut t = -3000.0;
+        while t < 3000.0 {
+            for x in [t, t + 1e-9, t - 1e-9, t + 0.5] {
+                assert_eq!(
+                    TravelModel::hours_floor(x).to_bits(),
+                    (x / 60.0).floor().to_bits(),
+                    "{x}"
+                );
+            }
+            t += 7.5;
+        }
+    }
 
     fn model() -> TravelModel {
         TravelModel::new(&scenario::Travel::default())
