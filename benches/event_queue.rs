@@ -4,7 +4,9 @@
 //! default's 96 reps), 10,000 (the national scenario) and 1,000,000.
 //! Run: `cargo bench --bench event_queue`.
 
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{
+    BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
+};
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 use salesim::sim::queue::EventQueue;
@@ -25,6 +27,8 @@ fn hold(c: &mut Criterion) {
     let mut group = c.benchmark_group("event queue hold");
     group
         .throughput(Throughput::Elements(HOLDS as u64))
+        .sampling_mode(SamplingMode::Flat)
+        .sample_size(50)
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3));
     for pending in [100usize, 10_000, 1_000_000] {

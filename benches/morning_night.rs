@@ -12,7 +12,7 @@ use salesim::scenario::Scenario;
 use salesim::sim::bench_probe;
 use std::time::Duration;
 
-fn handlers(c: &mut Criterion, label: &str, scenario: &Scenario, day: u32) {
+fn handlers(c: &mut Criterion, label: &str, scenario: &Scenario, day: u32, seconds: u64) {
     let variants = scenario.resolved_variants().expect("the scenario resolves");
     let baseline = &variants[scenario.baseline_index()];
     let world = bench_probe::world(scenario, baseline, 0);
@@ -33,7 +33,7 @@ fn handlers(c: &mut Criterion, label: &str, scenario: &Scenario, day: u32) {
         .sampling_mode(SamplingMode::Flat)
         .sample_size(10)
         .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(4));
+        .measurement_time(Duration::from_secs(seconds));
     group.bench_function(
         format!("{label}: morning of day {day} ({reps} reps)"),
         |b| {
@@ -63,10 +63,10 @@ fn handlers(c: &mut Criterion, label: &str, scenario: &Scenario, day: u32) {
 fn morning_night(c: &mut Criterion) {
     // criterion's plots need plotters' font, which salesim's `ab_glyph` feature leaves unset.
     salesim::output::plots::register_embedded_font();
-    handlers(c, "default", &Scenario::embedded(), 10);
+    handlers(c, "default", &Scenario::embedded(), 10, 4);
     let national = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/national.toml");
     let national = Scenario::load(national.as_ref()).expect("scenarios/national.toml loads");
-    handlers(c, "national", &national, 2);
+    handlers(c, "national", &national, 2, 12);
 }
 
 criterion_group!(benches, morning_night);

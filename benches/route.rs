@@ -25,7 +25,7 @@ fn plans(c: &mut Criterion, label: &str, scenario: &Scenario, day: u32) {
     group
         .throughput(Throughput::Elements(reps as u64))
         .sampling_mode(SamplingMode::Flat)
-        .sample_size(20)
+        .sample_size(10)
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(4));
     group.bench_function(
