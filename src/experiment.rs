@@ -191,26 +191,44 @@ impl Runner {
             return;
         }
         let per_variant = (upto - from) as usize;
-        let variants = &results.variants;
-        let total = variants.len() * per_variant;
-        let flat: Vec<ReplicationResult> = self.pool.install(|| {
-            (0..total)
-                .into_par_iter()
-                .map(|i| {
-                    let variant = &variants[i / per_variant];
-                    let replication = from + (i % per_variant) as u32;
-                    let result = run_replication(scenario, variant, replication);
-                    progress();
-                    result
-                })
-                .collect()
-        });
+        let flat = self.map(
+            &results.variants,
+            from..upto,
+            progress,
+            |variant, replication| run_replication(scenario, variant, replication),
+        );
         let mut rest = flat.into_iter();
         for runs in &mut results.runs {
             runs.extend(rest.by_ref().take(per_variant));
         }
         results.replications = upto;
         results.summarise();
+    }
+
+    /// Runs `run(variant, replication)` for each of `replications` of every one of `variants`
+    /// on the pool (how [`Runner::extend`] runs replications), calling `progress` after each;
+    /// returns the outputs in (variant, replication) order.
+    pub fn map<T: Send>(
+        &self,
+        variants: &[Variant],
+        replications: std::ops::Range<u32>,
+        progress: &(dyn Fn() + Sync),
+        run: impl Fn(&Variant, u32) -> T + Sync,
+    ) -> Vec<T> {
+        let per_variant = replications.len();
+        let total = variants.len() * per_variant;
+        self.pool.install(|| {
+            (0..total)
+                .into_par_iter()
+                .map(|i| {
+                    let variant = &variants[i / per_variant];
+                    let replication = replications.start + (i % per_variant) as u32;
+                    let output = run(variant, replication);
+                    progress();
+                    output
+                })
+                .collect()
+        })
     }
 }
 

@@ -104,6 +104,35 @@ impl Default for RunArgs {
     }
 }
 
+/// Options of `salesim bench`.
+#[derive(Debug, Clone, Args)]
+#[command(
+    after_help = "Runs replications as `run` does, on the same worker pool, writes no files and \
+    prints the speed: rep-days (one rep working one day) and events per second, per thread, \
+    peak memory, and how long the scenario's whole study (every variant x its `replications` x \
+    its `calendar.days`) would take at that speed. --json prints the same as one JSON object."
+)]
+pub struct BenchArgs {
+    /// Scenario file (TOML); default: the embedded `beijing` scenario.
+    #[arg(value_name = "SCENARIO.toml")]
+    pub scenario: Option<PathBuf>,
+    /// Replications per variant [default: one per thread, at least 2].
+    #[arg(long, short = 'n', value_name = "N")]
+    pub replications: Option<u32>,
+    /// Working days to simulate [default: the scenario's `calendar.days`].
+    #[arg(long, value_name = "D")]
+    pub days: Option<u32>,
+    /// Run this variant (repeatable) [default: the baseline only].
+    #[arg(long = "variant", value_name = "NAME")]
+    pub variants: Vec<String>,
+    /// Worker threads [default: all available cores].
+    #[arg(long, short = 'j', value_name = "T")]
+    pub threads: Option<usize>,
+    /// Print the measurements as one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
 /// Options of `salesim report`.
 #[derive(Debug, Clone, Args)]
 pub struct ReportArgs {

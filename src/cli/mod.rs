@@ -7,9 +7,10 @@
 //! Modules: [`args`] the options of each subcommand; [`run`](mod@run) the shared run path;
 //! [`sweep`](mod@sweep) grids of settings; [`files`] validate, init and schema;
 //! [`report`](mod@report) the HTML report; [`sensitivity`](mod@sensitivity) the
-//! assumption screen; [`trace`](mod@trace) one rep's day.
+//! assumption screen; [`trace`](mod@trace) one rep's day; [`bench`](mod@bench) the speed.
 
 pub mod args;
+pub mod bench;
 pub mod files;
 pub mod report;
 pub mod run;
@@ -18,14 +19,15 @@ pub mod sweep;
 pub mod trace;
 
 pub use args::{
-    InitArgs, MAX_THREADS, ReportArgs, RunArgs, SchemaArgs, SensitivityArgs, SweepArgs,
+    BenchArgs, InitArgs, MAX_THREADS, ReportArgs, RunArgs, SchemaArgs, SensitivityArgs, SweepArgs,
     ValidateArgs,
 };
+pub use bench::bench;
 pub use files::{init, schema_text, validate};
 pub use report::report;
 pub use run::{
     StudyPlan, execute, prepare_scenario, reproduce_command, run, shell_word, study_plan,
-    workers_and_output, written_summary,
+    worker_threads, workers_and_output, written_summary,
 };
 pub use sensitivity::sensitivity;
 pub use sweep::{MAX_SWEEP_VARIANTS, sweep, sweep_grid};
@@ -73,6 +75,9 @@ pub enum Command {
     Report(ReportArgs),
     /// Write a commented starter scenario (the embedded default) to a file.
     Init(InitArgs),
+    /// Measure the speed: run replications without writing files and print rep-days and
+    /// events per second, peak memory and how long the scenario's whole study would take.
+    Bench(BenchArgs),
     /// Print the JSON Schema of scenario files (for editors that check TOML against a schema),
     /// or the reference of every key as Markdown.
     Schema(SchemaArgs),
@@ -128,6 +133,7 @@ pub fn main() -> ExitCode {
         Some(Command::Init(args)) => init(&args),
         Some(Command::Report(args)) => report(&args),
         Some(Command::Sensitivity(args)) => sensitivity(&args),
+        Some(Command::Bench(args)) => bench(&args),
         Some(Command::Schema(args)) => {
             emit(&if args.format == "markdown" {
                 crate::scenario::reference_markdown()

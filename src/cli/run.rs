@@ -180,14 +180,7 @@ pub fn shell_word(word: &str) -> String {
 /// The worker threads `args` ask for (all cores by default) with a runner on them, after
 /// creating the output folder; both problems are bad input.
 pub fn workers_and_output(args: &RunArgs) -> Result<(usize, Runner), CliError> {
-    let threads = args
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    if threads == 0 || threads > MAX_THREADS {
-        return Err(input(format!(
-            "--threads must be between 1 and {MAX_THREADS}, not {threads}"
-        )));
-    }
+    let threads = worker_threads(args.threads)?;
     std::fs::create_dir_all(&args.out).map_err(|e| {
         input(format!(
             "cannot create output directory {}: {e}",
@@ -195,6 +188,19 @@ pub fn workers_and_output(args: &RunArgs) -> Result<(usize, Runner), CliError> {
         ))
     })?;
     Ok((threads, Runner::new(threads).map_err(input)?))
+}
+
+/// The worker threads `--threads` asks for, all cores when it is not given; out of range
+/// is bad input.
+pub fn worker_threads(threads: Option<usize>) -> Result<usize, CliError> {
+    let threads =
+        threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    if threads == 0 || threads > MAX_THREADS {
+        return Err(input(format!(
+            "--threads must be between 1 and {MAX_THREADS}, not {threads}"
+        )));
+    }
+    Ok(threads)
 }
 
 /// Runs `variants` of `scenario` as `args` says and writes everything: the shared end of

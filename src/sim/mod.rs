@@ -9,6 +9,7 @@
 //! outcome is the same as a fully interleaved simulation of every rep.
 
 mod assign;
+pub mod bench_probe;
 mod evening;
 mod field;
 pub mod invariants;
@@ -247,6 +248,11 @@ impl<'a> Sim<'a> {
     /// The current simulation time.
     pub fn now(&self) -> Minute {
         self.queue.now()
+    }
+
+    /// Events processed so far.
+    pub fn events(&self) -> u64 {
+        self.queue.popped()
     }
 
     /// The current working day.

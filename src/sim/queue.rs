@@ -33,6 +33,7 @@ pub struct EventQueue<E: Ord> {
     heap: BinaryHeap<Reverse<Entry<E>>>,
     sequence: u64,
     now: Minute,
+    popped: u64,
 }
 
 impl<E: Ord + Copy> EventQueue<E> {
@@ -42,6 +43,7 @@ impl<E: Ord + Copy> EventQueue<E> {
             heap: BinaryHeap::new(),
             sequence: 0,
             now: start,
+            popped: 0,
         }
     }
 
@@ -73,7 +75,13 @@ impl<E: Ord + Copy> EventQueue<E> {
     pub fn pop(&mut self) -> Option<(Minute, E)> {
         let Reverse(entry) = self.heap.pop()?;
         self.now = entry.time;
+        self.popped += 1;
         Some((entry.time, entry.event))
+    }
+
+    /// Events popped so far: the events processed.
+    pub fn popped(&self) -> u64 {
+        self.popped
     }
 
     /// Events waiting.
@@ -110,5 +118,23 @@ mod tests {
         q.pop();
         assert_eq!(q.schedule(9, 0, 2), Err(PastEvent { at: 9, now: 10 }));
         assert!(q.schedule(10, 0, 3).is_ok());
+    }
+
+    #[test]
+    fn counts_pops() {
+        let mut q = EventQueue::new(0);
+        assert_eq!(q.popped(), 0);
+        for t in 0..5 {
+            q.schedule(t, 0, t).unwrap();
+        }
+        q.pop();
+        q.pop();
+        assert_eq!(q.popped(), 2);
+        q.schedule(7, 0, 9).unwrap();
+        while q.pop().is_some() {}
+        assert_eq!(q.popped(), 6);
+        // Popping an empty queue processes nothing.
+        assert!(q.pop().is_none());
+        assert_eq!(q.popped(), 6);
     }
 }
