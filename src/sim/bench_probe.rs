@@ -84,28 +84,7 @@ impl<'a> Sim<'a> {
     /// A copy of the whole state, to run a handler on again and again.
     #[doc(hidden)]
     pub fn snapshot(&self) -> Sim<'a> {
-        Sim {
-            sc: self.sc,
-            policy: self.policy,
-            world: self.world,
-            seeds: self.seeds,
-            cal: self.cal,
-            options: self.options,
-            leads: self.leads.clone(),
-            companies: self.companies.clone(),
-            pool: self.pool.clone(),
-            reps: self.reps.clone(),
-            windows: self.windows.clone(),
-            payments: self.payments.clone(),
-            queue: self.queue.clone(),
-            day: self.day,
-            good_threshold: self.good_threshold,
-            level_cutoffs: self.level_cutoffs,
-            overflow_pass: self.overflow_pass,
-            tally: self.tally.clone(),
-            trace: self.trace.clone(),
-            violations: self.violations.clone(),
-        }
+        self.clone()
     }
 
     /// Processes events until `stop` holds for the next one, which is popped and not run.
@@ -117,20 +96,6 @@ impl<'a> Sim<'a> {
             self.dispatch(now, event);
         }
         None
-    }
-
-    /// Runs one event's handler, as [`Sim::run`] does.
-    fn dispatch(&mut self, now: Minute, event: Event) {
-        match event {
-            Event::Morning => self.morning(now),
-            Event::RepNext(r) => self.rep_next(r, now),
-            Event::VisitEnd(r) => self.visit_end(r, now),
-            Event::ColdEnd(r) => self.cold_end(r, now),
-            Event::Back(r) => self.back(r, now),
-            Event::Evening => self.evening(now),
-            Event::RepDesk(r) => self.desk(r, now),
-            Event::Night => self.night(now),
-        }
     }
 }
 

@@ -117,6 +117,7 @@ struct CompanyState {
 }
 
 /// One replication of one variant in progress.
+#[derive(Clone)]
 pub struct Sim<'a> {
     sc: &'a Scenario,
     policy: &'a Policy,
@@ -283,16 +284,21 @@ impl<'a> Sim<'a> {
     /// Runs every event to the end of the horizon.
     pub fn run(&mut self) {
         while let Some((now, event)) = self.queue.pop() {
-            match event {
-                Event::Morning => self.morning(now),
-                Event::RepNext(r) => self.rep_next(r, now),
-                Event::VisitEnd(r) => self.visit_end(r, now),
-                Event::ColdEnd(r) => self.cold_end(r, now),
-                Event::Back(r) => self.back(r, now),
-                Event::Evening => self.evening(now),
-                Event::RepDesk(r) => self.desk(r, now),
-                Event::Night => self.night(now),
-            }
+            self.dispatch(now, event);
+        }
+    }
+
+    /// Runs one event's handler.
+    fn dispatch(&mut self, now: Minute, event: Event) {
+        match event {
+            Event::Morning => self.morning(now),
+            Event::RepNext(r) => self.rep_next(r, now),
+            Event::VisitEnd(r) => self.visit_end(r, now),
+            Event::ColdEnd(r) => self.cold_end(r, now),
+            Event::Back(r) => self.back(r, now),
+            Event::Evening => self.evening(now),
+            Event::RepDesk(r) => self.desk(r, now),
+            Event::Night => self.night(now),
         }
     }
 
