@@ -16,8 +16,8 @@ use crate::sim::ReplicationResult;
 pub struct Point {
     /// The settings applied to the base scenario (none for the base itself).
     pub settings: Vec<Setting>,
-    /// Per-replication metric values of every variant, and their records folded over
-    /// replications (no per-rep records: those of the base go to its sink as they finish).
+    /// Per-replication metric values of every variant; at the base also the records
+    /// folded over replications (its per-rep records go to its sink as they finish).
     pub results: ExperimentResults,
 }
 
@@ -122,7 +122,13 @@ fn run_point(
     let mut results = ExperimentResults::empty(&variants);
     match sink {
         Some(sink) => runner.extend_with(&s, &mut results, plan.replications, progress, sink)?,
-        None => runner.extend(&s, &mut results, plan.replications, progress),
+        None => {
+            runner.extend(&s, &mut results, plan.replications, progress);
+            // Only the base is written as a study; the other points need their metrics.
+            for records in &mut results.records {
+                *records = Default::default();
+            }
+        }
     }
     Ok(Point { settings, results })
 }
