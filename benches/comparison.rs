@@ -5,7 +5,7 @@
 //! about four minutes there. Run: `cargo bench --bench comparison`.
 
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
-use salesim::experiment::run_experiment;
+use salesim::experiment::{ExperimentResults, Runner, run_experiment};
 use salesim::scenario::Scenario;
 use std::hint::black_box;
 use std::time::Duration;
@@ -20,15 +20,24 @@ fn comparison(c: &mut Criterion) {
     let variants = scenario.resolved_variants().expect("the default resolves");
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     // Rep-days of the study, counted on one run of it (which also warms up).
-    let results = run_experiment(&scenario, &variants, REPLICATIONS, threads, &|| {})
-        .expect("the runner starts");
-    let rep_days: u64 = results
-        .runs
-        .iter()
-        .flatten()
-        .flat_map(|run| &run.reps)
-        .map(|rep| u64::from(rep.days_worked))
-        .sum();
+    let runner = Runner::new(threads).expect("the runner starts");
+    let mut results = ExperimentResults::empty(&variants);
+    let mut rep_days = 0u64;
+    let counted: Result<(), std::convert::Infallible> = runner.extend_with(
+        &scenario,
+        &mut results,
+        REPLICATIONS,
+        &|| {},
+        &mut |_, _, run| {
+            rep_days += run
+                .reps
+                .iter()
+                .map(|rep| u64::from(rep.days_worked))
+                .sum::<u64>();
+            Ok(())
+        },
+    );
+    counted.expect("infallible");
     let mut group = c.benchmark_group("default comparison");
     group
         .throughput(Throughput::Elements(rep_days))

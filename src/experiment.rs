@@ -2,15 +2,21 @@
 //! local thread pool, then summarised.
 //!
 //! The runs form one flat index `i = variant * replications + replication`. Results are
-//! collected in index order and summarised in that order, so the outcome is identical
-//! bit for bit whatever the number of threads.
+//! taken in index order as they finish (a finished run waits only for earlier ones) and
+//! summarised in that order, so the outcome is identical bit for bit whatever the number
+//! of threads. Of each replication only its metric values are kept; its per-rep and
+//! per-day records are folded into per-variant sums and handed to a sink (which writes
+//! `reps.csv`), so memory does not grow with the number of replications.
 
 use crate::metrics::METRICS;
 use crate::scenario::{Scenario, Variant};
 use crate::sim::records::Ramp;
 use crate::sim::{ReplicationResult, run_replication};
-use crate::stats::Summary;
-use rayon::prelude::*;
+use crate::stats::{Distribution, Summary};
+use std::collections::BTreeMap;
+use std::convert::Infallible;
+use std::panic::AssertUnwindSafe;
+use std::sync::{Condvar, Mutex, mpsc};
 
 /// Why an experiment cannot run.
 #[derive(Debug, thiserror::Error)]
@@ -57,7 +63,80 @@ pub fn select_variants(
         .collect())
 }
 
-/// Everything an experiment produced.
+/// What the analysis keeps of one replication: its metric values. (The per-rep and
+/// per-day records of a replication go to [`VariantRecords`] and to the run's sink as it
+/// finishes, so memory does not grow with replications.)
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunMetrics {
+    /// One value per entry of `metrics::METRICS`, in that order.
+    pub metrics: Vec<f64>,
+}
+
+/// A variant's per-rep and per-day records, folded over its replications in replication
+/// order as they finish: what `daily.csv`, `ramp.csv` and the Lorenz picture need, in a
+/// size that does not depend on the number of replications.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct VariantRecords {
+    /// `daily[d]`: the sums over replications of day `d`'s fields in `DayRecord` order
+    /// (pool size, assigned, reclaimed, private held, visits, wins), and how many
+    /// replications had that day.
+    daily: Vec<([f64; 6], f64)>,
+    /// The new hires' ramp, pooled.
+    ramp: Ramp,
+    /// Wins per working day of every rep who worked at least one day, pooled.
+    wins_per_day: Distribution,
+}
+
+impl VariantRecords {
+    /// Folds in the next replication's records. Each running sum receives the same
+    /// additions in the same order as a sum over the replications afterwards would.
+    pub fn add(&mut self, run: &ReplicationResult) {
+        if self.daily.len() < run.daily.len() {
+            self.daily.resize(run.daily.len(), ([0.0; 6], 0.0));
+        }
+        for ((sum, count), day) in self.daily.iter_mut().zip(&run.daily) {
+            let fields = [
+                day.pool_size,
+                day.assigned,
+                day.reclaimed,
+                day.private_held,
+                day.visits,
+                day.wins,
+            ];
+            for (s, f) in sum.iter_mut().zip(fields) {
+                *s += f as f64;
+            }
+            *count += 1.0;
+        }
+        self.ramp.merge(&run.ramp);
+        for rep in run.reps.iter().filter(|r| r.days_worked > 0) {
+            self.wins_per_day
+                .add(f64::from(rep.wins) / f64::from(rep.days_worked));
+        }
+    }
+
+    /// Day-by-day totals averaged over the replications: one entry per working day,
+    /// fields in `DayRecord` order.
+    pub fn mean_daily(&self) -> Vec<[f64; 6]> {
+        self.daily
+            .iter()
+            .map(|(sum, count)| sum.map(|s| s / count))
+            .collect()
+    }
+
+    /// The new hires' wins by week of tenure, pooled over the replications.
+    pub fn ramp(&self) -> &Ramp {
+        &self.ramp
+    }
+
+    /// Wins per working day of every rep (who worked) of every replication.
+    pub fn wins_per_day(&self) -> &Distribution {
+        &self.wins_per_day
+    }
+}
+
+/// Everything an experiment keeps: per replication only the metric values, and per
+/// variant its records folded over replications.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExperimentResults {
     /// The variants run, in output order.
@@ -65,9 +144,12 @@ pub struct ExperimentResults {
     /// Replications per variant.
     pub replications: u32,
     /// `runs[v][r]`: replication `r` of variant `v`, metric values in `METRICS` order.
-    pub runs: Vec<Vec<ReplicationResult>>,
+    pub runs: Vec<Vec<RunMetrics>>,
     /// `summaries[v][m]`: metric `m` of variant `v` over its replications.
     pub summaries: Vec<Vec<Summary>>,
+    /// `records[v]`: variant `v`'s per-rep and per-day records, folded over its
+    /// replications (empty for results read back from a finished run's files).
+    pub records: Vec<VariantRecords>,
 }
 
 impl ExperimentResults {
@@ -78,17 +160,19 @@ impl ExperimentResults {
             replications: 0,
             runs: vec![Vec::new(); variants.len()],
             summaries: vec![vec![Summary::of(&[]); METRICS.len()]; variants.len()],
+            records: vec![VariantRecords::default(); variants.len()],
         }
     }
 
-    /// Results made of finished runs (`runs[v][r]` for variant `v`, replication `r`; every
-    /// variant with the same number of runs), summarised.
-    pub fn from_runs(variants: &[Variant], runs: Vec<Vec<ReplicationResult>>) -> ExperimentResults {
+    /// Results made of finished runs' metrics (`runs[v][r]` for variant `v`, replication
+    /// `r`; every variant with the same number of runs), summarised, without records.
+    pub fn from_runs(variants: &[Variant], runs: Vec<Vec<RunMetrics>>) -> ExperimentResults {
         let mut results = ExperimentResults {
             variants: variants.to_vec(),
             replications: runs.first().map_or(0, |r| r.len() as u32),
             runs,
             summaries: Vec::new(),
+            records: vec![VariantRecords::default(); variants.len()],
         };
         results.summarise();
         results
@@ -105,40 +189,23 @@ impl ExperimentResults {
 
     /// The new hires' wins by week of tenure of variant `variant`, pooled over its replications.
     pub fn pooled_ramp(&self, variant: usize) -> Ramp {
-        let mut ramp = Ramp::default();
-        for run in &self.runs[variant] {
-            ramp.merge(&run.ramp);
-        }
-        ramp
+        self.records[variant].ramp().clone()
     }
 
     /// Day-by-day totals of variant `variant`, averaged over its replications: one entry
     /// per working day, fields in `DayRecord` order (pool size, assigned, reclaimed,
     /// private held, visits, wins).
     pub fn mean_daily(&self, variant: usize) -> Vec<[f64; 6]> {
-        let runs = &self.runs[variant];
-        let days = runs.iter().map(|r| r.daily.len()).max().unwrap_or(0);
-        (0..days)
-            .map(|d| {
-                let mut sum = [0.0; 6];
-                let mut count = 0.0;
-                for day in runs.iter().filter_map(|r| r.daily.get(d)) {
-                    let fields = [
-                        day.pool_size,
-                        day.assigned,
-                        day.reclaimed,
-                        day.private_held,
-                        day.visits,
-                        day.wins,
-                    ];
-                    for (s, f) in sum.iter_mut().zip(fields) {
-                        *s += f as f64;
-                    }
-                    count += 1.0;
-                }
-                sum.map(|s| s / count)
-            })
-            .collect()
+        self.records[variant].mean_daily()
+    }
+
+    /// Takes in the next replication of variant `variant`: its metrics are kept, its
+    /// records folded in, the rest dropped. Replications must come in order.
+    fn absorb(&mut self, variant: usize, run: ReplicationResult) {
+        self.records[variant].add(&run);
+        self.runs[variant].push(RunMetrics {
+            metrics: run.metrics,
+        });
     }
 
     /// Recomputes every summary from the runs.
@@ -150,6 +217,65 @@ impl ExperimentResults {
                     .collect()
             })
             .collect();
+    }
+}
+
+/// Hands out run indices in order to the workers, never more than `window` ahead of the
+/// next result to be consumed, so the results waiting for an earlier one stay few.
+struct Gate {
+    state: Mutex<GateState>,
+    changed: Condvar,
+}
+
+struct GateState {
+    /// The next index to hand out.
+    next: usize,
+    /// Results consumed so far (every index below it).
+    consumed: usize,
+    /// Set when the run stops early (a sink error or a panic): hand out nothing more.
+    stop: bool,
+}
+
+impl Gate {
+    fn new() -> Gate {
+        Gate {
+            state: Mutex::new(GateState {
+                next: 0,
+                consumed: 0,
+                stop: false,
+            }),
+            changed: Condvar::new(),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, GateState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The next index to run, waiting while it is `window` or more ahead of the results
+    /// consumed; `None` when all `total` are handed out or the run stopped.
+    fn claim(&self, total: usize, window: usize) -> Option<usize> {
+        let mut state = self.lock();
+        loop {
+            if state.stop || state.next >= total {
+                return None;
+            }
+            if state.next < state.consumed + window {
+                state.next += 1;
+                return Some(state.next - 1);
+            }
+            state = self.changed.wait(state).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    fn consumed(&self, consumed: usize) {
+        self.lock().consumed = consumed;
+        self.changed.notify_all();
+    }
+
+    fn stop(&self) {
+        self.lock().stop = true;
+        self.changed.notify_all();
     }
 }
 
@@ -176,9 +302,10 @@ impl Runner {
     }
 
     /// Runs replications `results.replications..upto` of every variant of `results` (each
-    /// in its own scenario when it has one, else in `scenario`; see `run_with`), appends them and updates
-    /// the summaries. `progress` is called once after each finished run (from worker
-    /// threads; it must not influence results).
+    /// in its own scenario when it has one, else in `scenario`; see `run_with`), appends
+    /// their metrics, folds in their records and updates the summaries. `progress` is
+    /// called once after each finished run (from worker threads; it must not influence
+    /// results).
     pub fn extend(
         &self,
         scenario: &Scenario,
@@ -186,23 +313,54 @@ impl Runner {
         upto: u32,
         progress: &(dyn Fn() + Sync),
     ) {
+        let done: Result<(), Infallible> =
+            self.extend_with(scenario, results, upto, progress, &mut |_, _, _| Ok(()));
+        match done {
+            Ok(()) => {}
+            Err(never) => match never {},
+        }
+    }
+
+    /// [`Runner::extend`], handing every finished replication to `sink` (on the calling
+    /// thread) as `(variant, replication, result)` before its records are dropped:
+    /// strictly in flat index order (variant by variant; within one, replication by
+    /// replication), whatever the number of threads. Replications run in parallel, in
+    /// index order, at most a few threads' worth ahead of the next one handed over, so
+    /// the finished results held at any time stay few.
+    ///
+    /// When `sink` fails the remaining replications are not started and its error is
+    /// returned; `results` is then incomplete and should be dropped. A panic in a
+    /// replication is raised again here, after the workers have stopped.
+    pub fn extend_with<E>(
+        &self,
+        scenario: &Scenario,
+        results: &mut ExperimentResults,
+        upto: u32,
+        progress: &(dyn Fn() + Sync),
+        sink: &mut dyn FnMut(usize, u32, &ReplicationResult) -> Result<(), E>,
+    ) -> Result<(), E> {
         let from = results.replications;
         if upto <= from {
-            return;
+            return Ok(());
         }
-        let per_variant = (upto - from) as usize;
-        let flat = self.map(
-            &results.variants,
+        // Lent to the workers while the results take in the runs.
+        let variants = std::mem::take(&mut results.variants);
+        let outcome = self.ordered(
+            &variants,
             from..upto,
             progress,
-            |variant, replication| run_replication(scenario, variant, replication),
+            &|variant, replication| run_replication(scenario, variant, replication),
+            &mut |v, r, run| {
+                sink(v, r, &run)?;
+                results.absorb(v, run);
+                Ok(())
+            },
         );
-        let mut rest = flat.into_iter();
-        for runs in &mut results.runs {
-            runs.extend(rest.by_ref().take(per_variant));
-        }
+        results.variants = variants;
+        outcome?;
         results.replications = upto;
         results.summarise();
+        Ok(())
     }
 
     /// Runs `run(variant, replication)` for each of `replications` of every one of `variants`
@@ -213,22 +371,108 @@ impl Runner {
         variants: &[Variant],
         replications: std::ops::Range<u32>,
         progress: &(dyn Fn() + Sync),
-        run: impl Fn(&Variant, u32) -> T + Sync,
+        run: &(dyn Fn(&Variant, u32) -> T + Sync),
     ) -> Vec<T> {
+        let mut outputs = Vec::new();
+        let done: Result<(), Infallible> = self.ordered(
+            variants,
+            replications,
+            progress,
+            run,
+            &mut |_, _, output| {
+                outputs.push(output);
+                Ok(())
+            },
+        );
+        match done {
+            Ok(()) => outputs,
+            Err(never) => match never {},
+        }
+    }
+
+    /// The scheduler under [`Runner::extend_with`] and [`Runner::map`]: runs
+    /// `run(variant, replication)` for each of `replications` of every one of `variants`
+    /// on the pool, in flat index order (variant by variant, then replication), at most a
+    /// few threads' worth ahead of the next output handed over, and hands each output to
+    /// `sink(variant index, replication, output)` on the calling thread strictly in that
+    /// order, whatever the number of threads. `progress` is called after each run (from
+    /// worker threads). When `sink` fails nothing more is started and its error is
+    /// returned; a panic in a run is raised again here, after the workers have stopped.
+    fn ordered<T: Send, E>(
+        &self,
+        variants: &[Variant],
+        replications: std::ops::Range<u32>,
+        progress: &(dyn Fn() + Sync),
+        run: &(dyn Fn(&Variant, u32) -> T + Sync),
+        sink: &mut dyn FnMut(usize, u32, T) -> Result<(), E>,
+    ) -> Result<(), E> {
         let per_variant = replications.len();
+        let from = replications.start;
         let total = variants.len() * per_variant;
-        self.pool.install(|| {
-            (0..total)
-                .into_par_iter()
-                .map(|i| {
-                    let variant = &variants[i / per_variant];
-                    let replication = replications.start + (i % per_variant) as u32;
-                    let output = run(variant, replication);
-                    progress();
-                    output
-                })
-                .collect()
-        })
+        if total == 0 {
+            return Ok(());
+        }
+        let workers = self.pool.current_num_threads().min(total);
+        let window = 4 * self.pool.current_num_threads();
+        let gate = Gate::new();
+        let (sender, finished) = mpsc::channel::<(usize, std::thread::Result<T>)>();
+        let mut outcome = Ok(());
+        let mut panicked = None;
+        self.pool.in_place_scope(|scope| {
+            for _ in 0..workers {
+                let sender = sender.clone();
+                let gate = &gate;
+                scope.spawn(move |_| {
+                    while let Some(i) = gate.claim(total, window) {
+                        let variant = &variants[i / per_variant];
+                        let replication = from + (i % per_variant) as u32;
+                        let output = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                            let output = run(variant, replication);
+                            progress();
+                            output
+                        }));
+                        let failed = output.is_err();
+                        if failed {
+                            gate.stop();
+                        }
+                        if sender.send((i, output)).is_err() || failed {
+                            break;
+                        }
+                    }
+                });
+            }
+            drop(sender);
+            // Outputs that finished before an earlier one, by index.
+            let mut waiting = BTreeMap::new();
+            let mut next = 0;
+            'receive: for (i, output) in finished.iter() {
+                waiting.insert(i, output);
+                while let Some(output) = waiting.remove(&next) {
+                    let output = match output {
+                        Ok(output) => output,
+                        Err(panic) => {
+                            panicked = Some(panic);
+                            break 'receive;
+                        }
+                    };
+                    let (v, r) = (next / per_variant, from + (next % per_variant) as u32);
+                    if let Err(e) = sink(v, r, output) {
+                        outcome = Err(e);
+                        break 'receive;
+                    }
+                    next += 1;
+                    gate.consumed(next);
+                }
+            }
+            // Stop the workers (they may be waiting for an output that will never be
+            // consumed) and let them finish.
+            gate.stop();
+            drop(finished);
+        });
+        if let Some(panic) = panicked {
+            std::panic::resume_unwind(panic);
+        }
+        outcome
     }
 }
 
@@ -316,8 +560,113 @@ mod tests {
         runner.extend(&scenario, &mut batched, 2, &|| {});
         assert_eq!(batched.replications, 2);
         assert_eq!(bits(&batched), bits(&one));
-        let debug = |r: &ExperimentResults| format!("{:?}", r.runs[1][1].reps);
+        let debug = |r: &ExperimentResults| format!("{:?}", r.records);
         assert_eq!(debug(&batched), debug(&one));
+        assert_eq!(debug(&two), debug(&one));
+    }
+
+    #[test]
+    fn records_are_folded_in_replication_order_and_the_sink_sees_every_run_in_index_order() {
+        let mut scenario = Scenario::embedded();
+        scenario.calendar.days = 3;
+        let variants = select_variants(
+            scenario.resolved_variants().unwrap(),
+            &["alibaba".into(), "strict".into()],
+        )
+        .unwrap();
+        // In batches of 2 then 3 replications, on 2 threads.
+        let runner = Runner::new(2).unwrap();
+        let mut results = ExperimentResults::empty(&variants);
+        let mut seen = Vec::new();
+        let mut runs = vec![Vec::new(); variants.len()];
+        for upto in [2, 5] {
+            runner
+                .extend_with(&scenario, &mut results, upto, &|| {}, &mut |v, r, run| {
+                    seen.push((v, r));
+                    runs[v].push(run.clone());
+                    Ok::<(), ()>(())
+                })
+                .unwrap();
+        }
+        let order = |batch: std::ops::Range<u32>| {
+            (0..2).flat_map(move |v| batch.clone().map(move |r| (v, r)))
+        };
+        assert_eq!(seen, order(0..2).chain(order(2..5)).collect::<Vec<_>>());
+        // The folded records are what summing the kept results afterwards gives, bit for bit.
+        for (v, runs) in runs.iter().enumerate() {
+            let days = runs[0].daily.len();
+            for d in 0..days {
+                let mut sum = [0.0; 6];
+                for day in runs.iter().map(|r| r.daily[d]) {
+                    let fields = [
+                        day.pool_size,
+                        day.assigned,
+                        day.reclaimed,
+                        day.private_held,
+                        day.visits,
+                        day.wins,
+                    ];
+                    for (s, f) in sum.iter_mut().zip(fields) {
+                        *s += f as f64;
+                    }
+                }
+                let mean = sum.map(|s| (s / runs.len() as f64).to_bits());
+                assert_eq!(results.mean_daily(v)[d].map(f64::to_bits), mean);
+            }
+            let mut ramp = Ramp::default();
+            runs.iter().for_each(|r| ramp.merge(&r.ramp));
+            assert_eq!(results.pooled_ramp(v), ramp);
+            let mut wins: Vec<f64> = runs
+                .iter()
+                .flat_map(|r| &r.reps)
+                .filter(|r| r.days_worked > 0)
+                .map(|r| f64::from(r.wins) / f64::from(r.days_worked))
+                .collect();
+            wins.sort_by(f64::total_cmp);
+            let pooled: Vec<f64> = results.records[v].wins_per_day().iter().collect();
+            assert_eq!(pooled, wins);
+        }
+    }
+
+    #[test]
+    fn results_hold_no_per_rep_records_and_do_not_grow_with_replications() {
+        let mut scenario = Scenario::embedded();
+        scenario.calendar.days = 2;
+        let variants =
+            select_variants(scenario.resolved_variants().unwrap(), &["alibaba".into()]).unwrap();
+        let runner = Runner::new(2).unwrap();
+        // What the results hold beyond one metric vector per replication: the folded
+        // records, whose size is set by the days, the tenure weeks and the distinct
+        // wins-per-day values, not by the replications.
+        let footprint = |r: &ExperimentResults| {
+            let rec = &r.records[0];
+            (
+                rec.mean_daily().len(),
+                rec.ramp().wins.len(),
+                rec.wins_per_day().distinct(),
+            )
+        };
+        let mut results = ExperimentResults::empty(&variants);
+        runner.extend(&scenario, &mut results, 2, &|| {});
+        let small = footprint(&results);
+        let reps_seen = results.records[0].wins_per_day().len();
+        runner.extend(&scenario, &mut results, 12, &|| {});
+        let large = footprint(&results);
+        assert_eq!(results.runs[0].len(), 12);
+        assert!(results.records[0].wins_per_day().len() >= 5 * reps_seen);
+        assert_eq!(small.0, large.0);
+        // Tenure weeks of new hires: bounded by how long a rep stays a new hire (a run
+        // may see an older new hire than the first two did).
+        let weeks = scenario.org.new_hire_days as usize / 7 + 3;
+        assert!(
+            small.1 <= large.1 && large.1 <= weeks,
+            "{small:?} {large:?}"
+        );
+        // Distinct values of wins / days worked with 2 days: 0, 1/2, 1, 3/2, 2, ...
+        assert!(large.2 <= 20, "{large:?}");
+        // Structurally: a replication keeps its metrics and nothing else.
+        let RunMetrics { metrics } = &results.runs[0][11];
+        assert_eq!(metrics.len(), METRICS.len());
     }
 
     #[test]

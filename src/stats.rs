@@ -161,6 +161,68 @@ impl Summary {
     }
 }
 
+/// A multiset of values kept as the count of each distinct value: the memory it takes
+/// grows with the number of distinct values, not with how many were added. Iteration
+/// gives every value as often as it was added, ascending in `f64::total_cmp` order, so a
+/// sum over it equals the sum over the sorted values bit for bit.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Distribution {
+    /// Count of each value, keyed by its bits mapped to an integer that orders like
+    /// `f64::total_cmp` (see [`total_key`]; the mapping is its own inverse).
+    counts: std::collections::BTreeMap<i64, u64>,
+    /// Values added.
+    len: u64,
+}
+
+/// `x`'s bits as an integer ordered like `f64::total_cmp` (the mapping `total_cmp`
+/// uses); applied to its own result it gives the bits back.
+fn total_key(bits: i64) -> i64 {
+    bits ^ ((((bits >> 63) as u64) >> 1) as i64)
+}
+
+impl Distribution {
+    /// Adds one value.
+    pub fn add(&mut self, x: f64) {
+        *self
+            .counts
+            .entry(total_key(x.to_bits() as i64))
+            .or_insert(0) += 1;
+        self.len += 1;
+    }
+
+    /// Values added (with repeats).
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// Whether no value was added.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Distinct values held (what the memory grows with).
+    pub fn distinct(&self) -> usize {
+        self.counts.len()
+    }
+
+    /// Every value added, repeats included, ascending in `f64::total_cmp` order.
+    pub fn iter(&self) -> impl Iterator<Item = f64> + Clone + '_ {
+        self.counts.iter().flat_map(|(&key, &count)| {
+            std::iter::repeat_n(f64::from_bits(total_key(key) as u64), count as usize)
+        })
+    }
+}
+
+impl FromIterator<f64> for Distribution {
+    fn from_iter<I: IntoIterator<Item = f64>>(values: I) -> Distribution {
+        let mut d = Distribution::default();
+        for x in values {
+            d.add(x);
+        }
+        d
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,6 +242,34 @@ mod tests {
             t_975(1_000_000)
         );
         assert!(t_975(0).is_nan());
+    }
+
+    #[test]
+    fn distribution_iterates_values_sorted_with_repeats() {
+        let values = [
+            3.0,
+            -0.0,
+            0.5,
+            3.0,
+            f64::NAN,
+            -2.0,
+            0.0,
+            0.5,
+            0.5,
+            f64::INFINITY,
+        ];
+        let d: Distribution = values.iter().copied().collect();
+        assert_eq!(d.len(), 10);
+        assert_eq!(d.distinct(), 7);
+        let mut sorted = values.to_vec();
+        sorted.sort_by(f64::total_cmp);
+        let bits = |v: &mut dyn Iterator<Item = f64>| v.map(f64::to_bits).collect::<Vec<_>>();
+        assert_eq!(bits(&mut d.iter()), bits(&mut sorted.into_iter()));
+        // A million equal values take one entry.
+        let mut big = Distribution::default();
+        (0..1_000_000).for_each(|i| big.add(f64::from(i % 3)));
+        assert_eq!((big.len(), big.distinct()), (1_000_000, 3));
+        assert!(Distribution::default().is_empty());
     }
 
     #[test]

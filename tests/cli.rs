@@ -258,6 +258,99 @@ fn precision_adds_replications_until_the_target_and_says_why_it_stopped() {
     }
 }
 
+/// `reps.csv` is written while replications run, in batches under `--precision`; the
+/// file is the same as a fixed run with as many replications writes (one row per rep of
+/// every replication, variant by variant, replication by replication), whatever the
+/// thread count, and no temporary is left.
+#[test]
+fn streamed_records_match_a_single_batch_run_and_any_thread_count() {
+    let run = |dir: &TempDir, threads: &str, how: &[&str]| -> std::path::PathBuf {
+        let out = dir.path().join("out");
+        let mut args = vec![
+            "--variant",
+            "alibaba",
+            "--variant",
+            "strict",
+            "--days",
+            "3",
+            "--no-report",
+            "-j",
+            threads,
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(how);
+        let result = salesim(dir.path(), &args);
+        assert!(result.status.success(), "{}", stderr(&result));
+        out
+    };
+    let precision = [
+        "--precision",
+        "0.0001",
+        "--min-replications",
+        "2",
+        "--max-replications",
+        "5",
+    ];
+    let (a, b, c) = (
+        TempDir::new("batch1"),
+        TempDir::new("batch2"),
+        TempDir::new("fixed"),
+    );
+    let (one, two) = (run(&a, "1", &precision), run(&b, "2", &precision));
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(one.join("manifest.json")).unwrap()).unwrap();
+    let n = manifest["replications"].as_u64().unwrap();
+    // Stopped at the maximum: a first batch of 2, then more (at least two batches).
+    assert_eq!(n, 5, "{manifest}");
+    let fixed = run(&c, "2", &["--replications", "5"]);
+    let read = |dir: &Path, name: &str| std::fs::read(dir.join(name)).unwrap();
+    for name in CSV_FILES {
+        assert!(
+            read(&one, name) == read(&two, name),
+            "{name}: 1 and 2 threads differ"
+        );
+        assert!(
+            read(&one, name) == read(&fixed, name),
+            "{name}: batched and single run differ"
+        );
+    }
+    for dir in [&one, &two, &fixed] {
+        let names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(names.iter().all(|n| !n.starts_with('.')), "{names:?}");
+    }
+    // Rows: variant by variant, replication by replication, reps numbered from 0 in each.
+    let rows = csv_rows(&one.join("reps.csv"));
+    let mut expected = Vec::new();
+    let mut count = 0;
+    for variant in ["alibaba", "strict"] {
+        for r in 0..n {
+            let reps = rows
+                .iter()
+                .filter(|row| row["variant"] == variant && row["replication"] == r.to_string())
+                .count();
+            assert!(reps > 0, "{variant} {r}");
+            count += reps;
+            expected.extend((0..reps).map(|k| (variant.to_string(), r.to_string(), k.to_string())));
+        }
+    }
+    assert_eq!(count, rows.len());
+    let got: Vec<_> = rows
+        .iter()
+        .map(|row| {
+            (
+                row["variant"].clone(),
+                row["replication"].clone(),
+                row["rep"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(got, expected);
+}
+
 #[test]
 fn bad_analysis_flags_exit_2_naming_the_flag() {
     let dir = TempDir::new("analysis-flags");

@@ -2,15 +2,41 @@
 //! intervals of differences, and the per-rep and per-day records add up to the metrics.
 
 use salesim::analysis::{paired_t, unpaired_half_width};
-use salesim::experiment::{ExperimentResults, run_experiment};
+use salesim::experiment::{ExperimentResults, Runner, run_experiment};
 use salesim::metrics::metric_index;
-use salesim::scenario::Scenario;
+use salesim::scenario::{Scenario, Variant};
+use salesim::sim::ReplicationResult;
 
 fn default_results(days: u32, replications: u32) -> ExperimentResults {
     let mut scenario = Scenario::embedded();
     scenario.calendar.days = days;
     let variants = scenario.resolved_variants().unwrap();
     run_experiment(&scenario, &variants, replications, 2, &|| {}).unwrap()
+}
+
+/// The results of `variants` and, beside them, every replication's full result
+/// (`runs[v][r]`, records included) as the runner handed it over.
+fn results_with_records(
+    scenario: &Scenario,
+    variants: &[Variant],
+    replications: u32,
+) -> (ExperimentResults, Vec<Vec<ReplicationResult>>) {
+    let mut results = ExperimentResults::empty(variants);
+    let mut runs = vec![Vec::new(); variants.len()];
+    Runner::new(2)
+        .unwrap()
+        .extend_with(
+            scenario,
+            &mut results,
+            replications,
+            &|| {},
+            &mut |v, _, run| {
+                runs[v].push(run.clone());
+                Ok::<(), ()>(())
+            },
+        )
+        .unwrap();
+    (results, runs)
 }
 
 #[test]
@@ -34,11 +60,14 @@ fn pairing_narrows_the_interval_of_the_conversion_difference() {
 
 #[test]
 fn records_add_up_to_the_metrics() {
-    let results = default_results(6, 2);
+    let mut scenario = Scenario::embedded();
+    scenario.calendar.days = 6;
+    let variants = scenario.resolved_variants().unwrap();
+    let (results, all_runs) = results_with_records(&scenario, &variants, 2);
     let won = metric_index("leads_won").unwrap();
     let reps_end = metric_index("reps_end").unwrap();
     let pool_end = metric_index("pool_size_end").unwrap();
-    for (v, runs) in results.runs.iter().enumerate() {
+    for (v, runs) in all_runs.iter().enumerate() {
         for run in runs {
             let wins: u32 = run.reps.iter().map(|r| r.wins).sum();
             assert_eq!(f64::from(wins), run.metrics[won]);
@@ -80,11 +109,11 @@ fn new_hire_fairness_metrics_agree_with_the_rep_records() {
     scenario.attrition.new_hire_monthly_prob = 1.0;
     scenario.attrition.veteran_monthly_prob = 0.0;
     let variants = scenario.resolved_variants().unwrap()[2..3].to_vec();
-    let results = run_experiment(&scenario, &variants, 2, 2, &|| {}).unwrap();
+    let (_, runs) = results_with_records(&scenario, &variants, 2);
     let m = |name: &str| metric_index(name).unwrap();
     let new_hire_days = i64::from(scenario.org.new_hire_days);
     let mut anyone_left = false;
-    for run in &results.runs[0] {
+    for run in &runs[0] {
         let x = &run.metrics;
         let ratio = x[m("nh_wins_per_rep_month")] / x[m("vet_wins_per_rep_month")];
         assert!((ratio - x[m("nh_win_ratio")]).abs() < 1e-12);

@@ -3,10 +3,10 @@
 //! the same bytes; folders that are not studies are refused with exit code 2.
 
 use salesim::analysis::{BOOTSTRAP_DRAWS, FairnessFloor, analyse};
-use salesim::experiment::run_experiment;
+use salesim::experiment::{ExperimentResults, Runner};
 use salesim::metrics::metric_index;
 use salesim::output::table::value_text;
-use salesim::output::{RunInfo, write_all};
+use salesim::output::{RepsSpool, RunInfo, write_all};
 use salesim::report::{Study, render};
 use salesim::scenario::Scenario;
 use std::path::Path;
@@ -35,7 +35,14 @@ fn small_study(
         .into_iter()
         .filter(|v| ["alibaba", "strict", "new-hire-priority"].contains(&v.name.as_str()))
         .collect();
-    let results = run_experiment(&scenario, &variants, 3, 2, &|| ()).unwrap();
+    let mut results = ExperimentResults::empty(&variants);
+    let mut reps = RepsSpool::create(dir, &variants).unwrap();
+    Runner::new(2)
+        .unwrap()
+        .extend_with(&scenario, &mut results, 3, &|| (), &mut |v, r, run| {
+            reps.add(v, r, &run.reps)
+        })
+        .unwrap();
     let floors = [FairnessFloor::parse("nh_win_ratio=0.8").unwrap()];
     let analysis = analyse(
         &results,
@@ -52,7 +59,7 @@ fn small_study(
         finished: SystemTime::now(),
         command: "salesim run --seed 20261127 --days 5 --replications 3".into(),
     };
-    write_all(dir, &scenario, &results, &analysis, &info, &[]).unwrap();
+    write_all(dir, &scenario, &results, &analysis, &info, reps, &[]).unwrap();
     (scenario, results, analysis)
 }
 

@@ -156,7 +156,7 @@ fn an_assumption_that_cannot_matter_changes_nothing() {
         levels: 4,
     };
     let runner = Runner::new(2).unwrap();
-    let screen = run(&scenario, &plan, &runner, &|| ()).unwrap();
+    let screen = run(&scenario, &plan, &runner, &|| (), &mut |_, _, _| Ok(())).unwrap();
     let conversion = salesim::metrics::metric_index("conversion_rate").unwrap();
     for c in cells(&screen, &[conversion]) {
         assert_eq!(c.holding, Holding::Holds);

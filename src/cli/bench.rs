@@ -110,7 +110,7 @@ pub fn bench(args: &BenchArgs) -> Result<(), CliError> {
     }
 
     let started = Instant::now();
-    let counts = runner.map(&variants, 0..replications, &|| {}, |variant, r| {
+    let counts = runner.map(&variants, 0..replications, &|| {}, &|variant, r| {
         run_with(&scenario, variant, r, SimOptions::default(), |sim| {
             let rep_days: u64 = sim.reps.iter().map(|rep| u64::from(rep.stats.days)).sum();
             (rep_days, sim.events())

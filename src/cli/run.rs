@@ -5,7 +5,7 @@ use super::{CliError, MAX_THREADS, RunArgs, emit, input};
 use crate::analysis::{BOOTSTRAP_DRAWS, FairnessFloor, PrecisionRule, analyse};
 use crate::experiment::{ExperimentResults, Runner, select_variants};
 use crate::metrics::{METRICS, metric_index, unknown_metric};
-use crate::output::{self, RunInfo};
+use crate::output::{self, RepsSpool, RunInfo};
 use crate::scenario::{MAX_REPLICATIONS, Scenario, Variant};
 use crate::stats::Summary;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -252,11 +252,19 @@ pub fn execute(
     );
     let started = SystemTime::now();
     let mut results = ExperimentResults::empty(&variants);
+    // Each replication's per-rep rows go to the output folder as it finishes.
+    let mut reps = RepsSpool::create(&args.out, &variants)?;
     let mut target = first;
     let mut stopped = None;
     loop {
         bar.set_length(variants.len() as u64 * u64::from(target));
-        runner.extend(scenario, &mut results, target, &|| bar.inc(1));
+        runner.extend_with(
+            scenario,
+            &mut results,
+            target,
+            &|| bar.inc(1),
+            &mut |v, r, run| reps.add(v, r, &run.reps),
+        )?;
         let Some(rule) = &plan.precision else { break };
         let summaries: Vec<Summary> = results.summaries.iter().map(|s| s[rule.metric]).collect();
         let status = rule.status(results.replications, &summaries);
@@ -288,7 +296,7 @@ pub fn execute(
         finished,
         command,
     };
-    let paths = output::write_all(&args.out, scenario, &results, &analysis, &info, &[])?;
+    let paths = output::write_all(&args.out, scenario, &results, &analysis, &info, reps, &[])?;
     let report = if args.no_report {
         None
     } else {

@@ -5,9 +5,9 @@ use super::{
     workers_and_output, written_summary,
 };
 use crate::analysis::{BOOTSTRAP_DRAWS, analyse};
-use crate::output::{self, RunInfo};
+use crate::output::{self, RepsSpool, RunInfo};
 use crate::scenario::{Factor, Scenario, sensitivity::value_at};
-use crate::sensitivity::{ScreenPlan, output as screen_output, run};
+use crate::sensitivity::{ScreenError, ScreenPlan, output as screen_output, run};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::time::SystemTime;
 
@@ -117,7 +117,19 @@ pub fn sensitivity(args: &SensitivityArgs) -> Result<(), CliError> {
             .progress_chars("=> "),
     );
     let started = SystemTime::now();
-    let screen = run(&scenario, &plan, &runner, &|| bar.inc(1)).map_err(input)?;
+    // The base point's per-rep rows go to the output folder as its replications finish.
+    let mut reps = RepsSpool::create(&args.run.out, &variants)?;
+    let screen = run(
+        &scenario,
+        &plan,
+        &runner,
+        &|| bar.inc(1),
+        &mut |v, r, run| reps.add(v, r, &run.reps),
+    )
+    .map_err(|e| match e {
+        ScreenError::Scenario(message) => input(message),
+        ScreenError::Output(e) => e.into(),
+    })?;
     let finished = SystemTime::now();
     bar.finish_and_clear();
 
@@ -169,6 +181,7 @@ pub fn sensitivity(args: &SensitivityArgs) -> Result<(), CliError> {
         results,
         &analysis,
         &info,
+        reps,
         &screen_paths,
     )?;
     paths.extend(screen_paths);

@@ -11,6 +11,7 @@
 use crate::analysis::Analysis;
 use crate::experiment::ExperimentResults;
 use crate::metrics::METRICS;
+use crate::scenario::Variant;
 
 /// A number as written in CSV: `{}` Display for finite values, an empty field otherwise.
 pub fn number(v: f64) -> String {
@@ -24,8 +25,13 @@ pub fn number(v: f64) -> String {
 /// The leading header cells of every per-variant file: `variant`, then each swept
 /// parameter's key path (those of the first variant; every variant of a sweep has the same).
 pub fn variant_header(results: &ExperimentResults) -> Vec<String> {
+    variants_header(&results.variants)
+}
+
+/// [`variant_header`] of a list of variants.
+pub fn variants_header(variants: &[Variant]) -> Vec<String> {
     let mut header = vec!["variant".to_string()];
-    if let Some(first) = results.variants.first() {
+    if let Some(first) = variants.first() {
         header.extend(first.parameters.iter().map(|(key, _)| key.clone()));
     }
     header
@@ -33,7 +39,11 @@ pub fn variant_header(results: &ExperimentResults) -> Vec<String> {
 
 /// The leading cells of variant `v`'s rows: its name, then its swept parameters' values.
 pub fn variant_cells(results: &ExperimentResults, v: usize) -> Vec<String> {
-    let variant = &results.variants[v];
+    cells_of(&results.variants[v])
+}
+
+/// The leading cells of `variant`'s rows: its name, then its swept parameters' values.
+pub fn cells_of(variant: &Variant) -> Vec<String> {
     let mut cells = vec![variant.name.clone()];
     cells.extend(variant.parameters.iter().map(|(_, value)| value.clone()));
     cells
@@ -41,7 +51,7 @@ pub fn variant_cells(results: &ExperimentResults, v: usize) -> Vec<String> {
 
 /// A header: the variant cells, then `rest`.
 pub fn header_with(results: &ExperimentResults, rest: &[&str]) -> Vec<String> {
-    let mut header = variant_header(results);
+    let mut header = variants_header(&results.variants);
     header.extend(rest.iter().map(|c| c.to_string()));
     header
 }
@@ -187,28 +197,28 @@ pub fn ranking_csv(results: &ExperimentResults, analysis: &Analysis) -> Vec<u8> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::experiment::RunMetrics;
     use crate::scenario::Scenario;
-    use crate::sim::ReplicationResult;
     use crate::stats::Summary;
 
     fn results() -> ExperimentResults {
         let variants = Scenario::embedded().resolved_variants().unwrap()[..2].to_vec();
-        let run = |x: f64| ReplicationResult {
+        let run = |x: f64| RunMetrics {
             metrics: (0..METRICS.len())
                 .map(|m| if m == 1 { f64::NAN } else { x + m as f64 })
                 .collect(),
-            ..ReplicationResult::default()
         };
         let runs = vec![vec![run(0.5), run(1.5)], vec![run(0.25), run(0.75)]];
         let summaries = runs
             .iter()
-            .map(|rs: &Vec<ReplicationResult>| {
+            .map(|rs: &Vec<RunMetrics>| {
                 (0..METRICS.len())
                     .map(|m| Summary::of(&rs.iter().map(|r| r.metrics[m]).collect::<Vec<_>>()))
                     .collect()
             })
             .collect();
         ExperimentResults {
+            records: vec![Default::default(); variants.len()],
             variants,
             replications: 2,
             runs,

@@ -249,9 +249,8 @@ mod tests {
         let mut scenario = Scenario::embedded();
         scenario.calendar.days = 7;
         let variants = scenario.resolved_variants().unwrap()[2..3].to_vec();
-        let run = |x: f64| crate::sim::ReplicationResult {
+        let run = |x: f64| crate::experiment::RunMetrics {
             metrics: vec![x; METRICS.len()],
-            ..Default::default()
         };
         let results =
             ExperimentResults::from_runs(&variants, vec![vec![run(1.0), run(2.0), run(3.0)]]);

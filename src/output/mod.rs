@@ -19,6 +19,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub use manifest::RunInfo;
+pub use records_csv::RepsSpool;
 
 /// File name of the per-replication results.
 pub const REPLICATIONS_FILE: &str = "replications.csv";
@@ -75,23 +76,25 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     written.map_err(err)
 }
 
-/// Writes the result files into `dir` (created if needed): the CSVs, the pictures (SVG and
-/// PNG) and the manifest last; returns their paths in the order written. `extra` names
-/// files already written into `dir` that belong to the study (a sensitivity screen's), so
-/// the manifest lists them too.
+/// Writes the result files into `dir` (created if needed): the CSVs (`reps.csv` by
+/// finishing `reps`, the spool its rows were written to while the replications ran), the
+/// pictures (SVG and PNG) and the manifest last; returns their paths in the order
+/// written. `extra` names files already written into `dir` that belong to the study (a
+/// sensitivity screen's), so the manifest lists them too.
 pub fn write_all(
     dir: &Path,
     scenario: &Scenario,
     results: &ExperimentResults,
     analysis: &Analysis,
     info: &RunInfo,
+    reps: RepsSpool,
     extra: &[PathBuf],
 ) -> Result<Vec<PathBuf>, OutputError> {
     std::fs::create_dir_all(dir).map_err(|source| OutputError {
         path: dir.to_path_buf(),
         source,
     })?;
-    let files = [
+    let tables = [
         (
             REPLICATIONS_FILE,
             csv_out::replications_csv(scenario.seed, results),
@@ -99,12 +102,21 @@ pub fn write_all(
         (SUMMARY_FILE, csv_out::summary_csv(results)),
         (COMPARISON_FILE, csv_out::comparison_csv(results, analysis)),
         (RANKING_FILE, csv_out::ranking_csv(results, analysis)),
-        (REPS_FILE, records_csv::reps_csv(results)),
+    ];
+    let records = [
         (DAILY_FILE, records_csv::daily_csv(results)),
         (RAMP_FILE, records_csv::ramp_csv(results)),
     ];
-    let mut paths = Vec::with_capacity(files.len() + 32);
-    for (name, bytes) in files {
+    let mut paths = Vec::with_capacity(tables.len() + records.len() + 32);
+    for (name, bytes) in tables {
+        let path = dir.join(name);
+        write_atomic(&path, &bytes)?;
+        paths.push(path);
+    }
+    let path = dir.join(REPS_FILE);
+    reps.finish(&path)?;
+    paths.push(path);
+    for (name, bytes) in records {
         let path = dir.join(name);
         write_atomic(&path, &bytes)?;
         paths.push(path);

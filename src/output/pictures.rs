@@ -56,18 +56,10 @@ pub fn draw_all(
         )?);
     }
 
-    let lorenz: Vec<(String, Vec<f64>)> = names
+    let lorenz: Vec<(String, plots::Distribution)> = names
         .iter()
-        .zip(&results.runs)
-        .map(|(n, runs)| {
-            let wins = runs
-                .iter()
-                .flat_map(|run| &run.reps)
-                .filter(|r| r.days_worked > 0)
-                .map(|r| f64::from(r.wins) / f64::from(r.days_worked))
-                .collect();
-            (n.clone(), wins)
-        })
+        .zip(&results.records)
+        .map(|(n, records)| (n.clone(), records.wins_per_day().clone()))
         .collect();
     paths.extend(plots::lorenz(
         dir,
@@ -198,8 +190,8 @@ fn sweep_series(results: &ExperimentResults, metric: usize) -> Option<SweepSerie
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::experiment::RunMetrics;
     use crate::scenario::{Scenario, Setting};
-    use crate::sim::ReplicationResult;
 
     #[test]
     fn a_sweep_gives_one_series_per_value_of_the_other_parameters() {
@@ -216,9 +208,8 @@ mod tests {
                 scenario.vary(&base, &settings, format!("{h}/{c}")).unwrap()
             })
             .collect();
-        let run = |x: f64| ReplicationResult {
+        let run = |x: f64| RunMetrics {
             metrics: vec![x; METRICS.len()],
-            ..ReplicationResult::default()
         };
         let runs = (0..4)
             .map(|v| vec![run(v as f64), run(v as f64 + 1.0)])

@@ -343,6 +343,7 @@ mod tests {
             replications: 10,
             runs: vec![Vec::new(), Vec::new()],
             summaries,
+            records: vec![Default::default(); 2],
         };
         let text = render_levels(&results);
         let lines: Vec<_> = text.lines().collect();
@@ -358,7 +359,7 @@ mod tests {
     #[test]
     fn differences_and_verdict_come_from_the_numbers() {
         use crate::analysis::{FairnessFloor, analyse};
-        use crate::sim::ReplicationResult;
+        use crate::experiment::RunMetrics;
         let variants = Scenario::embedded().resolved_variants().unwrap()[2..5].to_vec();
         let conversion = metric_index("conversion_rate").unwrap();
         let nh = metric_index("nh_win_ratio").unwrap();
@@ -367,10 +368,7 @@ mod tests {
             let mut metrics = vec![f64::NAN; METRICS.len()];
             metrics[conversion] = conv + [0.001, -0.001, 0.0][r];
             metrics[nh] = ratio;
-            ReplicationResult {
-                metrics,
-                ..ReplicationResult::default()
-            }
+            RunMetrics { metrics }
         };
         let runs = [(0.020, 0.6), (0.025, 0.7), (0.019, 1.0)]
             .iter()

@@ -4,11 +4,10 @@
 
 use super::ReportError;
 use crate::analysis::{Analysis, FairnessFloor, PrecisionRule, PrecisionStatus, analyse};
-use crate::experiment::ExperimentResults;
+use crate::experiment::{ExperimentResults, RunMetrics};
 use crate::metrics::{METRICS, metric_index};
 use crate::output::{MANIFEST_FILE, REPLICATIONS_FILE};
 use crate::scenario::{Policy, Scenario, Variant};
-use crate::sim::ReplicationResult;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -224,7 +223,7 @@ fn read_replications(
     path: &Path,
     variants: &[Variant],
     replications: u32,
-) -> Result<Vec<Vec<ReplicationResult>>, ReportError> {
+) -> Result<Vec<Vec<RunMetrics>>, ReportError> {
     let bad = |reason: String| ReportError::Invalid {
         path: PathBuf::from(path),
         reason,
@@ -248,7 +247,7 @@ fn read_replications(
         .iter()
         .map(|m| column(m.name))
         .collect::<Result<Vec<_>, _>>()?;
-    let mut runs: Vec<Vec<Option<ReplicationResult>>> =
+    let mut runs: Vec<Vec<Option<RunMetrics>>> =
         vec![vec![None; replications as usize]; variants.len()];
     for (i, row) in reader.records().enumerate() {
         let line = i + 2;
@@ -292,10 +291,7 @@ fn read_replications(
                 "row {line}: replication {r} of {name} appears twice"
             )));
         }
-        runs[v][r] = Some(ReplicationResult {
-            metrics,
-            ..ReplicationResult::default()
-        });
+        runs[v][r] = Some(RunMetrics { metrics });
     }
     runs.into_iter()
         .zip(variants)

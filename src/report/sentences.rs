@@ -256,9 +256,9 @@ pub fn verdict(results: &ExperimentResults, analysis: &Analysis) -> Vec<String> 
 mod tests {
     use super::*;
     use crate::analysis::{FairnessFloor, analyse};
+    use crate::experiment::RunMetrics;
     use crate::metrics::metric_index;
     use crate::scenario::Scenario;
-    use crate::sim::ReplicationResult;
 
     /// alibaba (baseline), strict and new-hire-priority with the given conversion rates and
     /// new-hire win ratios; replications differ by a shared offset so pairing is exact.
@@ -274,10 +274,7 @@ mod tests {
                         let mut metrics = vec![f64::NAN; METRICS.len()];
                         metrics[conversion] = conv + [0.001, -0.001, 0.0005, -0.0005][r];
                         metrics[nh] = ratio + [0.01, -0.01, 0.0, 0.0][r];
-                        ReplicationResult {
-                            metrics,
-                            ..ReplicationResult::default()
-                        }
+                        RunMetrics { metrics }
                     })
                     .collect()
             })

@@ -14,4 +14,4 @@ pub mod output;
 pub mod screen;
 pub mod stability;
 
-pub use screen::{Screen, ScreenPlan, run};
+pub use screen::{Screen, ScreenError, ScreenPlan, run};

@@ -6,15 +6,18 @@ use super::morris::{self, Trajectory};
 use crate::analysis::{PairedTest, paired_t};
 use crate::experiment::{ExperimentResults, Runner, select_variants};
 use crate::metrics::METRICS;
+use crate::output::OutputError;
 use crate::rng::{Seeds, Source};
 use crate::scenario::{Factor, Scenario, Setting};
+use crate::sim::ReplicationResult;
 
 /// One point of the screen: the scenario with some settings, run.
 #[derive(Debug, Clone)]
 pub struct Point {
     /// The settings applied to the base scenario (none for the base itself).
     pub settings: Vec<Setting>,
-    /// Per-replication metric values of every variant (records dropped, except at the base).
+    /// Per-replication metric values of every variant; at the base also the records
+    /// folded over replications (its per-rep records go to its sink as they finish).
     pub results: ExperimentResults,
 }
 
@@ -49,7 +52,7 @@ pub struct Screen {
     pub baseline: usize,
     /// Replications per variant at every point.
     pub replications: u32,
-    /// The base scenario, run (with its records: it is also written as a study).
+    /// The base scenario, run (it is also written as a study).
     pub base: Point,
     /// Each assumption at its low value, then at its high value.
     pub tornado: Vec<[Point; 2]>,
@@ -88,38 +91,66 @@ pub fn design(plan: &ScreenPlan, seed: u64) -> Vec<Trajectory> {
     morris::design(plan.factors.len(), plan.levels, plan.trajectories, &mut rng)
 }
 
+/// Where the base point's replications go as they finish (its per-rep rows; the other
+/// points keep only metrics).
+pub type BaseSink<'a> =
+    &'a mut dyn FnMut(usize, u32, &ReplicationResult) -> Result<(), OutputError>;
+
+/// Why a screen stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ScreenError {
+    /// A point's scenario or variants are not valid.
+    #[error("{0}")]
+    Scenario(String),
+    /// The base point's records could not be written.
+    #[error(transparent)]
+    Output(#[from] OutputError),
+}
+
 fn run_point(
     scenario: &Scenario,
     plan: &ScreenPlan,
     settings: Vec<Setting>,
     runner: &Runner,
     progress: &(dyn Fn() + Sync),
-    keep_records: bool,
-) -> Result<Point, String> {
-    let s = scenario.assuming(&settings).map_err(|e| e.to_string())?;
-    let variants = s.resolved_variants().map_err(|e| e.to_string())?;
-    let variants = select_variants(variants, &plan.variants).map_err(|e| e.to_string())?;
+    sink: Option<BaseSink<'_>>,
+) -> Result<Point, ScreenError> {
+    let invalid = |e: &dyn std::fmt::Display| ScreenError::Scenario(e.to_string());
+    let s = scenario.assuming(&settings).map_err(|e| invalid(&e))?;
+    let variants = s.resolved_variants().map_err(|e| invalid(&e))?;
+    let variants = select_variants(variants, &plan.variants).map_err(|e| invalid(&e))?;
     let mut results = ExperimentResults::empty(&variants);
-    runner.extend(&s, &mut results, plan.replications, progress);
-    if !keep_records {
-        for run in results.runs.iter_mut().flatten() {
-            run.reps = Vec::new();
-            run.daily = Vec::new();
-            run.ramp = Default::default();
+    match sink {
+        Some(sink) => runner.extend_with(&s, &mut results, plan.replications, progress, sink)?,
+        None => {
+            runner.extend(&s, &mut results, plan.replications, progress);
+            // Only the base is written as a study; the other points need their metrics.
+            for records in &mut results.records {
+                *records = Default::default();
+            }
         }
     }
     Ok(Point { settings, results })
 }
 
 /// Runs `plan` on `scenario`: the base, the one-at-a-time ends, then the Morris
-/// trajectories, calling `progress` after every replication.
+/// trajectories, calling `progress` after every replication and handing the base's
+/// replications to `base_sink` in (variant, replication) order (to write `reps.csv`).
 pub fn run(
     scenario: &Scenario,
     plan: &ScreenPlan,
     runner: &Runner,
     progress: &(dyn Fn() + Sync),
-) -> Result<Screen, String> {
-    let base = run_point(scenario, plan, Vec::new(), runner, progress, true)?;
+    base_sink: BaseSink<'_>,
+) -> Result<Screen, ScreenError> {
+    let base = run_point(
+        scenario,
+        plan,
+        Vec::new(),
+        runner,
+        progress,
+        Some(base_sink),
+    )?;
     let names: Vec<&str> = base
         .results
         .variants
@@ -128,7 +159,7 @@ pub fn run(
         .collect();
     let baseline_name = scenario
         .resolved_variants()
-        .map_err(|e| e.to_string())?
+        .map_err(|e| ScreenError::Scenario(e.to_string()))?
         .get(scenario.baseline_index())
         .map(|v| v.name.clone())
         .unwrap_or_default();
@@ -137,18 +168,11 @@ pub fn run(
         .factors
         .iter()
         .map(|f| {
-            let low = run_point(scenario, plan, vec![f.low.clone()], runner, progress, false)?;
-            let high = run_point(
-                scenario,
-                plan,
-                vec![f.high.clone()],
-                runner,
-                progress,
-                false,
-            )?;
+            let low = run_point(scenario, plan, vec![f.low.clone()], runner, progress, None)?;
+            let high = run_point(scenario, plan, vec![f.high.clone()], runner, progress, None)?;
             Ok([low, high])
         })
-        .collect::<Result<Vec<_>, String>>()?;
+        .collect::<Result<Vec<_>, ScreenError>>()?;
     let mut morris = Vec::new();
     for trajectory in design(plan, scenario.seed) {
         let mut positions = Vec::new();
@@ -167,7 +191,7 @@ pub fn run(
                     .map(|(f, s)| f.position(s))
                     .collect(),
             );
-            let p = run_point(scenario, plan, settings, runner, progress, false)?;
+            let p = run_point(scenario, plan, settings, runner, progress, None)?;
             diffs.push(
                 (0..names.len())
                     .map(|v| {

@@ -5,37 +5,42 @@ use super::*;
 /// The Gini coefficient of the finite values, `sum_i (2i - n - 1) x_(i) / (n sum x)` with
 /// 1-based `i` on the values sorted ascending; `None` when no finite value is left, one
 /// is negative, or they sum to zero.
-pub(super) fn gini(values: &[f64]) -> Option<f64> {
-    let (sorted, total) = sorted_shares(values)?;
-    let n = sorted.len() as f64;
-    let weighted: f64 = sorted
-        .iter()
+pub(super) fn gini(values: &Distribution) -> Option<f64> {
+    let (n, total) = shares(values)?;
+    let n = n as f64;
+    let weighted: f64 = usable_sorted(values)
         .enumerate()
         .map(|(i, x)| (2.0 * (i as f64 + 1.0) - n - 1.0) * x)
         .sum();
     Some(weighted / (n * total))
 }
 
-/// The finite values sorted ascending with their total, when a Lorenz curve is defined.
-pub(super) fn sorted_shares(values: &[f64]) -> Option<(Vec<f64>, f64)> {
-    let mut sorted: Vec<f64> = values.iter().copied().filter(|v| usable(*v)).collect();
-    if sorted.is_empty() || sorted.iter().any(|v| *v < 0.0) {
-        return None;
-    }
-    sorted.sort_by(f64::total_cmp);
-    let total: f64 = sorted.iter().sum();
-    (total > 0.0 && total.is_finite()).then_some((sorted, total))
+/// The finite values of `values`, ascending.
+pub(super) fn usable_sorted(values: &Distribution) -> impl Iterator<Item = f64> + Clone + '_ {
+    values.iter().filter(|v| usable(*v))
 }
 
-/// The Lorenz curve in percent, one point at the end of each run of equal values (the
-/// curve is straight within a run).
-pub(super) fn lorenz_curve(sorted: &[f64], total: f64) -> Vec<(f64, f64)> {
-    let n = sorted.len();
+/// How many finite values there are and their total (summed ascending), when a Lorenz
+/// curve is defined.
+pub(super) fn shares(values: &Distribution) -> Option<(usize, f64)> {
+    let n = usable_sorted(values).count();
+    if n == 0 || usable_sorted(values).any(|v| v < 0.0) {
+        return None;
+    }
+    let total: f64 = usable_sorted(values).sum();
+    (total > 0.0 && total.is_finite()).then_some((n, total))
+}
+
+/// The Lorenz curve in percent of the finite values of `values` (`n` of them, summing to
+/// `total`), one point at the end of each run of equal values (the curve is straight
+/// within a run).
+pub(super) fn lorenz_curve(values: &Distribution, n: usize, total: f64) -> Vec<(f64, f64)> {
     let mut points = vec![(0.0, 0.0)];
     let mut cumulative = 0.0;
-    for (i, x) in sorted.iter().enumerate() {
+    let mut sorted = usable_sorted(values).enumerate().peekable();
+    while let Some((i, x)) = sorted.next() {
         cumulative += x;
-        if i + 1 == n || sorted[i + 1] != *x {
+        if sorted.peek().is_none_or(|&(_, next)| next != x) {
             points.push((
                 100.0 * (i + 1) as f64 / n as f64,
                 100.0 * cumulative / total,
@@ -179,7 +184,7 @@ impl Picture for MetricChart<'_> {
 
 pub(super) struct LorenzChart<'a> {
     pub(super) title: &'a str,
-    pub(super) series: &'a [(String, Vec<f64>)],
+    pub(super) series: &'a [(String, Distribution)],
 }
 
 /// A series of a Lorenz chart: index, name, Gini, curve.
@@ -191,9 +196,9 @@ impl LorenzChart<'_> {
         let mut drawn = Vec::new();
         let mut omitted = Vec::new();
         for (i, (name, values)) in self.series.iter().enumerate() {
-            match (sorted_shares(values), gini(values)) {
-                (Some((sorted, total)), Some(g)) => {
-                    drawn.push((i, name.as_str(), g, lorenz_curve(&sorted, total)));
+            match (shares(values), gini(values)) {
+                (Some((n, total)), Some(g)) => {
+                    drawn.push((i, name.as_str(), g, lorenz_curve(values, n, total)));
                 }
                 _ => omitted.push(name.as_str()),
             }

@@ -28,6 +28,8 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::path::{Path, PathBuf};
+
+pub use crate::stats::Distribution;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -121,8 +123,8 @@ pub fn metric_by_variant(
     write_picture(dir, name, &chart)
 }
 
-/// Lorenz curves: for each variant a list of per-rep values (e.g. the wins of every rep,
-/// pooled over replications); draws each variant's Lorenz curve (cumulative share of
+/// Lorenz curves: for each variant the distribution of per-rep values (e.g. the wins of
+/// every rep, pooled over replications, kept as counts of distinct values); draws each variant's Lorenz curve (cumulative share of
 /// reps, sorted ascending, against cumulative share of the total, both in percent) and
 /// the equality diagonal. The legend gives each variant's name and Gini coefficient,
 /// computed from the same values.
@@ -134,7 +136,7 @@ pub fn lorenz(
     dir: &Path,
     name: &str,
     title: &str,
-    series: &[(String, Vec<f64>)],
+    series: &[(String, Distribution)],
 ) -> Result<Vec<PathBuf>, PlotError> {
     write_picture(dir, name, &LorenzChart { title, series })
 }

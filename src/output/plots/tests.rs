@@ -50,28 +50,34 @@ fn iv(mean: f64, half: f64) -> Interval {
     Interval::new(mean, mean - half, mean + half)
 }
 
+/// The distribution of `values`.
+fn d(values: &[f64]) -> Distribution {
+    values.iter().copied().collect()
+}
+
 #[test]
 fn gini_matches_hand_computed_values() {
     let close = |a: Option<f64>, b: f64| (a.unwrap() - b).abs() < 1e-12;
-    assert!(close(gini(&[1.0, 2.0, 3.0]), 2.0 / 9.0));
-    assert!(close(gini(&[3.0, 1.0, 2.0]), 2.0 / 9.0));
-    assert!(close(gini(&[0.0, 0.0, 0.0, 4.0]), 0.75));
-    assert!(close(gini(&[5.0, 5.0, 5.0]), 0.0));
+    assert!(close(gini(&d(&[1.0, 2.0, 3.0])), 2.0 / 9.0));
+    assert!(close(gini(&d(&[3.0, 1.0, 2.0])), 2.0 / 9.0));
+    assert!(close(gini(&d(&[0.0, 0.0, 0.0, 4.0])), 0.75));
+    assert!(close(gini(&d(&[5.0, 5.0, 5.0])), 0.0));
     assert!(close(
-        gini(&[1.0, f64::NAN, 2.0, f64::INFINITY, 3.0]),
+        gini(&d(&[1.0, f64::NAN, 2.0, f64::INFINITY, 3.0])),
         2.0 / 9.0
     ));
-    assert_eq!(gini(&[]), None);
-    assert_eq!(gini(&[0.0, 0.0]), None);
-    assert_eq!(gini(&[f64::NAN]), None);
-    assert_eq!(gini(&[1.0, -1.0, 2.0]), None);
+    assert_eq!(gini(&d(&[])), None);
+    assert_eq!(gini(&d(&[0.0, 0.0])), None);
+    assert_eq!(gini(&d(&[f64::NAN])), None);
+    assert_eq!(gini(&d(&[1.0, -1.0, 2.0])), None);
 }
 
 #[test]
 fn lorenz_curve_keeps_run_ends() {
-    let (sorted, total) = sorted_shares(&[0.0, 4.0, 0.0, 0.0]).unwrap();
+    let values = d(&[0.0, 4.0, 0.0, 0.0]);
+    let (n, total) = shares(&values).unwrap();
     assert_eq!(
-        lorenz_curve(&sorted, total),
+        lorenz_curve(&values, n, total),
         [(0.0, 0.0), (75.0, 0.0), (100.0, 100.0)]
     );
 }
@@ -131,9 +137,9 @@ fn metric_by_variant_writes_svg_and_png() {
 fn lorenz_legend_shows_the_gini() {
     let dir = test_dir("lorenz");
     let series = vec![
-        ("even".to_string(), vec![1.0, 2.0, 3.0]),
-        ("skewed".to_string(), vec![0.0, 0.0, 0.0, 4.0]),
-        ("nothing".to_string(), vec![f64::NAN, 0.0]),
+        ("even".to_string(), d(&[1.0, 2.0, 3.0])),
+        ("skewed".to_string(), d(&[0.0, 0.0, 0.0, 4.0])),
+        ("nothing".to_string(), d(&[f64::NAN, 0.0])),
     ];
     let paths = lorenz(&dir, "wins-lorenz", "Wins", &series).unwrap();
     check_pair(
@@ -233,7 +239,7 @@ fn nan_only_input_still_writes_files() {
     std::fs::remove_dir_all(&dir).unwrap();
 
     let dir = test_dir("nan");
-    let paths = lorenz(&dir, "b", "B", &[("v".to_string(), vec![f64::NAN])]).unwrap();
+    let paths = lorenz(&dir, "b", "B", &[("v".to_string(), d(&[f64::NAN]))]).unwrap();
     check_pair(&dir, "b", &paths, size, &["no data"]);
     std::fs::remove_dir_all(&dir).unwrap();
 
@@ -322,7 +328,7 @@ fn errors_name_the_file_and_leave_no_temporary() {
     let err = lorenz(&blocked, "w", "W", &[]).unwrap_err().to_string();
     assert!(err.contains("blocked"), "{err}");
     // A name in a subdirectory that does not exist: the PNG cannot be written.
-    let err = lorenz(&dir, "missing/w", "W", &[("a".to_string(), vec![1.0])]).unwrap_err();
+    let err = lorenz(&dir, "missing/w", "W", &[("a".to_string(), d(&[1.0]))]).unwrap_err();
     assert!(err.to_string().contains("w.png"), "{err}");
     let names: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
@@ -368,7 +374,7 @@ fn look() {
     )
     .unwrap();
 
-    let wins: Vec<(String, Vec<f64>)> = names
+    let wins: Vec<(String, Distribution)> = names
         .iter()
         .enumerate()
         .map(|(k, n)| {
