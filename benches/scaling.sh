@@ -19,11 +19,11 @@ shift
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# national.toml scaled to $1 reps, written to $2.
+# national.toml scaled to $1 reps over $2 working days, written to $3.
 scaled() {
-    python3 - "$1" "$2" <<'EOF'
+    python3 - "$1" "$2" "$3" <<'EOF'
 import re, sys
-reps, out = int(sys.argv[1]), sys.argv[2]
+reps, days, out = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 text = open("scenarios/national.toml").read()
 f = reps / 10000
 def scale(key, minimum=1):
@@ -36,6 +36,8 @@ veterans = round(reps * 2 / 3)
 text = re.sub(r"(?m)^veterans = \d+", f"veterans = {veterans}", text)
 text = re.sub(r"(?m)^new_hires = \d+", f"new_hires = {reps - veterans}", text)
 text = re.sub(r'(?m)^name = "national"', f'name = "national-{reps}"', text)
+# The horizon goes into the file: validation bounds the leads a run may create by it.
+text = re.sub(r"(?m)^days = \d+", f"days = {days}", text)
 open(out, "w").write(text)
 EOF
 }
@@ -48,13 +50,14 @@ for value in "$@"; do
     days) reps=${REPS:-3000} days=$value ;;
     *) echo "first argument: reps or days" >&2; exit 2 ;;
     esac
-    scaled "$reps" "$work/s.toml"
-    "$salesim" bench "$work/s.toml" -n 1 -j 1 --days "$days" --json 2>/dev/null |
-        python3 -c '
+    scaled "$reps" "$days" "$work/s.toml"
+    "$salesim" bench "$work/s.toml" -n 1 -j 1 --json 2>"$work/err" >"$work/out" ||
+        { cat "$work/err" >&2; exit 2; }
+    python3 -c '
 import json, sys
 r = json.load(sys.stdin)
 mib = r.get("peak_rss_bytes", 0) / 2**20
 row = [sys.argv[1], r["days"], r["rep_days"], "%.1f" % r["wall_s"],
        "%.0f" % r["rep_days_per_s"], "%.0f" % r["events_per_s"], "%.0f" % mib]
-print("| " + " | ".join(str(x) for x in row) + " |")' "$reps"
+print("| " + " | ".join(str(x) for x in row) + " |")' "$reps" <"$work/out"
 done
