@@ -94,16 +94,8 @@ impl VariantRecords {
             self.daily.resize(run.daily.len(), ([0.0; 6], 0.0));
         }
         for ((sum, count), day) in self.daily.iter_mut().zip(&run.daily) {
-            let fields = [
-                day.pool_size,
-                day.assigned,
-                day.reclaimed,
-                day.private_held,
-                day.visits,
-                day.wins,
-            ];
-            for (s, f) in sum.iter_mut().zip(fields) {
-                *s += f as f64;
+            for (s, f) in sum.iter_mut().zip(day.columns()) {
+                *s += f;
             }
             *count += 1.0;
         }
@@ -341,16 +333,8 @@ mod tests {
             for d in 0..days {
                 let mut sum = [0.0; 6];
                 for day in runs.iter().map(|r| r.daily[d]) {
-                    let fields = [
-                        day.pool_size,
-                        day.assigned,
-                        day.reclaimed,
-                        day.private_held,
-                        day.visits,
-                        day.wins,
-                    ];
-                    for (s, f) in sum.iter_mut().zip(fields) {
-                        *s += f as f64;
+                    for (s, f) in sum.iter_mut().zip(day.columns()) {
+                        *s += f;
                     }
                 }
                 let mean = sum.map(|s| (s / runs.len() as f64).to_bits());

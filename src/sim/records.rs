@@ -89,6 +89,21 @@ pub struct DayRecord {
     pub wins: u64,
 }
 
+impl DayRecord {
+    /// The day's totals in `daily.csv`'s column order, as the numbers its means sum.
+    pub fn columns(&self) -> [f64; 6] {
+        [
+            self.pool_size,
+            self.assigned,
+            self.reclaimed,
+            self.private_held,
+            self.visits,
+            self.wins,
+        ]
+        .map(|n| n as f64)
+    }
+}
+
 /// The new hires' wins by week of tenure: `wins[k]` won in tenure week `k` (days `7k` to
 /// `7k + 6` after hiring) and `exposure[k]` rep-weeks observed in that week (a rep
 /// present for 3 of its 7 days adds 3/7). Their ratio is the weekly win rate of a new
