@@ -9,14 +9,14 @@
 
 use criterion::{BatchSize, Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 use salesim::scenario::Scenario;
-use salesim::sim::bench_probe;
+use salesim::sim::{Sim, SimOptions, replication_world};
 use std::time::Duration;
 
 fn handlers(c: &mut Criterion, label: &str, scenario: &Scenario, day: u32, seconds: u64) {
     let variants = scenario.resolved_variants().expect("the scenario resolves");
     let baseline = &variants[scenario.baseline_index()];
-    let world = bench_probe::world(scenario, baseline, 0);
-    let mut sim = bench_probe::sim(scenario, baseline, &world, 0);
+    let world = replication_world(scenario, baseline, 0);
+    let mut sim = Sim::for_replication(scenario, baseline, &world, 0, SimOptions::default());
     let morning = sim
         .advance_to_morning(day)
         .expect("the horizon covers the day");

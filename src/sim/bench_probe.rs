@@ -8,34 +8,7 @@
 #![doc(hidden)]
 
 use super::{Event, Sim};
-use crate::rng::Seeds;
-use crate::scenario::{Scenario, Variant};
 use crate::time::Minute;
-use crate::world::World;
-
-/// The world of replication `replication` of `variant` (its own scenario when it has one).
-pub fn world(scenario: &Scenario, variant: &Variant, replication: u32) -> World {
-    let scenario = variant.scenario.as_deref().unwrap_or(scenario);
-    World::generate(scenario, &Seeds::new(scenario.seed, u64::from(replication)))
-}
-
-/// A replication of `variant` ready to run in `world` (from [`world`]), as `run_with` builds it.
-pub fn sim<'a>(
-    scenario: &'a Scenario,
-    variant: &'a Variant,
-    world: &'a World,
-    replication: u32,
-) -> Sim<'a> {
-    let scenario = variant.scenario.as_deref().unwrap_or(scenario);
-    let seeds = Seeds::new(scenario.seed, u64::from(replication));
-    Sim::new(
-        scenario,
-        &variant.policy,
-        world,
-        seeds,
-        super::SimOptions::default(),
-    )
-}
 
 impl<'a> Sim<'a> {
     /// Processes events up to the morning of working day `day`, which it takes off the
@@ -102,6 +75,7 @@ impl<'a> Sim<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::Scenario;
 
     #[test]
     fn stepping_and_copies_give_the_results_of_a_plain_run() {
@@ -111,8 +85,8 @@ mod tests {
         let variant = &variants[scenario.baseline_index()];
         let plain = super::super::run_replication(&scenario, variant, 1);
 
-        let world = world(&scenario, variant, 1);
-        let mut sim = sim(&scenario, variant, &world, 1);
+        let world = crate::sim::replication_world(&scenario, variant, 1);
+        let mut sim = Sim::for_replication(&scenario, variant, &world, 1, Default::default());
         let morning = sim.advance_to_morning(1).unwrap();
         let mut copy = sim.snapshot();
         sim.handle_morning(morning);

@@ -349,11 +349,36 @@ pub fn run_with<T>(
     options: SimOptions,
     inspect: impl FnOnce(&Sim) -> T,
 ) -> (ReplicationResult, T) {
-    // A variant that changes keys outside the policy carries its own scenario (same seed).
-    let scenario = variant.scenario.as_deref().unwrap_or(scenario);
-    let seeds = Seeds::new(scenario.seed, u64::from(replication));
-    let world = World::generate(scenario, &seeds);
-    let mut sim = Sim::new(scenario, &variant.policy, &world, seeds, options);
+    let world = replication_world(scenario, variant, replication);
+    let mut sim = Sim::for_replication(scenario, variant, &world, replication, options);
     sim.run();
     (sim.result(), inspect(&sim))
+}
+
+/// The scenario replications of `variant` run in: its own when it changes keys outside
+/// the policy (same seed), else `scenario`.
+fn scenario_of<'a>(scenario: &'a Scenario, variant: &'a Variant) -> &'a Scenario {
+    variant.scenario.as_deref().unwrap_or(scenario)
+}
+
+/// The world (city, companies, travel) of replication `replication` of `variant`.
+pub fn replication_world(scenario: &Scenario, variant: &Variant, replication: u32) -> World {
+    let scenario = scenario_of(scenario, variant);
+    World::generate(scenario, &Seeds::new(scenario.seed, u64::from(replication)))
+}
+
+impl<'a> Sim<'a> {
+    /// Replication `replication` of `variant`, ready to run in `world` (from
+    /// [`replication_world`] for the same replication).
+    pub fn for_replication(
+        scenario: &'a Scenario,
+        variant: &'a Variant,
+        world: &'a World,
+        replication: u32,
+        options: SimOptions,
+    ) -> Sim<'a> {
+        let scenario = scenario_of(scenario, variant);
+        let seeds = Seeds::new(scenario.seed, u64::from(replication));
+        Sim::new(scenario, &variant.policy, world, seeds, options)
+    }
 }
