@@ -23,7 +23,7 @@ fn comparison(c: &mut Criterion) {
     let runner = Runner::new(threads).expect("the runner starts");
     let mut results = ExperimentResults::empty(&variants);
     let mut rep_days = 0u64;
-    let counted: Result<(), std::convert::Infallible> = runner.extend_with(
+    let counted: Result<bool, std::convert::Infallible> = runner.extend_with(
         &scenario,
         &mut results,
         REPLICATIONS,

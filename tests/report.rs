@@ -58,6 +58,7 @@ fn small_study(
         started: SystemTime::now(),
         finished: SystemTime::now(),
         command: "salesim run --seed 20261127 --days 5 --replications 3".into(),
+        study_hash: "0123456789abcdef".into(),
     };
     write_all(dir, &scenario, &results, &analysis, &info, reps, &[]).unwrap();
     (scenario, results, analysis)

@@ -95,6 +95,43 @@ pub struct RunArgs {
     /// Do not write `report.html` (it can be written later with `salesim report DIR`).
     #[arg(long, overrides_with = "report")]
     pub no_report: bool,
+    /// Write into an output folder that holds another study (its files are replaced), or
+    /// start an interrupted one again from the beginning.
+    #[arg(long)]
+    pub force: bool,
+    /// Go on with an interrupted run in `--out`: the saved replications are read back, only
+    /// the missing ones run, and the results are those of an uninterrupted run. Refused
+    /// when the folder holds a different scenario, seed or salesim version.
+    #[arg(long)]
+    pub resume: bool,
+    /// Run only the replications r with r mod N = I, into `OUT/shard-I-of-N/` (combine the
+    /// shards with `salesim merge`); `none` ignores a cluster's array index [default: from
+    /// SLURM_ARRAY_TASK_ID (less SLURM_ARRAY_TASK_MIN) of SLURM_ARRAY_TASK_COUNT, or
+    /// JOB_COMPLETION_INDEX of SALESIM_SHARD_COUNT, when set; else the whole study].
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+}
+
+/// Options of `salesim merge`.
+#[derive(Debug, Clone, Args)]
+pub struct MergeArgs {
+    /// Shard folders (`shard-I-of-N`, written by `salesim run --shard`), or folders holding
+    /// them; together they must hold every shard of one study exactly once.
+    #[arg(value_name = "DIR", required = true)]
+    pub dirs: Vec<PathBuf>,
+    /// Directory for the combined result files (the same files a single `salesim run`
+    /// writes).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Worker threads for reading the shards back [default: all cores].
+    #[arg(long, short = 'j', value_name = "T")]
+    pub threads: Option<usize>,
+    /// Do not write `report.html`.
+    #[arg(long)]
+    pub no_report: bool,
+    /// Write into an output folder that holds another study.
+    #[arg(long)]
+    pub force: bool,
 }
 
 impl Default for RunArgs {

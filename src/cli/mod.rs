@@ -2,7 +2,8 @@
 //!
 //! Exit codes: 0 on success; 2 for bad input (command-line usage, an unreadable or
 //! invalid scenario, a bad override, an unknown variant, an output directory that cannot
-//! be created); 1 when results cannot be written after the runs.
+//! be created or holds another study, a checkpoint that cannot be resumed); 1 when results
+//! cannot be written after the runs; 130 when a run was interrupted (what finished is saved).
 //!
 //! Modules: [`args`] the options of each subcommand; [`run`](mod@run) the shared run path;
 //! [`sweep`](mod@sweep) grids of settings; [`files`] validate, init and schema;
@@ -12,22 +13,28 @@
 pub mod args;
 pub mod bench;
 pub mod files;
+pub mod interrupt;
+pub mod merge;
+pub mod outdir;
 pub mod report;
 pub mod run;
 pub mod sensitivity;
+pub mod shard;
+pub mod status;
 pub mod sweep;
 pub mod trace;
 
 pub use args::{
-    BenchArgs, InitArgs, MAX_THREADS, ReportArgs, RunArgs, SchemaArgs, SensitivityArgs, SweepArgs,
-    ValidateArgs,
+    BenchArgs, InitArgs, MAX_THREADS, MergeArgs, ReportArgs, RunArgs, SchemaArgs, SensitivityArgs,
+    SweepArgs, ValidateArgs,
 };
 pub use bench::bench;
 pub use files::{init, schema_text, validate};
+pub use merge::merge;
 pub use report::report;
 pub use run::{
-    StudyPlan, execute, prepare_scenario, reproduce_command, run, shell_word, study_plan,
-    worker_threads, workers_and_output, written_summary,
+    Setup, StudyPlan, execute, prepare_scenario, reproduce_command, run, shell_word, study_plan,
+    worker_threads, written_summary,
 };
 pub use sensitivity::sensitivity;
 pub use sweep::{MAX_SWEEP_VARIANTS, sweep, sweep_grid};
@@ -42,7 +49,8 @@ use std::process::ExitCode;
 #[command(name = "salesim", version, args_conflicts_with_subcommands = true)]
 #[command(
     after_help = "Without a subcommand, salesim does what `salesim run` does.\n\
-    Exit codes: 0 success, 2 bad input, 1 results could not be written."
+    Exit codes: 0 success, 2 bad input, 1 results could not be written, 130 interrupted \
+    (what finished is saved; rerun with --resume)."
 )]
 pub struct Cli {
     /// What to do (default: run).
@@ -70,6 +78,9 @@ pub enum Command {
     /// Screen uncertain assumptions (each at a low and a high value, and Morris
     /// trajectories): does the verdict hold, and where does it flip?
     Sensitivity(SensitivityArgs),
+    /// Combine the shard folders of a study run with `--shard` (on a cluster, say) into the
+    /// result files one `salesim run` would have written.
+    Merge(MergeArgs),
     /// Write `report.html` (one self-contained page: verdict, tables, pictures, method) for
     /// the finished study in OUT_DIR; `run` and `sweep` write it too.
     Report(ReportArgs),
@@ -92,6 +103,20 @@ pub enum CliError {
     /// Results could not be written: exit code 1.
     #[error("{0}")]
     Output(#[from] output::OutputError),
+    /// The run was interrupted (Ctrl-C, SIGTERM) after saving what it had: exit code 130.
+    #[error("{0}")]
+    Interrupted(String),
+}
+
+impl From<crate::checkpoint::CheckpointError> for CliError {
+    fn from(e: crate::checkpoint::CheckpointError) -> CliError {
+        match e {
+            crate::checkpoint::CheckpointError::Io { path, source } => {
+                CliError::Output(output::OutputError { path, source })
+            }
+            invalid => CliError::Input(invalid.to_string()),
+        }
+    }
 }
 
 impl CliError {
@@ -100,6 +125,7 @@ impl CliError {
         match self {
             CliError::Input(_) => 2,
             CliError::Output(_) => 1,
+            CliError::Interrupted(_) => interrupt::INTERRUPTED_EXIT,
         }
     }
 }
@@ -132,6 +158,7 @@ pub fn main() -> ExitCode {
         Some(Command::Validate(args)) => validate(&args),
         Some(Command::Init(args)) => init(&args),
         Some(Command::Report(args)) => report(&args),
+        Some(Command::Merge(args)) => merge(&args),
         Some(Command::Sensitivity(args)) => sensitivity(&args),
         Some(Command::Bench(args)) => bench(&args),
         Some(Command::Schema(args)) => {

@@ -1,12 +1,19 @@
 //! The shared run path of `run` and `sweep`: the scenario with its overrides, the study
 //! plan, the runs with a progress bar, the analysis, the tables and the files.
 
-use super::{CliError, MAX_THREADS, RunArgs, emit, input};
+use super::outdir::{Claim, claim_output};
+use super::shard::resolve_shard;
+use super::status::StudyStatus;
+use super::{CliError, MAX_THREADS, RunArgs, emit, input, interrupt};
 use crate::analysis::{BOOTSTRAP_DRAWS, FairnessFloor, PrecisionRule, analyse};
+use crate::checkpoint::{
+    Checkpoint, Header, SavedRuns, Shard, Study, StudyArgs, StudyKind, customers_digest,
+};
 use crate::experiment::{ExperimentResults, Runner, select_variants};
 use crate::metrics::{METRICS, metric_index, unknown_metric};
 use crate::output::{self, RepsSpool, RunInfo};
 use crate::scenario::{MAX_REPLICATIONS, Scenario, Variant};
+use crate::sim::{ReplicationResult, run_replication};
 use crate::stats::Summary;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;
@@ -109,13 +116,111 @@ pub fn study_plan(args: &RunArgs, scenario: &Scenario) -> Result<StudyPlan, CliE
 /// stderr, the tables and the verdict to stdout, writes the result files and names them.
 pub fn run(args: &RunArgs) -> Result<(), CliError> {
     let (scenario, origin) = prepare_scenario(args)?;
-    let all = scenario.resolved_variants().map_err(input)?;
-    let baseline_name = all[scenario.baseline_index().min(all.len() - 1)]
-        .name
-        .clone();
-    let variants = select_variants(all, &args.variants).map_err(input)?;
-    let command = reproduce_command("run", args, &scenario, &[]);
-    execute(&scenario, origin, variants, &baseline_name, args, command)
+    let customers = customers_digest(&scenario);
+    let setup = Setup::new(StudyKind::Run, scenario, &origin, args, &[], customers)?;
+    execute(&setup, args, SavedRuns::none())
+}
+
+/// A study ready to run: the scenario, the variants, the baseline, how it is described,
+/// and its identity.
+#[derive(Debug, Clone)]
+pub struct Setup {
+    /// The scenario, overrides applied.
+    pub scenario: Scenario,
+    /// Where it came from, as the manifest says.
+    pub origin: String,
+    /// The variants to run, in output order.
+    pub variants: Vec<Variant>,
+    /// The baseline's name.
+    pub baseline_name: String,
+    /// The study's identity (and the command that reruns it).
+    pub study: Study,
+}
+
+impl Setup {
+    /// The study `kind` makes of `scenario` (from `origin`) with `args` (and a sweep's
+    /// `--set` values `sets`); `customers` is the customer list's digest.
+    pub fn new(
+        kind: StudyKind,
+        scenario: Scenario,
+        origin: &str,
+        args: &RunArgs,
+        sets: &[String],
+        customers: Option<String>,
+    ) -> Result<Setup, CliError> {
+        let (variants, baseline_name, shown_origin, extra) = match kind {
+            StudyKind::Sweep => {
+                let (variants, base) = super::sweep::sweep_variants(&scenario, args, sets)?;
+                let baseline = variants[0].name.clone();
+                let extra: Vec<String> = sets
+                    .iter()
+                    .flat_map(|s| ["--set".to_string(), s.clone()])
+                    .collect();
+                (
+                    variants,
+                    baseline,
+                    format!("{origin}, sweep of variant {base}"),
+                    extra,
+                )
+            }
+            _ => {
+                let all = scenario.resolved_variants().map_err(input)?;
+                let baseline = all[scenario.baseline_index().min(all.len() - 1)]
+                    .name
+                    .clone();
+                let variants = select_variants(all, &args.variants).map_err(input)?;
+                (variants, baseline, origin.to_string(), Vec::new())
+            }
+        };
+        let command = reproduce_command(kind.command(), args, &scenario, &extra);
+        let choices = StudyArgs {
+            sets: sets.to_vec(),
+            variants: args.variants.clone(),
+            metric: args.metric.clone(),
+            fairness_floors: args.fairness_floors.clone(),
+            precision: args
+                .precision
+                .map(|p| (p, args.min_replications, args.max_replications)),
+            other: Vec::new(),
+        };
+        let study = Study::new(
+            kind, &scenario, origin, &command, choices, &variants, customers,
+        );
+        Ok(Setup {
+            scenario,
+            origin: shown_origin,
+            variants,
+            baseline_name,
+            study,
+        })
+    }
+
+    /// The `RunArgs` that make this study again (for `salesim merge`): the choices saved in
+    /// `study`, with everything else at its default.
+    pub fn args_of(study: &Study) -> RunArgs {
+        let a = &study.args;
+        let mut args = RunArgs {
+            variants: a.variants.clone(),
+            metric: a.metric.clone(),
+            fairness_floors: a.fairness_floors.clone(),
+            ..RunArgs::default()
+        };
+        if let Some((p, min, max)) = a.precision {
+            args.precision = Some(p);
+            args.min_replications = min;
+            args.max_replications = max;
+        }
+        args
+    }
+}
+
+/// The progress bar of a run of `len` replications.
+fn progress_bar(len: u64) -> ProgressBar {
+    ProgressBar::new(len).with_style(
+        ProgressStyle::with_template("{elapsed_precise} [{wide_bar}] {pos}/{len} runs, {eta} left")
+            .expect("the progress template is valid")
+            .progress_chars("=> "),
+    )
 }
 
 /// A shell command that reruns a study: `salesim SUBCOMMAND [SCENARIO]`, then `extra`
@@ -177,19 +282,6 @@ pub fn shell_word(word: &str) -> String {
     }
 }
 
-/// The worker threads `args` ask for (all cores by default) with a runner on them, after
-/// creating the output folder; both problems are bad input.
-pub fn workers_and_output(args: &RunArgs) -> Result<(usize, Runner), CliError> {
-    let threads = worker_threads(args.threads)?;
-    std::fs::create_dir_all(&args.out).map_err(|e| {
-        input(format!(
-            "cannot create output directory {}: {e}",
-            args.out.display()
-        ))
-    })?;
-    Ok((threads, Runner::new(threads).map_err(input)?))
-}
-
 /// The worker threads `--threads` asks for, all cores when it is not given; out of range
 /// is bad input.
 pub fn worker_threads(threads: Option<usize>) -> Result<usize, CliError> {
@@ -203,68 +295,122 @@ pub fn worker_threads(threads: Option<usize>) -> Result<usize, CliError> {
     Ok(threads)
 }
 
-/// Runs `variants` of `scenario` as `args` says and writes everything: the shared end of
-/// `run` and `sweep`. The baseline is the variant named `baseline_name`, or the first
-/// variant run when that one is not among them.
-pub fn execute(
-    scenario: &Scenario,
-    origin: String,
-    variants: Vec<Variant>,
-    baseline_name: &str,
-    args: &RunArgs,
-    command: String,
-) -> Result<(), CliError> {
+/// Runs the study `setup` as `args` says and writes everything: the shared end of `run`,
+/// `sweep` and `merge`. Replications found in `saved` (a merge's shards) are read back
+/// instead of simulated. The output folder is claimed first (see `--force`, `--resume`);
+/// every replication is saved to its checkpoint as it is handed over; with a shard (see
+/// `--shard`) only the shard's replications run and only the checkpoint and manifest are
+/// written. On a first interrupt the runs in flight finish, are saved, and the manifest
+/// says how to resume.
+pub fn execute(setup: &Setup, args: &RunArgs, mut saved: SavedRuns) -> Result<(), CliError> {
+    let scenario = &setup.scenario;
+    let variants = &setup.variants;
     let plan = study_plan(args, scenario)?;
-    let (threads, runner) = workers_and_output(args)?;
+    let shard = resolve_shard(args.shard.as_deref(), &|name| std::env::var(name).ok())?;
+    if shard.is_some() && plan.precision.is_some() {
+        return Err(input(
+            "--precision cannot be sharded: its stopping rule needs every replication; give --replications instead",
+        ));
+    }
+    let threads = worker_threads(args.threads)?;
+    let out = match shard {
+        Some(s) => args.out.join(s.folder()),
+        None => args.out.clone(),
+    };
+    let claim = claim_output(&out, &setup.study, shard, args.force, args.resume)?;
+    let header = Header {
+        study: setup.study.clone(),
+        shard,
+    };
+    let mut checkpoint = match claim {
+        Claim::Fresh => Checkpoint::create(&out, &header)?,
+        Claim::Resume => {
+            let (_, own, checkpoint) = Checkpoint::resume(&out)?;
+            if !own.is_empty() {
+                eprintln!(
+                    "resuming: {} replications saved in {} are read back, not run again",
+                    own.len(),
+                    out.display()
+                );
+            }
+            saved.absorb(own);
+            checkpoint
+        }
+    };
+    let runner = Runner::new(threads)
+        .map_err(input)?
+        .interruptible(interrupt::install());
     let baseline = variants
         .iter()
-        .position(|v| v.name == baseline_name)
+        .position(|v| v.name == setup.baseline_name)
         .unwrap_or(0);
-
     let first = plan
         .precision
         .as_ref()
         .map_or(scenario.replications, |p| p.min_replications);
-    let replications_text = match &plan.precision {
-        Some(p) => format!(
+    let replications_text = match (&plan.precision, shard) {
+        (Some(p), _) => format!(
             "{}..{} replications (until {} is within {}%)",
             p.min_replications,
             p.max_replications,
             METRICS[p.metric].name,
             p.relative * 100.0
         ),
-        None => format!("{first} replications"),
+        (None, Some(s)) => format!(
+            "{first} replications (shard {s}: those with r mod {} = {})",
+            s.count, s.index
+        ),
+        (None, None) => format!("{first} replications"),
     };
     eprintln!(
-        "salesim {}: scenario {} ({origin}), {} variant{} x {replications_text}, {} days, seed {}, {threads} thread{}",
+        "salesim {}: scenario {} ({}), {} variant{} x {replications_text}, {} days, seed {}, {threads} thread{}",
         env!("CARGO_PKG_VERSION"),
         scenario.name,
+        setup.origin,
         variants.len(),
         if variants.len() == 1 { "" } else { "s" },
         scenario.calendar.days,
         scenario.seed,
         if threads == 1 { "" } else { "s" },
     );
-    let bar = ProgressBar::new(variants.len() as u64 * u64::from(first)).with_style(
-        ProgressStyle::with_template("{elapsed_precise} [{wide_bar}] {pos}/{len} runs, {eta} left")
-            .expect("the progress template is valid")
-            .progress_chars("=> "),
-    );
-    let started = SystemTime::now();
-    let mut results = ExperimentResults::empty(&variants);
+    let status = StudyStatus {
+        study: &setup.study,
+        shard,
+        out: &out,
+        started: SystemTime::now(),
+        threads,
+    };
+    status.write(&out, "running", checkpoint.len())?;
+    let load = |v: usize, r: u32| saved.load(v, r).map(|x| x.map_err(CliError::from));
+    if let Some(shard) = shard {
+        return run_shard(setup, &runner, shard, &status, &mut checkpoint, &load);
+    }
+
+    let bar = progress_bar(variants.len() as u64 * u64::from(first));
+    let started = status.started;
+    let mut results = ExperimentResults::empty(variants);
     // Each replication's per-rep rows go to the output folder as it finishes.
-    let mut reps = RepsSpool::create(&args.out, &variants)?;
+    let mut reps = RepsSpool::create(&out, variants)?;
     let mut target = first;
     let mut stopped = None;
     loop {
         bar.set_length(variants.len() as u64 * u64::from(target));
-        runner.extend_with(
+        let finished = runner.extend_from(
             scenario,
             &mut results,
             target,
             &|| bar.inc(1),
-            &mut |v, r, run| reps.add(v, r, &run.reps),
+            &load,
+            &mut |v, r, run| {
+                checkpoint.append(v, r, run)?;
+                reps.add(v, r, &run.reps)?;
+                Ok(())
+            },
         )?;
+        if !finished {
+            bar.finish_and_clear();
+            return Err(status.interrupted(&checkpoint));
+        }
         let Some(rule) = &plan.precision else { break };
         let summaries: Vec<Summary> = results.summaries.iter().map(|s| s[rule.metric]).collect();
         let status = rule.status(results.replications, &summaries);
@@ -278,6 +424,7 @@ pub fn execute(
     }
     let finished = SystemTime::now();
     bar.finish_and_clear();
+    checkpoint.sync()?;
 
     let mut analysis = analyse(
         &results,
@@ -290,19 +437,67 @@ pub fn execute(
     analysis.precision = stopped;
     emit(&output::table::render(&results, &analysis));
     let info = RunInfo {
-        scenario_source: origin,
+        scenario_source: setup.origin.clone(),
         threads,
         started,
         finished,
-        command,
+        command: setup.study.command.clone(),
+        study_hash: setup.study.hash.clone(),
     };
-    let paths = output::write_all(&args.out, scenario, &results, &analysis, &info, reps, &[])?;
+    let extra = [checkpoint.path().to_path_buf()];
+    let mut paths = output::write_all(&out, scenario, &results, &analysis, &info, reps, &extra)?;
+    paths.extend(extra);
     let report = if args.no_report {
         None
     } else {
-        Some(crate::report::write_report(&args.out).map_err(super::report::report_error)?)
+        Some(crate::report::write_report(&out).map_err(super::report::report_error)?)
     };
-    emit(&written_summary(&args.out, &paths, report.as_deref()));
+    emit(&written_summary(&out, &paths, report.as_deref()));
+    Ok(())
+}
+
+/// Runs shard `shard` of `setup`: its replications of every variant, each saved to
+/// `checkpoint` as it is handed over; then marks the shard complete in its manifest.
+fn run_shard(
+    setup: &Setup,
+    runner: &Runner,
+    shard: Shard,
+    status: &StudyStatus,
+    checkpoint: &mut Checkpoint,
+    load: &(dyn Fn(usize, u32) -> Option<Result<ReplicationResult, CliError>> + Sync),
+) -> Result<(), CliError> {
+    let owned: Vec<u32> = (0..setup.scenario.replications)
+        .filter(|&r| shard.owns(r))
+        .collect();
+    let bar = progress_bar((setup.variants.len() * owned.len()) as u64);
+    let finished = runner.each(
+        &setup.variants,
+        &owned,
+        &|| bar.inc(1),
+        &|v, variant, r| {
+            load(v, r).unwrap_or_else(|| Ok(run_replication(&setup.scenario, variant, r)))
+        },
+        &mut |v, r, run: Result<ReplicationResult, CliError>| -> Result<(), CliError> {
+            checkpoint.append(v, r, &run?)?;
+            Ok(())
+        },
+    )?;
+    bar.finish_and_clear();
+    if !finished {
+        return Err(status.interrupted(checkpoint));
+    }
+    checkpoint.sync()?;
+    status.write(status.out, "complete", checkpoint.len())?;
+    let parent = status.out.parent().unwrap_or(status.out);
+    emit(&format!(
+        "shard {shard}: {} replications saved in {}
+combine the shards with: salesim merge {} --out {}
+",
+        checkpoint.len(),
+        status.out.display(),
+        shell_word(&parent.display().to_string()),
+        shell_word(&parent.display().to_string()),
+    ));
     Ok(())
 }
 

@@ -1,10 +1,13 @@
 //! `salesim sensitivity`: which assumptions decide the verdict.
 
+use super::outdir::claim_output;
 use super::{
     CliError, SensitivityArgs, emit, input, prepare_scenario, reproduce_command, study_plan,
-    workers_and_output, written_summary,
+    worker_threads, written_summary,
 };
 use crate::analysis::{BOOTSTRAP_DRAWS, analyse};
+use crate::checkpoint::{Study, StudyArgs, StudyKind, customers_digest};
+use crate::experiment::Runner;
 use crate::output::{self, RepsSpool, RunInfo};
 use crate::scenario::{Factor, Scenario, sensitivity::value_at};
 use crate::sensitivity::{ScreenError, ScreenPlan, output as screen_output, run};
@@ -58,6 +61,11 @@ pub fn sensitivity(args: &SensitivityArgs) -> Result<(), CliError> {
             "--precision does not apply to sensitivity: every point runs the same --replications",
         ));
     }
+    if args.run.resume || args.run.shard.is_some() {
+        return Err(input(
+            "--resume and --shard do not apply to sensitivity yet: a screen runs whole; use a smaller --replications or --trajectories",
+        ));
+    }
     let (scenario, origin) = prepare_scenario(&args.run)?;
     let factors = factors(args, &scenario)?;
     let study = study_plan(&args.run, &scenario)?;
@@ -97,7 +105,38 @@ pub fn sensitivity(args: &SensitivityArgs) -> Result<(), CliError> {
         &plan.variants,
     )
     .map_err(input)?;
-    let (threads, runner) = workers_and_output(&args.run)?;
+    let mut extra: Vec<String> = args
+        .vary
+        .iter()
+        .flat_map(|v| ["--vary".to_string(), v.clone()])
+        .collect();
+    if let Some(t) = args.trajectories {
+        extra.extend(["--trajectories".into(), t.to_string()]);
+    }
+    if let Some(l) = args.levels {
+        extra.extend(["--levels".into(), l.to_string()]);
+    }
+    let mut command_scenario = scenario.clone();
+    command_scenario.replications = replications;
+    let command = reproduce_command("sensitivity", &args.run, &command_scenario, &extra);
+    let identity = Study::new(
+        StudyKind::Sensitivity,
+        &command_scenario,
+        &origin,
+        &command,
+        StudyArgs {
+            variants: args.run.variants.clone(),
+            metric: args.run.metric.clone(),
+            fairness_floors: args.run.fairness_floors.clone(),
+            other: extra,
+            ..StudyArgs::default()
+        },
+        &variants,
+        customers_digest(&scenario),
+    );
+    let threads = worker_threads(args.run.threads)?;
+    claim_output(&args.run.out, &identity, None, args.run.force, false)?;
+    let runner = Runner::new(threads).map_err(input)?;
     eprintln!(
         "salesim {}: sensitivity of scenario {} ({origin}): {} assumptions, {} points (base, low and high, {} Morris trajectories) x {} variants x {} replications, {} days, seed {}, {threads} threads",
         env!("CARGO_PKG_VERSION"),
@@ -155,25 +194,13 @@ pub fn sensitivity(args: &SensitivityArgs) -> Result<(), CliError> {
     emit("\n");
     emit(&screen_output::render(&summary));
     let screen_paths = screen_output::write(&args.run.out, &screen, &summary, &metrics)?;
-    let mut extra: Vec<String> = args
-        .vary
-        .iter()
-        .flat_map(|v| ["--vary".to_string(), v.clone()])
-        .collect();
-    if let Some(t) = args.trajectories {
-        extra.extend(["--trajectories".into(), t.to_string()]);
-    }
-    if let Some(l) = args.levels {
-        extra.extend(["--levels".into(), l.to_string()]);
-    }
-    let mut command_scenario = scenario.clone();
-    command_scenario.replications = replications;
     let info = RunInfo {
         scenario_source: origin,
         threads,
         started,
         finished,
-        command: reproduce_command("sensitivity", &args.run, &command_scenario, &extra),
+        command,
+        study_hash: identity.hash.clone(),
     };
     let mut paths = output::write_all(
         &args.run.out,

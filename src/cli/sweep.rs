@@ -1,8 +1,9 @@
 //! `salesim sweep`: a grid of settings run as variants of one base variant.
 
-use super::{CliError, SweepArgs, execute, input, prepare_scenario, reproduce_command};
+use super::{CliError, RunArgs, Setup, SweepArgs, execute, input, prepare_scenario};
+use crate::checkpoint::{SavedRuns, StudyKind, customers_digest};
 use crate::experiment::select_variants;
-use crate::scenario::Setting;
+use crate::scenario::{Scenario, Setting, Variant};
 
 /// Most variants a sweep may have.
 pub const MAX_SWEEP_VARIANTS: usize = 10_000;
@@ -49,12 +50,16 @@ pub fn sweep_grid(sets: &[String]) -> Result<Vec<Vec<Setting>>, CliError> {
     Ok(grid)
 }
 
-/// Runs a sweep: the grid's combinations as variants of the base variant, compared with
-/// the first combination.
-pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
-    let (scenario, origin) = prepare_scenario(&args.run)?;
+/// The variants of a sweep of `scenario`: the combinations of `sets` (`KEY=V1,V2,...`)
+/// applied to the base variant (`args`' one `--variant`, else the baseline), with the base
+/// variant's name.
+pub fn sweep_variants(
+    scenario: &Scenario,
+    args: &RunArgs,
+    sets: &[String],
+) -> Result<(Vec<Variant>, String), CliError> {
     let all = scenario.resolved_variants().map_err(input)?;
-    let base = match args.run.variants.as_slice() {
+    let base = match args.variants.as_slice() {
         [] => all[scenario.baseline_index().min(all.len() - 1)].clone(),
         [one] => select_variants(all, std::slice::from_ref(one))
             .map_err(input)?
@@ -65,7 +70,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
             ));
         }
     };
-    let grid = sweep_grid(&args.sets)?;
+    let grid = sweep_grid(sets)?;
     let variants = grid
         .iter()
         .map(|point| {
@@ -78,13 +83,21 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         })
         .collect::<Result<Vec<_>, _>>()
         .map_err(input)?;
-    let baseline = variants[0].name.clone();
-    let origin = format!("{origin}, sweep of variant {}", base.name);
-    let sets: Vec<String> = args
-        .sets
-        .iter()
-        .flat_map(|s| ["--set".to_string(), s.clone()])
-        .collect();
-    let command = reproduce_command("sweep", &args.run, &scenario, &sets);
-    execute(&scenario, origin, variants, &baseline, &args.run, command)
+    Ok((variants, base.name))
+}
+
+/// Runs a sweep: the grid's combinations as variants of the base variant, compared with
+/// the first combination.
+pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
+    let (scenario, origin) = prepare_scenario(&args.run)?;
+    let customers = customers_digest(&scenario);
+    let setup = Setup::new(
+        StudyKind::Sweep,
+        scenario,
+        &origin,
+        &args.run,
+        &args.sets,
+        customers,
+    )?;
+    execute(&setup, &args.run, SavedRuns::none())
 }

@@ -7,6 +7,7 @@ use crate::sim::{ReplicationResult, run_replication};
 use std::collections::BTreeMap;
 use std::convert::Infallible;
 use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex, mpsc};
 
 /// Hands out run indices in order to the workers, never more than `window` ahead of the
@@ -43,10 +44,10 @@ impl Gate {
 
     /// The next index to run, waiting while it is `window` or more ahead of the results
     /// consumed; `None` when all `total` are handed out or the run stopped.
-    fn claim(&self, total: usize, window: usize) -> Option<usize> {
+    fn claim(&self, total: usize, window: usize, interrupt: &AtomicBool) -> Option<usize> {
         let mut state = self.lock();
         loop {
-            if state.stop || state.next >= total {
+            if state.stop || state.next >= total || interrupt.load(Ordering::SeqCst) {
                 return None;
             }
             if state.next < state.consumed + window {
@@ -71,7 +72,12 @@ impl Gate {
 /// A pool of worker threads that runs replications.
 pub struct Runner {
     pool: rayon::ThreadPool,
+    /// Set (by a Ctrl-C handler) to start no more replications; those in flight finish.
+    interrupt: &'static AtomicBool,
 }
+
+/// A flag that is never set: the interrupt of a runner nobody interrupts.
+static NEVER: AtomicBool = AtomicBool::new(false);
 
 impl Runner {
     /// A runner with `threads` worker threads.
@@ -87,7 +93,19 @@ impl Runner {
                 threads,
                 message: e.to_string(),
             })?;
-        Ok(Runner { pool })
+        Ok(Runner {
+            pool,
+            interrupt: &NEVER,
+        })
+    }
+
+    /// This runner, starting no more replications once `flag` is set (the ones in flight
+    /// finish and are handed over); the run methods then report an unfinished run.
+    pub fn interruptible(self, flag: &'static AtomicBool) -> Runner {
+        Runner {
+            interrupt: flag,
+            ..self
+        }
     }
 
     /// Runs replications `results.replications..upto` of every variant of `results` (each
@@ -102,10 +120,10 @@ impl Runner {
         upto: u32,
         progress: &(dyn Fn() + Sync),
     ) {
-        let done: Result<(), Infallible> =
+        let done: Result<bool, Infallible> =
             self.extend_with(scenario, results, upto, progress, &mut |_, _, _| Ok(()));
         match done {
-            Ok(()) => {}
+            Ok(_) => {}
             Err(never) => match never {},
         }
     }
@@ -117,39 +135,80 @@ impl Runner {
     /// index order, at most a few threads' worth ahead of the next one handed over, so
     /// the finished results held at any time stay few.
     ///
+    /// Returns `Ok(true)` when every replication was handed over, `Ok(false)` when the
+    /// runner was interrupted first (`results` is then incomplete and should be dropped).
     /// When `sink` fails the remaining replications are not started and its error is
-    /// returned; `results` is then incomplete and should be dropped. A panic in a
-    /// replication is raised again here, after the workers have stopped.
-    pub fn extend_with<E>(
+    /// returned, with the same caveat. A panic in a replication is raised again here, after
+    /// the workers have stopped.
+    pub fn extend_with<E: Send>(
         &self,
         scenario: &Scenario,
         results: &mut ExperimentResults,
         upto: u32,
         progress: &(dyn Fn() + Sync),
         sink: &mut dyn FnMut(usize, u32, &ReplicationResult) -> Result<(), E>,
-    ) -> Result<(), E> {
+    ) -> Result<bool, E> {
+        self.extend_from(scenario, results, upto, progress, &|_, _| None, sink)
+    }
+
+    /// [`Runner::extend_with`], taking each replication from `saved(variant index,
+    /// replication)` when it has it (a checkpoint's) instead of simulating it. The outcome
+    /// is the same either way, as long as what `saved` gives is what the simulation gave.
+    pub fn extend_from<E: Send>(
+        &self,
+        scenario: &Scenario,
+        results: &mut ExperimentResults,
+        upto: u32,
+        progress: &(dyn Fn() + Sync),
+        saved: &(dyn Fn(usize, u32) -> Option<Result<ReplicationResult, E>> + Sync),
+        sink: &mut dyn FnMut(usize, u32, &ReplicationResult) -> Result<(), E>,
+    ) -> Result<bool, E> {
         let from = results.replications;
         if upto <= from {
-            return Ok(());
+            return Ok(true);
         }
         // Lent to the workers while the results take in the runs.
         let variants = std::mem::take(&mut results.variants);
+        let replications: Vec<u32> = (from..upto).collect();
         let outcome = self.ordered(
             &variants,
-            from..upto,
+            &replications,
             progress,
-            &|variant, replication| run_replication(scenario, variant, replication),
+            &|v, variant, replication| {
+                saved(v, replication)
+                    .unwrap_or_else(|| Ok(run_replication(scenario, variant, replication)))
+            },
             &mut |v, r, run| {
+                let run = run?;
                 sink(v, r, &run)?;
                 results.absorb(v, run);
                 Ok(())
             },
         );
         results.variants = variants;
-        outcome?;
-        results.replications = upto;
-        results.summarise();
-        Ok(())
+        if outcome? {
+            results.replications = upto;
+            results.summarise();
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    /// Runs `run(variant index, variant, replication)` for each of `replications` (in
+    /// increasing order) of every one of `variants` on the pool, as [`Runner::extend`] runs
+    /// replications, and hands each output to `sink(variant index, replication, output)`
+    /// strictly in (variant, replication) order. Returns `Ok(true)` when all were handed
+    /// over, `Ok(false)` when the runner was interrupted first; a failing `sink` stops
+    /// the run with its error.
+    pub fn each<T: Send, E>(
+        &self,
+        variants: &[Variant],
+        replications: &[u32],
+        progress: &(dyn Fn() + Sync),
+        run: &(dyn Fn(usize, &Variant, u32) -> T + Sync),
+        sink: &mut dyn FnMut(usize, u32, T) -> Result<(), E>,
+    ) -> Result<bool, E> {
+        self.ordered(variants, replications, progress, run, sink)
     }
 
     /// Runs `run(variant, replication)` for each of `replications` of every one of `variants`
@@ -163,43 +222,46 @@ impl Runner {
         run: &(dyn Fn(&Variant, u32) -> T + Sync),
     ) -> Vec<T> {
         let mut outputs = Vec::new();
-        let done: Result<(), Infallible> = self.ordered(
+        let replications: Vec<u32> = replications.collect();
+        let done: Result<bool, Infallible> = self.ordered(
             variants,
-            replications,
+            &replications,
             progress,
-            run,
+            &|_, variant, replication| run(variant, replication),
             &mut |_, _, output| {
                 outputs.push(output);
                 Ok(())
             },
         );
         match done {
-            Ok(()) => outputs,
+            Ok(_) => outputs,
             Err(never) => match never {},
         }
     }
 
-    /// The scheduler under [`Runner::extend_with`] and [`Runner::map`]: runs
-    /// `run(variant, replication)` for each of `replications` of every one of `variants`
+    /// The scheduler under [`Runner::extend_from`], [`Runner::each`] and [`Runner::map`]:
+    /// runs `run(variant index, variant, replication)` for each of `replications` of every
+    /// one of `variants`
     /// on the pool, in flat index order (variant by variant, then replication), at most a
     /// few threads' worth ahead of the next output handed over, and hands each output to
     /// `sink(variant index, replication, output)` on the calling thread strictly in that
     /// order, whatever the number of threads. `progress` is called after each run (from
     /// worker threads). When `sink` fails nothing more is started and its error is
     /// returned; a panic in a run is raised again here, after the workers have stopped.
+    /// Once the runner's interrupt flag is set nothing more is started, the runs in flight
+    /// are handed over, and the result is `Ok(false)`.
     fn ordered<T: Send, E>(
         &self,
         variants: &[Variant],
-        replications: std::ops::Range<u32>,
+        replications: &[u32],
         progress: &(dyn Fn() + Sync),
-        run: &(dyn Fn(&Variant, u32) -> T + Sync),
+        run: &(dyn Fn(usize, &Variant, u32) -> T + Sync),
         sink: &mut dyn FnMut(usize, u32, T) -> Result<(), E>,
-    ) -> Result<(), E> {
+    ) -> Result<bool, E> {
         let per_variant = replications.len();
-        let from = replications.start;
         let total = variants.len() * per_variant;
         if total == 0 {
-            return Ok(());
+            return Ok(true);
         }
         let workers = self.pool.current_num_threads().min(total);
         let window = 4 * self.pool.current_num_threads();
@@ -207,16 +269,18 @@ impl Runner {
         let (sender, finished) = mpsc::channel::<(usize, std::thread::Result<T>)>();
         let mut outcome = Ok(());
         let mut panicked = None;
+        let mut next = 0;
+        let interrupt = self.interrupt;
         self.pool.in_place_scope(|scope| {
             for _ in 0..workers {
                 let sender = sender.clone();
                 let gate = &gate;
                 scope.spawn(move |_| {
-                    while let Some(i) = gate.claim(total, window) {
+                    while let Some(i) = gate.claim(total, window, interrupt) {
                         let variant = &variants[i / per_variant];
-                        let replication = from + (i % per_variant) as u32;
+                        let replication = replications[i % per_variant];
                         let output = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                            let output = run(variant, replication);
+                            let output = run(i / per_variant, variant, replication);
                             progress();
                             output
                         }));
@@ -233,7 +297,6 @@ impl Runner {
             drop(sender);
             // Outputs that finished before an earlier one, by index.
             let mut waiting = BTreeMap::new();
-            let mut next = 0;
             'receive: for (i, output) in finished.iter() {
                 waiting.insert(i, output);
                 while let Some(output) = waiting.remove(&next) {
@@ -244,7 +307,7 @@ impl Runner {
                             break 'receive;
                         }
                     };
-                    let (v, r) = (next / per_variant, from + (next % per_variant) as u32);
+                    let (v, r) = (next / per_variant, replications[next % per_variant]);
                     if let Err(e) = sink(v, r, output) {
                         outcome = Err(e);
                         break 'receive;
@@ -261,6 +324,6 @@ impl Runner {
         if let Some(panic) = panicked {
             std::panic::resume_unwind(panic);
         }
-        outcome
+        outcome.map(|()| next == total)
     }
 }

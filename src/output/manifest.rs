@@ -20,6 +20,8 @@ pub struct RunInfo {
     pub finished: SystemTime,
     /// A command that reruns this study (same scenario, seed, replications and days).
     pub command: String,
+    /// The study's identity (`checkpoint::Study::hash`).
+    pub study_hash: String,
 }
 
 #[derive(Serialize)]
@@ -64,6 +66,8 @@ struct PrecisionEntry<'a> {
 #[derive(Serialize)]
 struct Manifest<'a> {
     salesim_version: &'static str,
+    status: &'static str,
+    study_hash: &'a str,
     scenario_name: &'a str,
     scenario_source: &'a str,
     command: &'a str,
@@ -154,6 +158,8 @@ pub fn manifest_json(
         .map_or(0.0, |d| d.as_secs_f64());
     let manifest = Manifest {
         salesim_version: env!("CARGO_PKG_VERSION"),
+        status: "complete",
+        study_hash: &info.study_hash,
         scenario_name: &scenario.name,
         scenario_source: &info.scenario_source,
         command: &info.command,
@@ -269,6 +275,7 @@ mod tests {
             started: UNIX_EPOCH,
             finished: UNIX_EPOCH + Duration::from_secs(90),
             command: "salesim run --seed 1".into(),
+            study_hash: "0123456789abcdef".into(),
         };
         let files = ["summary.csv".to_string()];
         let json: serde_json::Value = serde_json::from_slice(&manifest_json(

@@ -121,7 +121,10 @@ fn run_point(
     let variants = select_variants(variants, &plan.variants).map_err(|e| invalid(&e))?;
     let mut results = ExperimentResults::empty(&variants);
     match sink {
-        Some(sink) => runner.extend_with(&s, &mut results, plan.replications, progress, sink)?,
+        Some(sink) => {
+            // The screen's runner is not interruptible, so every replication is handed over.
+            runner.extend_with(&s, &mut results, plan.replications, progress, sink)?;
+        }
         None => {
             runner.extend(&s, &mut results, plan.replications, progress);
             // Only the base is written as a study; the other points need their metrics.

@@ -46,7 +46,7 @@ pub use tally::Tally;
 use trace::Trace;
 
 /// What one replication of one variant produced.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReplicationResult {
     /// One value per entry of `metrics::METRICS`, in that order.
     pub metrics: Vec<f64>,

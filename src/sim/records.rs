@@ -4,13 +4,13 @@
 use super::Sim;
 use super::rep::Rep;
 use crate::time::{DAY, Minute};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Calendar days in a week of tenure.
 const WEEK_DAYS: i64 = 7;
 
 /// Where a rep stood when the replication began.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Cohort {
     /// Employed at the start with tenure of at least `org.new_hire_days`.
@@ -38,7 +38,7 @@ impl Cohort {
 }
 
 /// One rep's results over a replication (a row of `reps.csv`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RepRecord {
     /// Rep id (index, in order of hiring).
     pub rep: u32,
@@ -73,7 +73,7 @@ pub struct RepRecord {
 }
 
 /// One working day's totals (a row of `daily.csv` before averaging over replications).
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct DayRecord {
     /// Leads in the public pool at the end of the day.
     pub pool_size: u64,
@@ -109,7 +109,7 @@ impl DayRecord {
 /// present for 3 of its 7 days adds 3/7). Their ratio is the weekly win rate of a new
 /// hire at that tenure, free of left truncation (reps hired before the start) and right
 /// censoring (the end, leaving).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Ramp {
     /// Wins in each tenure week.
     pub wins: Vec<f64>,

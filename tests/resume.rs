@@ -1,0 +1,440 @@
+//! Long runs that lose nothing: a run killed at any moment and resumed, a run interrupted
+//! with Ctrl-C, and a study split into shards and merged all end with the bytes of one
+//! uninterrupted run; output folders of other studies are not overwritten.
+
+mod common;
+
+use common::{TempDir, salesim};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant, SystemTime};
+
+/// A small two-variant study.
+const STUDY: [&str; 9] = [
+    "-n",
+    "8",
+    "--days",
+    "6",
+    "--variant",
+    "alibaba",
+    "--variant",
+    "strict",
+    "--no-report",
+];
+
+fn args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+    STUDY.iter().copied().chain(extra.iter().copied()).collect()
+}
+
+fn start(cwd: &Path, args: &[&str]) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_salesim"))
+        .args(args)
+        .current_dir(cwd)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("salesim starts")
+}
+
+/// The manifest without the fields that describe this particular execution.
+fn manifest_without_timing(dir: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(dir.join("manifest.json")).unwrap();
+    let mut value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    for key in ["started", "finished", "elapsed_seconds", "threads"] {
+        value.as_object_mut().unwrap().remove(key);
+    }
+    value
+}
+
+/// Every result file of `a` is in `b` with the same bytes (the manifest but its timing).
+fn assert_same_study(a: &Path, b: &Path) {
+    let mut names: Vec<String> = std::fs::read_dir(a)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    names.sort();
+    assert!(names.len() > 10, "{names:?}");
+    for name in &names {
+        if name == "manifest.json" {
+            assert_eq!(manifest_without_timing(a), manifest_without_timing(b));
+        } else if !Path::new(a).join(name).is_dir() {
+            let left = std::fs::read(a.join(name)).unwrap();
+            let right = std::fs::read(b.join(name))
+                .unwrap_or_else(|e| panic!("{name} missing in {}: {e}", b.display()));
+            assert!(
+                left == right,
+                "{name} differs between {} and {}",
+                a.display(),
+                b.display()
+            );
+        }
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(b)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+}
+
+/// A small generator for kill moments (SplitMix64), seeded from the clock and printed, so
+/// every run of the test tries new moments and a failure can be replayed.
+struct Moments(u64);
+
+impl Moments {
+    fn next_fraction(&mut self) -> f64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+#[test]
+fn a_run_killed_at_random_moments_and_resumed_ends_with_the_bytes_of_an_uninterrupted_run() {
+    let tmp = TempDir::new("kill9");
+    let began = Instant::now();
+    let whole = salesim(tmp.path(), &args(&["--out", "whole"]));
+    assert!(
+        whole.status.success(),
+        "{}",
+        String::from_utf8_lossy(&whole.stderr)
+    );
+    let duration = began.elapsed().as_secs_f64();
+    let seed = std::env::var("SALESIM_KILL_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            SystemTime::now()
+                .duration_since(SystemTime::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos() as u64
+        });
+    println!("kill moments from SALESIM_KILL_SEED={seed}");
+    let mut moments = Moments(seed);
+    for attempt in 0..3 {
+        let out = format!("killed-{attempt}");
+        // Killed up to three times in a row before the resume that is let finish.
+        for _ in 0..=attempt {
+            let mut extra = vec!["--out", out.as_str()];
+            if Path::new(tmp.path()).join(&out).exists() {
+                extra.push("--resume");
+            }
+            let mut child = start(tmp.path(), &args(&extra));
+            let delay = moments.next_fraction() * duration;
+            std::thread::sleep(Duration::from_secs_f64(delay));
+            child.kill().expect("SIGKILL"); // kill -9
+            child.wait().unwrap();
+        }
+        let resumed = salesim(tmp.path(), &args(&["--out", &out, "--resume"]));
+        assert!(
+            resumed.status.success(),
+            "seed {seed}: {}",
+            String::from_utf8_lossy(&resumed.stderr)
+        );
+        assert_same_study(&tmp.path().join("whole"), &tmp.path().join(&out));
+    }
+}
+
+#[test]
+fn ctrl_c_saves_the_runs_in_flight_and_says_how_to_resume() {
+    let tmp = TempDir::new("ctrlc");
+    // Long enough that the interrupt lands mid-run.
+    let study = [
+        "-n",
+        "24",
+        "--days",
+        "10",
+        "--variant",
+        "alibaba",
+        "--variant",
+        "strict",
+        "--no-report",
+    ];
+    let with = |extra: &[&'static str]| -> Vec<&str> {
+        study.iter().copied().chain(extra.iter().copied()).collect()
+    };
+    let child = Command::new(env!("CARGO_BIN_EXE_salesim"))
+        .args(with(&["--out", "run", "-j", "1"]))
+        .current_dir(tmp.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait for the first saved replication, then press Ctrl-C.
+    let checkpoint = tmp.path().join("run").join("runs.checkpoint");
+    let header_only = || std::fs::metadata(&checkpoint).map_or(0, |m| m.len());
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let mut first = 0;
+    while Instant::now() < deadline {
+        let len = header_only();
+        if first == 0 && len > 0 {
+            first = len;
+        } else if first > 0 && len > first {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.contains("Resume with:") && stderr.contains("--resume"),
+        "{stderr}"
+    );
+    let manifest: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(tmp.path().join("run/manifest.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(manifest["status"], "interrupted");
+    assert!(manifest["replications_saved"].as_u64().unwrap() >= 1);
+    assert!(
+        manifest["resume_command"]
+            .as_str()
+            .unwrap()
+            .ends_with("--out run --resume")
+    );
+    assert!(!tmp.path().join("run/summary.csv").exists());
+    // A plain rerun is refused; --resume finishes it with the bytes of a whole run.
+    let again = salesim(tmp.path(), &with(&["--out", "run"]));
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("--resume"));
+    let resumed = salesim(tmp.path(), &with(&["--out", "run", "--resume", "-j", "2"]));
+    assert!(
+        resumed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&resumed.stderr)
+    );
+    let whole = salesim(tmp.path(), &with(&["--out", "whole"]));
+    assert!(whole.status.success());
+    assert_same_study(&tmp.path().join("whole"), &tmp.path().join("run"));
+}
+
+#[test]
+fn shards_run_anywhere_merge_to_the_bytes_of_one_run() {
+    let tmp = TempDir::new("shards");
+    let whole = salesim(tmp.path(), &args(&["--out", "whole", "-j", "2"]));
+    assert!(whole.status.success());
+    // Shard 0 by flag on one thread, shard 1 from a Slurm array's variables, shard 2 from a
+    // Kubernetes Indexed Job's.
+    let zero = salesim(
+        tmp.path(),
+        &args(&["--out", "study", "--shard", "0/3", "-j", "1"]),
+    );
+    assert!(
+        zero.status.success(),
+        "{}",
+        String::from_utf8_lossy(&zero.stderr)
+    );
+    let env_run = |vars: &[(&str, &str)]| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_salesim"));
+        command
+            .args(args(&["--out", "study"]))
+            .current_dir(tmp.path());
+        for (k, v) in vars {
+            command.env(k, v);
+        }
+        let output = command.output().unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    };
+    env_run(&[
+        ("SLURM_ARRAY_TASK_ID", "8"),
+        ("SLURM_ARRAY_TASK_MIN", "7"),
+        ("SLURM_ARRAY_TASK_COUNT", "3"),
+    ]);
+    env_run(&[("JOB_COMPLETION_INDEX", "2"), ("SALESIM_SHARD_COUNT", "3")]);
+    for i in 0..3 {
+        assert!(
+            tmp.path()
+                .join(format!("study/shard-{i}-of-3/runs.checkpoint"))
+                .exists()
+        );
+    }
+    let merged = salesim(
+        tmp.path(),
+        &["merge", "study", "--out", "study", "--no-report"],
+    );
+    assert!(
+        merged.status.success(),
+        "{}",
+        String::from_utf8_lossy(&merged.stderr)
+    );
+    assert_same_study(&tmp.path().join("whole"), &tmp.path().join("study"));
+    // Shard folders named one by one, into another folder, give the same.
+    let named = salesim(
+        tmp.path(),
+        &[
+            "merge",
+            "study/shard-2-of-3",
+            "study/shard-0-of-3",
+            "study/shard-1-of-3",
+            "--out",
+            "elsewhere",
+            "--no-report",
+        ],
+    );
+    assert!(
+        named.status.success(),
+        "{}",
+        String::from_utf8_lossy(&named.stderr)
+    );
+    assert_same_study(&tmp.path().join("whole"), &tmp.path().join("elsewhere"));
+}
+
+#[test]
+fn merge_refuses_shards_that_do_not_belong_together_and_says_which() {
+    let tmp = TempDir::new("badshards");
+    for (out, shard, seed) in [
+        ("a", "0/2", "1"),
+        ("a", "1/2", "1"),
+        ("b", "1/2", "2"),
+        ("c", "0/3", "1"),
+    ] {
+        let run = salesim(
+            tmp.path(),
+            &args(&["--out", out, "--shard", shard, "--seed", seed]),
+        );
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+    }
+    let merge = |dirs: &[&str]| {
+        let mut a = vec!["merge"];
+        a.extend(dirs);
+        a.extend(["--out", "m", "--no-report"]);
+        let out = salesim(tmp.path(), &a);
+        assert_eq!(out.status.code(), Some(2), "{dirs:?}");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let missing = merge(&["a/shard-0-of-2"]);
+    assert!(missing.contains("missing shard 1/2"), "{missing}");
+    let twice = merge(&["a", "a/shard-1-of-2"]);
+    assert!(twice.contains("shard 1/2 appears twice"), "{twice}");
+    let other_seed = merge(&["a/shard-0-of-2", "b/shard-1-of-2"]);
+    assert!(other_seed.contains("seed"), "{other_seed}");
+    let other_count = merge(&["a/shard-0-of-2", "c"]);
+    assert!(other_count.contains("0/3"), "{other_count}");
+    let nothing = merge(&["m-none"]);
+    assert!(nothing.contains("m-none"), "{nothing}");
+    // An unfinished shard (its last replication cut off) is named, with how to finish it.
+    let checkpoint = tmp.path().join("a/shard-1-of-2/runs.checkpoint");
+    let bytes = std::fs::read(&checkpoint).unwrap();
+    std::fs::write(&checkpoint, &bytes[..bytes.len() - 10]).unwrap();
+    let incomplete = merge(&["a"]);
+    assert!(
+        incomplete.contains("shard 1/2")
+            && incomplete.contains("incomplete")
+            && incomplete.contains("--resume --shard 1/2"),
+        "{incomplete}"
+    );
+    assert!(!tmp.path().join("m/summary.csv").exists());
+}
+
+#[test]
+fn an_output_folder_holding_another_study_is_not_overwritten_without_force() {
+    let tmp = TempDir::new("force");
+    let first = salesim(tmp.path(), &args(&["--out", "out"]));
+    assert!(first.status.success());
+    // The same study again is fine.
+    assert!(
+        salesim(tmp.path(), &args(&["--out", "out"]))
+            .status
+            .success()
+    );
+    let other = salesim(
+        tmp.path(),
+        &[
+            "-n",
+            "8",
+            "--days",
+            "4",
+            "--variant",
+            "alibaba",
+            "--variant",
+            "strict",
+            "--no-report",
+            "--out",
+            "out",
+            "--seed",
+            "5",
+        ],
+    );
+    assert_eq!(other.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&other.stderr);
+    assert!(
+        stderr.contains("another study")
+            && stderr.contains("seed")
+            && stderr.contains("calendar.days")
+            && stderr.contains("--force"),
+        "{stderr}"
+    );
+    let resume = salesim(
+        tmp.path(),
+        &args(&["--out", "out", "--seed", "5", "--resume"]),
+    );
+    assert_eq!(resume.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&resume.stderr).contains("cannot resume"));
+    // A checkpoint from another salesim version is refused with the versions named.
+    let checkpoint = tmp.path().join("out/runs.checkpoint");
+    let text = std::fs::read(&checkpoint).unwrap();
+    let header_end = text
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .nth(1)
+        .unwrap()
+        .0;
+    let mut header: serde_json::Value = serde_json::from_slice(&text[21..header_end]).unwrap();
+    header["study"]["salesim_version"] = "0.0.1".into();
+    header["study"]["hash"] = "0000000000000000".into();
+    let mut tampered = text[..21].to_vec();
+    tampered.extend(serde_json::to_vec(&header).unwrap());
+    tampered.extend(&text[header_end..]);
+    std::fs::write(&checkpoint, tampered).unwrap();
+    let old = salesim(tmp.path(), &args(&["--out", "out", "--resume"]));
+    assert_eq!(old.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&old.stderr).contains("written by salesim 0.0.1"));
+    // --force replaces it, and removes the old study's files first.
+    let forced = salesim(
+        tmp.path(),
+        &args(&[
+            "--out",
+            "out",
+            "--seed",
+            "5",
+            "--force",
+            "--variant",
+            "hoarding",
+        ]),
+    );
+    assert!(
+        forced.status.success(),
+        "{}",
+        String::from_utf8_lossy(&forced.stderr)
+    );
+    let summary = std::fs::read_to_string(tmp.path().join("out/summary.csv")).unwrap();
+    assert!(summary.contains("hoarding") && summary.contains("alibaba"));
+    // A folder of someone else's files is refused.
+    std::fs::create_dir_all(tmp.path().join("mine")).unwrap();
+    std::fs::write(tmp.path().join("mine/notes.txt"), "keep me").unwrap();
+    let mine = salesim(tmp.path(), &args(&["--out", "mine"]));
+    assert_eq!(mine.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&mine.stderr).contains("notes.txt"));
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("mine/notes.txt")).unwrap(),
+        "keep me"
+    );
+}
