@@ -56,6 +56,10 @@ if slurm_ready && { [ ! -f "$CONF" ] || ! grep -qF "$MARKER" "$CONF"; }; then
   sinfo >&2
   exit 0
 fi
+if slurm_ready && [ "$(id -u)" -ne 0 ] && [ -z "$sudo" ]; then
+  say "Slurm is up; not root, so not checking its configuration"
+  exit 0
+fi
 
 # --- 1. packages ----------------------------------------------------------
 need_pkgs=()
