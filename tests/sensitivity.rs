@@ -96,8 +96,9 @@ fn a_small_screen_is_deterministic_and_reported() {
         manifest.contains("salesim sensitivity --vary"),
         "{manifest}"
     );
-    // A later plain run into the same folder drops the section: its manifest lists no screen.
-    let rerun = salesim(&[
+    // A later plain run into the same folder is another study: refused without --force;
+    // with it, the screen's files go and the report drops the section.
+    let plain = [
         "--days",
         "4",
         "-n",
@@ -106,8 +107,13 @@ fn a_small_screen_is_deterministic_and_reported() {
         "alibaba",
         "--out",
         a.to_str().unwrap(),
-    ]);
+    ];
+    let refused = salesim(&plain);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--force"));
+    let rerun = salesim(&[&plain[..], &["--force"]].concat());
     assert!(rerun.status.success());
+    assert!(!a.join("sensitivity.csv").exists());
     let report = std::fs::read_to_string(a.join("report.html")).unwrap();
     assert!(!report.contains("Which assumptions decide the answer"));
     let _ = (std::fs::remove_dir_all(&a), std::fs::remove_dir_all(&b));

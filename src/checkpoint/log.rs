@@ -537,7 +537,7 @@ mod tests {
     fn a_file_that_is_not_a_checkpoint_is_named() {
         let dir = scratch("notone");
         let path = dir.join(CHECKPOINT_FILE);
-        std::fs::write(&path, "hello\n").unwrap();
+        std::fs::write(&path, "hello, this is not a checkpoint\n").unwrap();
         let err = read_header(&path).unwrap_err().to_string();
         assert!(
             err.contains("runs.checkpoint") && err.contains("salesim checkpoint 1"),

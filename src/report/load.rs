@@ -97,6 +97,29 @@ impl Study {
             path: path.to_path_buf(),
             reason,
         };
+        if let Ok(value) = serde_json::from_str::<serde_json::Value>(&text)
+            && let Some(status) = value.get("status").and_then(|s| s.as_str())
+            && status != "complete"
+        {
+            let resume = value
+                .get("resume_command")
+                .and_then(|c| c.as_str())
+                .unwrap_or("the run's command with --resume");
+            return Err(bad(
+                &manifest_path,
+                format!("the study is not finished (status {status:?}); finish it with: {resume}"),
+            ));
+        }
+        if let Ok(value) = serde_json::from_str::<serde_json::Value>(&text)
+            && let Some(shard) = value.get("shard").and_then(|s| s.as_str())
+        {
+            return Err(bad(
+                &manifest_path,
+                format!(
+                    "this folder holds shard {shard} of a study, not its results; combine the shards with `salesim merge`"
+                ),
+            ));
+        }
         let manifest: Manifest = serde_json::from_str(&text).map_err(|e| {
             bad(
                 &manifest_path,
