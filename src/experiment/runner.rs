@@ -170,7 +170,7 @@ impl Runner {
         // Lent to the workers while the results take in the runs.
         let variants = std::mem::take(&mut results.variants);
         let replications: Vec<u32> = (from..upto).collect();
-        let outcome = self.ordered(
+        let outcome = self.each(
             &variants,
             &replications,
             progress,
@@ -194,23 +194,6 @@ impl Runner {
         Ok(false)
     }
 
-    /// Runs `run(variant index, variant, replication)` for each of `replications` (in
-    /// increasing order) of every one of `variants` on the pool, as [`Runner::extend`] runs
-    /// replications, and hands each output to `sink(variant index, replication, output)`
-    /// strictly in (variant, replication) order. Returns `Ok(true)` when all were handed
-    /// over, `Ok(false)` when the runner was interrupted first; a failing `sink` stops
-    /// the run with its error.
-    pub fn each<T: Send, E>(
-        &self,
-        variants: &[Variant],
-        replications: &[u32],
-        progress: &(dyn Fn() + Sync),
-        run: &(dyn Fn(usize, &Variant, u32) -> T + Sync),
-        sink: &mut dyn FnMut(usize, u32, T) -> Result<(), E>,
-    ) -> Result<bool, E> {
-        self.ordered(variants, replications, progress, run, sink)
-    }
-
     /// Runs `run(variant, replication)` for each of `replications` of every one of `variants`
     /// on the pool (how [`Runner::extend`] runs replications), calling `progress` after each;
     /// returns the outputs in (variant, replication) order.
@@ -223,7 +206,7 @@ impl Runner {
     ) -> Vec<T> {
         let mut outputs = Vec::new();
         let replications: Vec<u32> = replications.collect();
-        let done: Result<bool, Infallible> = self.ordered(
+        let done: Result<bool, Infallible> = self.each(
             variants,
             &replications,
             progress,
@@ -239,10 +222,9 @@ impl Runner {
         }
     }
 
-    /// The scheduler under [`Runner::extend_from`], [`Runner::each`] and [`Runner::map`]:
-    /// runs `run(variant index, variant, replication)` for each of `replications` of every
-    /// one of `variants`
-    /// on the pool, in flat index order (variant by variant, then replication), at most a
+    /// The scheduler under [`Runner::extend_from`] and [`Runner::map`]: runs
+    /// `run(variant index, variant, replication)` for each of `replications` (in increasing
+    /// order) of every one of `variants` on the pool, in flat index order (variant by variant, then replication), at most a
     /// few threads' worth ahead of the next output handed over, and hands each output to
     /// `sink(variant index, replication, output)` on the calling thread strictly in that
     /// order, whatever the number of threads. `progress` is called after each run (from
@@ -250,7 +232,7 @@ impl Runner {
     /// returned; a panic in a run is raised again here, after the workers have stopped.
     /// Once the runner's interrupt flag is set nothing more is started, the runs in flight
     /// are handed over, and the result is `Ok(false)`.
-    fn ordered<T: Send, E>(
+    pub fn each<T: Send, E>(
         &self,
         variants: &[Variant],
         replications: &[u32],
