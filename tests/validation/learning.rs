@@ -105,3 +105,56 @@ fn default_new_hires_ramp_in_about_five_months() {
     assert!(n >= 12);
     assert!((4.0..=6.0).contains(&months), "median ramp {months} months");
 }
+
+#[test]
+fn attrition_follows_the_monthly_leaving_chance() {
+    // Nobody can win (a deal needs 100 steps and a visit that does not move it loses it),
+    // so every veteran is past the 20-working-day dry spell at each month end and leaves
+    // with probability 0.15 there: leavers over veterans at risk, pooled over the month
+    // ends, is a binomial share with p = 0.15 (MODEL.md §5; README, People).
+    let (mut sc, variants) = scenario(
+        r#"
+city.buildings = 1000
+org = { teams = 6, veterans = 48, new_hires = 0, hire_every_days = 0 }
+attrition = { enabled = true, no_win_days = 20, veteran_monthly_prob = 0.15 }
+companies.steps_base = 100
+funnel.lost_prob = 1.0
+leads.marketing_per_day = 300
+[[variant]]
+name = "dry"
+"#,
+    );
+    sc.calendar.days = 106;
+    let counts: Vec<(u64, u64)> = (0..6u32)
+        .into_par_iter()
+        .map(|r| {
+            run_with(&sc, &variants[0], r, SimOptions::default(), |sim| {
+                assert_eq!(sim.tally.won, 0);
+                let cal = sim.calendar();
+                let (mut left, mut at_risk) = (0, 0);
+                let month = cal.month_len();
+                for day in (month..sc.calendar.days).step_by(month as usize) {
+                    let t = cal.at(day, sc.day.office_open);
+                    for rep in &sim.reps {
+                        let gone_before =
+                            rep.left_at != salesim::sim::lead::NEVER && rep.left_at < t;
+                        if !gone_before {
+                            at_risk += 1;
+                            left += u64::from(rep.left_at == t);
+                        }
+                    }
+                }
+                (left, at_risk)
+            })
+            .1
+        })
+        .collect();
+    let left: u64 = counts.iter().map(|c| c.0).sum();
+    let at_risk: u64 = counts.iter().map(|c| c.1).sum();
+    super::common::check_binomial(
+        "dry veterans leaving at a month end (0.15)",
+        left,
+        at_risk,
+        sc.attrition.veteran_monthly_prob,
+    );
+}
