@@ -1,7 +1,9 @@
 //! The funnel: with one effective visit needed, a visit wins with the product of the
-//! probabilities: P(decision-maker in) × propensity × (offset + skill) × freshness, the
-//! last from the staleness curve; the company attributes follow their distributions; and
-//! the staleness curve against the lead-response studies it encodes.
+//! probabilities: P(decision-maker in) × propensity × (offset + skill) × freshness ×
+//! interest (the staleness curve and cooling; the manager's skill on a ride-along), and is
+//! lost outright with the rest times the loss chance; cash arrives as paid; the company
+//! attributes follow their distributions; and the staleness curve against the
+//! lead-response studies it encodes.
 
 use super::common::{ASSERT_LEVEL, check_binomial, check_ks, check_mean, report, scenario, z};
 use rayon::prelude::*;
@@ -63,19 +65,19 @@ fn wins_over_formula(
                 let (mut won, mut lost, mut expected, mut expected_lost) = (0u64, 0u64, 0.0, 0.0);
                 let last_night = sim.calendar().at(sc.calendar.days - 1, sc.day.desk_end);
                 let mut expected_cash = 0.0;
+                for (_, lead) in sim.leads.stored().filter(|(_, l)| l.holder == Holder::Won) {
+                    let days = f.payment_min_days..=f.payment_max_days;
+                    let span = days.clone().count() as f64;
+                    let in_time = days
+                        .filter(|&d| lead.won_at + i64::from(d) * DAY <= last_night)
+                        .count() as f64;
+                    expected_cash += lead.deal_value * f.payment_prob * in_time / span;
+                }
                 // A window of mean 100,000 days rarely closes within the horizon; the few
                 // leads whose window does (an independent draw) are left out.
                 for (_, lead) in sim.leads.stored().filter(|(_, l)| l.window_end > sim.now()) {
                     won += u64::from(lead.holder == Holder::Won);
                     lost += u64::from(lead.holder == Holder::Lost);
-                    if lead.holder == Holder::Won {
-                        let days = f.payment_min_days..=f.payment_max_days;
-                        let span = days.clone().count() as f64;
-                        let in_time = days
-                            .filter(|&d| lead.won_at + i64::from(d) * DAY <= last_night)
-                            .count() as f64;
-                        expected_cash += lead.deal_value * f.payment_prob * in_time / span;
-                    }
                     if lead.visits == 0 {
                         continue;
                     }
