@@ -383,6 +383,12 @@ impl Scenario {
         if let Some(problem) = path_problem(csv) {
             return Err(invalid(vec![problem]));
         }
+        // A scenario named without a folder (`customers.toml`) has the empty parent.
+        let base = if base.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            base
+        };
         let path = base.join(csv);
         let real = |p: &Path| {
             std::fs::canonicalize(p)
