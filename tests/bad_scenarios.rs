@@ -109,10 +109,10 @@ fn empty_and_huge_files_are_handled() {
         "{}",
         String::from_utf8_lossy(&empty.stderr)
     );
-    // Eight megabytes of one unterminated string: refused with a message, no panic.
-    let mut huge = b"name = \"".to_vec();
-    huge.extend(std::iter::repeat_n(b'x', 8 << 20));
-    let out = validate("huge.toml", &huge);
+    // Three megabytes of one unterminated string: refused with a message, no panic.
+    let mut long = b"name = \"".to_vec();
+    long.extend(std::iter::repeat_n(b'x', 3 << 20));
+    let out = validate("long.toml", &long);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(
@@ -120,5 +120,33 @@ fn empty_and_huge_files_are_handled() {
         "{}",
         &stderr[..stderr.len().min(300)]
     );
+    // Eight megabytes: refused by its size before it is read.
+    let mut huge = long;
+    huge.extend(std::iter::repeat_n(b'x', 5 << 20));
+    let out = validate("huge.toml", &huge);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("is too large for a scenario file; at most 4194304"),
+        "{}",
+        &stderr[..stderr.len().min(300)]
+    );
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_scenario_named_without_a_folder_reads_its_list_from_the_current_one() {
+    // `customers.toml` names `sample_companies.csv`; run from `scenarios/` the scenario's
+    // folder is the empty path, which must mean the current folder.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = Command::new(env!("CARGO_BIN_EXE_salesim"))
+        .current_dir(root.join("scenarios"))
+        .args(["validate", "customers.toml"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -59,18 +59,63 @@ fn problem(file: &str, line: u64, column: &str, message: impl std::fmt::Display)
     format!("{file} line {line}, column `{column}`: {message}")
 }
 
-/// Reads a customer list. `origin` centres lat/lon projection (default: the mean position).
-/// Every bad row is reported by line and column.
+/// Largest customer-list file read, bytes (checked before reading).
+pub const MAX_CUSTOMER_FILE_BYTES: u64 = 256 * 1024 * 1024;
+/// Most companies a customer list may hold.
+pub const MAX_CUSTOMER_ROWS: usize = 2_000_000;
+/// Most problems listed for one customer list; the rest are counted.
+pub const MAX_PROBLEMS_LISTED: usize = 50;
+
+/// Reads a customer list from a file. `origin` centres lat/lon projection (default: the
+/// mean position). Every bad row is reported by line and column. A file larger than
+/// [`MAX_CUSTOMER_FILE_BYTES`] is refused before it is read.
 pub fn read_customers(path: &Path, origin: Option<Origin>) -> Result<CustomerList, Vec<String>> {
     let file = path.display().to_string();
+    let opened = std::fs::File::open(path).map_err(|e| vec![format!("cannot read {file}: {e}")])?;
+    let bytes = opened
+        .metadata()
+        .map_err(|e| vec![format!("cannot read {file}: {e}")])?
+        .len();
+    if bytes > MAX_CUSTOMER_FILE_BYTES {
+        return Err(vec![format!(
+            "{file}: {bytes} bytes is too large; a customer list may have at most {MAX_CUSTOMER_FILE_BYTES} bytes and {MAX_CUSTOMER_ROWS} companies"
+        )]);
+    }
+    read_customers_from(std::io::BufReader::new(opened), &file, origin)
+}
+
+/// Reads a customer list from `input`; `file` names it in messages. The same rules as
+/// [`read_customers`]: at most [`MAX_CUSTOMER_ROWS`] companies, every bad row reported by
+/// line and column (reading stops after [`MAX_PROBLEMS_LISTED`] problems).
+pub fn read_customers_from(
+    input: impl std::io::Read,
+    file: &str,
+    origin: Option<Origin>,
+) -> Result<CustomerList, Vec<String>> {
+    let mut problems = Vec::new();
+    let result = parse(input, file, origin, &mut problems);
+    match result {
+        Some(list) if problems.is_empty() => Ok(list),
+        _ => Err(problems),
+    }
+}
+
+fn parse(
+    input: impl std::io::Read,
+    file: &str,
+    origin: Option<Origin>,
+    problems: &mut Vec<String>,
+) -> Option<CustomerList> {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
-        .from_path(path)
-        .map_err(|e| vec![format!("cannot read {file}: {e}")])?;
-    let headers = reader
-        .headers()
-        .map_err(|e| vec![format!("{file}: {e}")])?
-        .clone();
+        .from_reader(input);
+    let headers = match reader.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => {
+            problems.push(format!("{file}: {e}"));
+            return None;
+        }
+    };
     let column = |name: &str| headers.iter().position(|h| h == name);
     let known = [
         "id",
@@ -85,27 +130,42 @@ pub fn read_customers(path: &Path, origin: Option<Origin>) -> Result<CustomerLis
         "dm_in",
         "steps",
     ];
-    let mut problems: Vec<String> = headers
-        .iter()
-        .filter(|h| !known.contains(h))
-        .map(|h| {
-            format!(
-                "{file} line 1: unknown column `{h}`; the columns are {}",
-                known.join(", ")
-            )
-        })
-        .collect();
+    problems.extend(
+        headers
+            .iter()
+            .filter(|h| !known.contains(h))
+            .take(MAX_PROBLEMS_LISTED)
+            .map(|h| {
+                format!(
+                    "{file} line 1: unknown column `{h}`; the columns are {}",
+                    known.join(", ")
+                )
+            }),
+    );
     let by_km = column("x_km").is_some() && column("y_km").is_some();
     let by_degrees = column("lat").is_some() && column("lon").is_some();
     if column("id").is_none() || !(by_km || by_degrees) {
         problems.push(format!(
             "{file} line 1: the header needs `id` and either `x_km,y_km` or `lat,lon`"
         ));
-        return Err(problems);
+        return None;
     }
     let mut raw = Vec::new();
     let mut seen: BTreeMap<String, u64> = BTreeMap::new();
-    for record in reader.records() {
+    for (row, record) in reader.records().enumerate() {
+        if problems.len() >= MAX_PROBLEMS_LISTED {
+            problems.push(format!(
+                "{file}: stopped reading after {} problems; fix these first",
+                problems.len()
+            ));
+            break;
+        }
+        if row == MAX_CUSTOMER_ROWS {
+            problems.push(format!(
+                "{file}: more than {MAX_CUSTOMER_ROWS} companies; a customer list may have at most {MAX_CUSTOMER_ROWS}"
+            ));
+            break;
+        }
         let record = match record {
             Ok(r) => r,
             Err(e) => {
@@ -125,7 +185,7 @@ pub fn read_customers(path: &Path, origin: Option<Origin>) -> Result<CustomerLis
                 Ok(v) if v.is_finite() && v >= low && v <= high => Some(v),
                 _ => {
                     problems.push(problem(
-                        &file,
+                        file,
                         line,
                         name,
                         format!("{text:?} is not a number from {low} to {high}"),
@@ -144,19 +204,19 @@ pub fn read_customers(path: &Path, origin: Option<Origin>) -> Result<CustomerLis
         let dm_in = number("dm_in", 0.0, 1.0);
         let steps = number("steps", 1.0, 100.0);
         let Some(id) = field("id") else {
-            problems.push(problem(&file, line, "id", "missing"));
+            problems.push(problem(file, line, "id", "missing"));
             continue;
         };
         if let Some(first) = seen.insert(id.to_string(), line) {
             problems.push(problem(
-                &file,
+                file,
                 line,
                 "id",
                 format!("{id:?} repeats line {first}"),
             ));
         }
         if steps.is_some_and(|s| s.fract() != 0.0) {
-            problems.push(problem(&file, line, "steps", "not a whole number"));
+            problems.push(problem(file, line, "steps", "not a whole number"));
         }
         let position = if by_km {
             ["x_km", "y_km"]
@@ -165,7 +225,7 @@ pub fn read_customers(path: &Path, origin: Option<Origin>) -> Result<CustomerLis
         };
         for name in position.iter().filter(|n| field(n).is_none()) {
             problems.push(problem(
-                &file,
+                file,
                 line,
                 name,
                 "missing; every company needs a position",
@@ -194,7 +254,7 @@ pub fn read_customers(path: &Path, origin: Option<Origin>) -> Result<CustomerLis
         problems.push(format!("{file}: no companies"));
     }
     if !problems.is_empty() {
-        return Err(problems);
+        return None;
     }
     let origin = origin.unwrap_or_else(|| {
         let n = raw.len() as f64;
@@ -210,7 +270,7 @@ pub fn read_customers(path: &Path, origin: Option<Origin>) -> Result<CustomerLis
             row
         })
         .collect();
-    Ok(CustomerList { rows })
+    Some(CustomerList { rows })
 }
 
 #[cfg(test)]
@@ -230,6 +290,24 @@ mod tests {
         assert!(
             (x - 11.1195 * 39.9f64.to_radians().cos()).abs() < 1e-3,
             "{x}"
+        );
+    }
+
+    #[test]
+    fn a_file_of_bad_rows_stops_after_the_problem_limit() {
+        let mut text = String::from("id,x_km,y_km\n");
+        for i in 0..500 {
+            text.push_str(&format!("C{i},east,0\n"));
+        }
+        let problems = read_customers_from(text.as_bytes(), "bad.csv", None).unwrap_err();
+        assert_eq!(problems.len(), MAX_PROBLEMS_LISTED + 1);
+        assert!(
+            problems[0].contains("bad.csv line 2, column `x_km`"),
+            "{problems:?}"
+        );
+        assert!(
+            problems.last().unwrap().contains("stopped reading"),
+            "{problems:?}"
         );
     }
 

@@ -264,6 +264,19 @@ impl Scenario {
             c.problems.push(format!("city: about {companies:.0} companies is too many; at most 50,000,000 (buildings × (1 + companies_per_building_extra_mean))"));
         }
 
+        c.rules.push((
+            "city.companies_csv".into(),
+            super::PATH_RULE.replacen("expected ", "", 1),
+        ));
+        if let Some(problem) = s
+            .city
+            .companies_csv
+            .as_deref()
+            .and_then(super::path_problem)
+        {
+            c.problems.push(format!("city.companies_csv: {problem}"));
+        }
+
         if s.city.office_lat.is_some() != s.city.office_lon.is_some() {
             c.problems.push(
                 "city.office_lat: give both city.office_lat and city.office_lon, or neither".into(),
@@ -397,10 +410,13 @@ impl Scenario {
         let expected = (f64::from(l.marketing_per_day)
             + f64::from(l.registrations_per_day)
             + all_reps as f64 * per_rep_day)
-            * f64::from(s.calendar.days);
+            * f64::from(s.calendar.days)
+            // The stock at the start: the pool's days of marketing and the veterans' leads.
+            + f64::from(l.initial_pool_days) * f64::from(l.marketing_per_day)
+            + f64::from(o.veterans) * f64::from(o.veteran_initial_private);
         if expected > MAX_LEADS as f64 {
             c.problems.push(format!(
-                "leads: a run could create about {expected:.0} leads (marketing, registrations, desk research and cold visits over calendar.days); at most {MAX_LEADS}"
+                "leads: a run could create about {expected:.0} leads (the starting stock, then marketing, registrations, desk research and cold visits over calendar.days); at most {MAX_LEADS}"
             ));
         }
 

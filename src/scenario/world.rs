@@ -25,8 +25,9 @@ pub struct City {
     /// Companies a building: 1 + Poisson(this mean).
     pub companies_per_building_extra_mean: f64,
     /// A CSV of real companies to use instead of the generated ones (path relative to the
-    /// scenario file): `id`, and `x_km,y_km` (km from the office) or `lat,lon`; optional
-    /// `building`, `district`, `propensity`, `deal_value_cny`, `dm_in`, `steps`.
+    /// scenario file, inside its folder; at most 256 MiB and 2,000,000 companies): `id`, and
+    /// `x_km,y_km` (km from the office) or `lat,lon`; optional `building`, `district`,
+    /// `propensity`, `deal_value_cny`, `dm_in`, `steps`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub companies_csv: Option<String>,
     /// Latitude of the office, degrees (centres the projection of `lat,lon`; default: the mean).

@@ -288,6 +288,19 @@ impl<'a> Sim<'a> {
         }
     }
 
+    /// Runs the next event only; `false` once the horizon is over. An observation hook for
+    /// tests that check the state between events (the private cap holds at every moment,
+    /// not just at night); running `step` until it returns `false` is exactly [`Sim::run`].
+    pub fn step(&mut self) -> bool {
+        match self.queue.pop() {
+            Some((now, event)) => {
+                self.dispatch(now, event);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Runs one event's handler.
     fn dispatch(&mut self, now: Minute, event: Event) {
         match event {
