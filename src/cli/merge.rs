@@ -47,13 +47,12 @@ fn check_together(shards: &[(PathBuf, Header)]) -> Result<(), CliError> {
         let why = first.study.differences(&header.study);
         if !why.is_empty() {
             return Err(input(format!(
-                "the shards do not belong together: {} holds {}, but {} {}",
+                "the shards do not belong together: {} holds {}, {} holds {} (comparing the first with the second: {})",
                 first_dir.display(),
                 first.study.describe(),
                 dir.display(),
+                header.study.describe(),
                 why.join("; ")
-                    .replacen("it ", "", 1)
-                    .replacen("its ", "has its ", 1)
             )));
         }
         let shard = header.shard.expect("shard folders hold shards");

@@ -380,7 +380,7 @@ pub fn execute(setup: &Setup, args: &RunArgs, mut saved: SavedRuns) -> Result<()
         started: SystemTime::now(),
         threads,
     };
-    status.write(&out, "running", checkpoint.len())?;
+    status.write("running", checkpoint.len())?;
     let load = |v: usize, r: u32| saved.load(v, r).map(|x| x.map_err(CliError::from));
     if let Some(shard) = shard {
         return run_shard(setup, &runner, shard, &status, &mut checkpoint, &load);
@@ -487,7 +487,7 @@ fn run_shard(
         return Err(status.interrupted(checkpoint));
     }
     checkpoint.sync()?;
-    status.write(status.out, "complete", checkpoint.len())?;
+    status.write("complete", checkpoint.len())?;
     let parent = status.out.parent().unwrap_or(status.out);
     emit(&format!(
         "shard {shard}: {} replications saved in {}

@@ -62,8 +62,8 @@ impl StudyStatus<'_> {
         command
     }
 
-    /// Writes the manifest of `dir` with `status` and the count of saved replications.
-    pub fn write(&self, dir: &Path, status: &str, saved: usize) -> Result<(), CliError> {
+    /// Writes the run's manifest with `status` and the count of saved replications.
+    pub fn write(&self, status: &str, saved: usize) -> Result<(), CliError> {
         let manifest = Partial {
             salesim_version: &self.study.salesim_version,
             status,
@@ -83,7 +83,7 @@ impl StudyStatus<'_> {
         };
         let mut bytes = serde_json::to_vec_pretty(&manifest).expect("a manifest serialises");
         bytes.push(b'\n');
-        write_atomic(&dir.join(MANIFEST_FILE), &bytes)?;
+        write_atomic(&self.out.join(MANIFEST_FILE), &bytes)?;
         Ok(())
     }
 
@@ -93,7 +93,7 @@ impl StudyStatus<'_> {
         if let Err(e) = checkpoint.sync() {
             return e.into();
         }
-        if let Err(e) = self.write(self.out, "interrupted", checkpoint.len()) {
+        if let Err(e) = self.write("interrupted", checkpoint.len()) {
             return e;
         }
         CliError::Interrupted(format!(
