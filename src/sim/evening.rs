@@ -163,7 +163,8 @@ impl Sim<'_> {
             (Some(h), Some(due)) => due - Minute::from(h) * HOUR <= night,
             _ => false,
         };
-        let mut scored: Vec<(bool, bool, f64, LeadId)> = Vec::new();
+        let mut scored: Vec<(bool, bool, f64, LeadId)> =
+            Vec::with_capacity(rep.assigned.len() + rep.private.len());
         for &id in rep.assigned.iter().filter(|id| callable(id)) {
             let fresh = !self.leads[id as usize].followed_up();
             let first = match b.call_order {

@@ -8,7 +8,7 @@ use super::lead::{Draw, Holder, LeadId, Origin, RepId, draw_entity, freshness, i
 use super::trace::{Activity, Detail, TraceRecord, VisitDetail, VisitOutcome};
 use super::{Event, Sim};
 use crate::rng::{Source, unit};
-use crate::time::{DAY, Minute};
+use crate::time::{DAY, Minute, time_of_day};
 use crate::world::Place;
 use rand_distr::{Distribution, LogNormal};
 
@@ -66,12 +66,12 @@ impl Sim<'_> {
     fn visit_fits(&self, r: RepId, from: &Place, place: &Place, t: f64) -> Option<f64> {
         let travel = &self.world.travel;
         let mut end = t
-            + travel.expected_minutes(from, place, t.rem_euclid(DAY as f64))
+            + travel.expected_minutes(from, place, time_of_day(t))
             + self.sc.visits.effective_mean_min;
         if place.building != from.building {
             end += f64::from(travel.config().lobby_min);
         }
-        let back = travel.expected_minutes(place, &self.home(r), end.rem_euclid(DAY as f64));
+        let back = travel.expected_minutes(place, &self.home(r), time_of_day(end));
         (end + back <= self.deadline() as f64).then_some(end)
     }
 
@@ -112,14 +112,16 @@ impl Sim<'_> {
         let rep = &self.reps[r as usize];
         let f = &self.sc.funnel;
         let scale = self.sc.behaviour.plan_distance_scale_km;
-        let mut scored: Vec<(f64, LeadId)> = rep
-            .assigned
-            .iter()
-            .chain(&rep.private)
-            .map(|&id| (id, &self.leads[id as usize]))
-            .filter(|(_, l)| l.last_visit_day != self.day && l.window_end > now)
-            .map(|(id, l)| (l.log_chance(f, now) - at.km_to(&l.place) / scale, id))
-            .collect();
+        let mut scored: Vec<(f64, LeadId)> =
+            Vec::with_capacity(rep.assigned.len() + rep.private.len());
+        scored.extend(
+            rep.assigned
+                .iter()
+                .chain(&rep.private)
+                .map(|&id| (id, &self.leads[id as usize]))
+                .filter(|(_, l)| l.last_visit_day != self.day && l.window_end > now)
+                .map(|(id, l)| (l.log_chance(f, now) - at.km_to(&l.place) / scale, id)),
+        );
         let best_first =
             |a: &(f64, LeadId), b: &(f64, LeadId)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
         let keep = self.sc.behaviour.plan_candidates as usize;
@@ -335,7 +337,7 @@ impl Sim<'_> {
         let back = self
             .world
             .travel
-            .expected_minutes(&at, &self.home(r), t.rem_euclid(DAY as f64));
+            .expected_minutes(&at, &self.home(r), time_of_day(t));
         self.deadline() as f64 - (t + back)
     }
 
@@ -350,10 +352,10 @@ impl Sim<'_> {
         let cost =
             Minute::from(self.world.travel.config().inside_move_min + self.sc.visits.cold_min);
         let end = (now + cost) as f64;
-        let back =
-            self.world
-                .travel
-                .expected_minutes(&at, &self.home(r), end.rem_euclid(DAY as f64));
+        let back = self
+            .world
+            .travel
+            .expected_minutes(&at, &self.home(r), time_of_day(end));
         if end + back > self.deadline() as f64 {
             return false;
         }

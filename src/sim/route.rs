@@ -10,7 +10,7 @@
 use super::Sim;
 use super::lead::{LeadId, RepId};
 use crate::scenario::RouteHeuristic;
-use crate::time::{DAY, Minute};
+use crate::time::{Minute, time_of_day};
 use crate::world::Place;
 
 /// A candidate stop: lead, ln of its judged chance, place, whether booked.
@@ -29,7 +29,7 @@ impl Sim<'_> {
         let home = self.home(r);
         let quota = self.sc.day.visit_quota as usize;
         let mut booked = Vec::new();
-        let mut others = Vec::new();
+        let mut others = Vec::with_capacity(rep.assigned.len() + rep.private.len());
         for &id in rep.assigned.iter().chain(&rep.private) {
             let lead = &self.leads[id as usize];
             if lead.window_end <= depart {
@@ -126,16 +126,15 @@ impl Sim<'_> {
     /// Expected minute of return to the office after visiting `stops` in order from `depart`,
     /// each planned as a full effective visit.
     fn expected_return(&self, home: &Place, stops: &[Stop], depart: f64) -> f64 {
-        let places: Vec<Place> = stops.iter().map(|s| s.place).collect();
-        self.expected_tour(home, home, &places, depart)
+        self.expected_tour(home, home, stops.iter().map(|s| &s.place), depart)
     }
 
     /// Expected minute of return to `home` from `from` at `t` via `places`, each a full effective visit.
-    pub(super) fn expected_tour(
+    pub(super) fn expected_tour<'p>(
         &self,
         home: &Place,
         from: &Place,
-        places: &[Place],
+        places: impl IntoIterator<Item = &'p Place>,
         t: f64,
     ) -> f64 {
         let travel = &self.world.travel;
@@ -144,14 +143,14 @@ impl Sim<'_> {
         let mut t = t;
         let mut at = *from;
         for p in places {
-            t += travel.expected_minutes(&at, p, t.rem_euclid(DAY as f64));
+            t += travel.expected_minutes(&at, p, time_of_day(t));
             if p.building != at.building {
                 t += lobby;
             }
             t += visit;
             at = *p;
         }
-        t + travel.expected_minutes(&at, home, t.rem_euclid(DAY as f64))
+        t + travel.expected_minutes(&at, home, time_of_day(t))
     }
 }
 
