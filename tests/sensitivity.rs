@@ -1,13 +1,24 @@
 //! `salesim sensitivity`: a small screen runs end to end, writes the same bytes at any
 //! thread count, puts a section in the report, and refuses bad assumptions with exit 2;
-//! an assumption that cannot matter leaves every difference exactly as at the base.
+//! an assumption that cannot matter leaves every difference exactly as at the base. A
+//! screen killed at any moment or interrupted with Ctrl-C and resumed ends with the bytes
+//! of an uninterrupted one; `--shard` is refused.
 
+mod common;
+
+use common::TempDir;
 use salesim::experiment::Runner;
 use salesim::scenario::{Factor, Scenario};
 use salesim::sensitivity::stability::{Holding, cells};
-use salesim::sensitivity::{ScreenPlan, run};
+use salesim::sensitivity::{ScreenError, ScreenPlan, run};
+use salesim::sim::ReplicationResult;
+use std::collections::BTreeMap;
+use std::convert::Infallible;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant, SystemTime};
 
 fn salesim(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_salesim"))
@@ -60,6 +71,7 @@ fn a_small_screen_is_deterministic_and_reported() {
         "tornado_nh_win_ratio.png",
         "report.html",
         "replications.csv",
+        "runs.checkpoint",
     ] {
         let p = std::fs::read(a.join(file)).unwrap_or_else(|_| panic!("{file} missing"));
         let q = std::fs::read(b.join(file)).unwrap();
@@ -162,7 +174,15 @@ fn an_assumption_that_cannot_matter_changes_nothing() {
         levels: 4,
     };
     let runner = Runner::new(2).unwrap();
-    let screen = run(&scenario, &plan, &runner, &|| (), &mut |_, _, _| Ok(())).unwrap();
+    let screen = run(
+        &scenario,
+        &plan,
+        &runner,
+        &|| (),
+        &|_, _, _| None,
+        &mut |_, _, _, _| Ok::<(), Infallible>(()),
+    )
+    .unwrap();
     let conversion = salesim::metrics::metric_index("conversion_rate").unwrap();
     for c in cells(&screen, &[conversion]) {
         assert_eq!(c.holding, Holding::Holds);
@@ -184,4 +204,334 @@ fn an_assumption_that_cannot_matter_changes_nothing() {
     let stats = screen.morris_statistics(1, conversion);
     assert_eq!(stats[0].mu_star, 0.0);
     assert_eq!(stats[0].n, 2);
+}
+
+/// Set by the sink of the next test to interrupt its runner (a Ctrl-C, in-process).
+static STOP: AtomicBool = AtomicBool::new(false);
+
+#[test]
+fn a_screen_interrupted_and_resumed_from_what_it_saved_is_the_same_screen() {
+    let mut scenario = Scenario::embedded();
+    scenario.calendar.days = 4;
+    let plan = ScreenPlan {
+        factors: vec![
+            Factor::parse("behaviour.call_private_leads=false,true").unwrap(),
+            Factor::parse("leads.marketing_per_day=400,1200").unwrap(),
+        ],
+        variants: vec!["alibaba".into(), "hoarding".into()],
+        replications: 2,
+        trajectories: 1,
+        levels: 4,
+    };
+    let whole_order = Mutex::new(Vec::new());
+    let whole = run(
+        &scenario,
+        &plan,
+        &Runner::new(2).unwrap(),
+        &|| (),
+        &|_, _, _| None,
+        &mut |p, v, r, _| {
+            whole_order.lock().unwrap().push((p, v, r));
+            Ok::<(), Infallible>(())
+        },
+    )
+    .unwrap();
+    let order = whole_order.into_inner().unwrap();
+    // Points in run order, each point's replications in (variant, replication) order.
+    assert_eq!(order.len(), plan.points() * 2 * 2);
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+    assert_eq!(order.last().unwrap().0, plan.points() - 1);
+    // Interrupted after a few replications of the third point, saving what was handed over
+    // (the other points' metrics alone, as the command line does).
+    let saved = Mutex::new(BTreeMap::new());
+    let runner = Runner::new(2).unwrap().interruptible(&STOP);
+    let stopped = run(
+        &scenario,
+        &plan,
+        &runner,
+        &|| (),
+        &|_, _, _| None,
+        &mut |p, v, r, result: &ReplicationResult| {
+            let kept = if p == 0 {
+                result.clone()
+            } else {
+                ReplicationResult {
+                    metrics: result.metrics.clone(),
+                    ..ReplicationResult::default()
+                }
+            };
+            saved.lock().unwrap().insert((p, v, r), kept);
+            if p == 2 && v == 0 {
+                STOP.store(true, Ordering::SeqCst);
+            }
+            Ok::<(), Infallible>(())
+        },
+    );
+    assert!(matches!(stopped, Err(ScreenError::Interrupted)));
+    STOP.store(false, Ordering::SeqCst);
+    let saved = saved.into_inner().unwrap();
+    assert!(
+        saved.len() > 2 * 2 * 2 && saved.len() < order.len(),
+        "{}",
+        saved.len()
+    );
+    // Resumed: the saved replications are read back, not run, and the screen is the same.
+    let resumed = run(
+        &scenario,
+        &plan,
+        &Runner::new(1).unwrap(),
+        &|| (),
+        &|p, v, r| saved.get(&(p, v, r)).cloned().map(Ok),
+        &mut |_, _, _, _| Ok::<(), Infallible>(()),
+    )
+    .unwrap();
+    assert_eq!(format!("{resumed:?}"), format!("{whole:?}"));
+}
+
+/// The small screen of the end-to-end tests below: 11 points x 2 variants x 2 replications
+/// of 8 days.
+const SMALL: [&str; 15] = [
+    "sensitivity",
+    "--days",
+    "8",
+    "-n",
+    "2",
+    "--trajectories",
+    "2",
+    "--variant",
+    "alibaba",
+    "--variant",
+    "hoarding",
+    "--vary",
+    "behaviour.call_private_leads=false,true",
+    "--vary",
+    "leads.marketing_per_day=400,1200",
+];
+
+fn small<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+    SMALL.iter().copied().chain(extra.iter().copied()).collect()
+}
+
+fn start(cwd: &Path, args: &[&str]) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_salesim"))
+        .args(args)
+        .current_dir(cwd)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("salesim starts")
+}
+
+/// The manifest without the fields that describe this particular execution.
+fn manifest_without_timing(dir: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(dir.join("manifest.json")).unwrap();
+    let mut value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    for key in ["started", "finished", "elapsed_seconds", "threads"] {
+        value.as_object_mut().unwrap().remove(key);
+    }
+    value
+}
+
+/// Every file of the screen in `a` is in `b` with the same bytes (the manifest but its
+/// timing), the checkpoint and the screen's own files among them; nothing temporary is left.
+fn assert_same_screen(a: &Path, b: &Path) {
+    let mut names: Vec<String> = std::fs::read_dir(a)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    names.sort();
+    for wanted in [
+        "runs.checkpoint",
+        "sensitivity.csv",
+        "morris.csv",
+        "reps.csv",
+        "report.html",
+    ] {
+        assert!(names.iter().any(|n| n == wanted), "{wanted}: {names:?}");
+    }
+    for name in &names {
+        if name == "manifest.json" {
+            assert_eq!(manifest_without_timing(a), manifest_without_timing(b));
+        } else {
+            let left = std::fs::read(a.join(name)).unwrap();
+            let right = std::fs::read(b.join(name))
+                .unwrap_or_else(|e| panic!("{name} missing in {}: {e}", b.display()));
+            assert!(
+                left == right,
+                "{name} differs between {} and {}",
+                a.display(),
+                b.display()
+            );
+        }
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(b)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+}
+
+/// A small generator for kill moments (SplitMix64), seeded from the clock and printed, so
+/// every run of the test tries new moments and a failure can be replayed.
+struct Moments(u64);
+
+impl Moments {
+    fn next_fraction(&mut self) -> f64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+#[test]
+fn a_screen_killed_at_random_moments_and_resumed_ends_with_the_bytes_of_an_uninterrupted_one() {
+    let tmp = TempDir::new("kill9");
+    let began = Instant::now();
+    let whole = common::salesim(tmp.path(), &small(&["--out", "whole", "-j", "1"]));
+    assert!(
+        whole.status.success(),
+        "{}",
+        String::from_utf8_lossy(&whole.stderr)
+    );
+    let duration = began.elapsed().as_secs_f64();
+    let seed = std::env::var("SALESIM_KILL_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            SystemTime::now()
+                .duration_since(SystemTime::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos() as u64
+        });
+    println!("kill moments from SALESIM_KILL_SEED={seed}");
+    let mut moments = Moments(seed);
+    for attempt in 0..2 {
+        let out = format!("killed-{attempt}");
+        // Killed once, then twice in a row, before the resume that is let finish.
+        for _ in 0..=attempt {
+            let mut extra = vec!["--out", out.as_str(), "-j", "2"];
+            if tmp.path().join(&out).exists() {
+                extra.push("--resume");
+            }
+            let mut child = start(tmp.path(), &small(&extra));
+            let delay = moments.next_fraction() * duration;
+            std::thread::sleep(Duration::from_secs_f64(delay));
+            child.kill().expect("SIGKILL"); // kill -9
+            child.wait().unwrap();
+        }
+        let resumed = common::salesim(tmp.path(), &small(&["--out", &out, "--resume", "-j", "2"]));
+        assert!(
+            resumed.status.success(),
+            "seed {seed}: {}",
+            String::from_utf8_lossy(&resumed.stderr)
+        );
+        assert_same_screen(&tmp.path().join("whole"), &tmp.path().join(&out));
+    }
+}
+
+#[test]
+fn ctrl_c_stops_a_screen_cleanly_and_its_resume_command_finishes_it() {
+    let tmp = TempDir::new("ctrlc");
+    let child = Command::new(env!("CARGO_BIN_EXE_salesim"))
+        .args(small(&["--out", "screen", "-j", "1"]))
+        .current_dir(tmp.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait for the first saved replication, then press Ctrl-C.
+    let checkpoint = tmp.path().join("screen").join("runs.checkpoint");
+    let len = || std::fs::metadata(&checkpoint).map_or(0, |m| m.len());
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let mut header = 0;
+    while Instant::now() < deadline {
+        let now = len();
+        if header == 0 && now > 0 {
+            header = now;
+        } else if header > 0 && now > header {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.contains("Resume with:") && stderr.contains("--resume"),
+        "{stderr}"
+    );
+    let manifest: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(tmp.path().join("screen/manifest.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(manifest["status"], "interrupted");
+    assert!(manifest["replications_saved"].as_u64().unwrap() >= 1);
+    assert!(!tmp.path().join("screen/sensitivity.csv").exists());
+    assert!(!tmp.path().join("screen/summary.csv").exists());
+    // The resume command reruns this very screen: its assumptions and trajectories too.
+    let resume = manifest["resume_command"].as_str().unwrap();
+    for part in [
+        "salesim sensitivity ",
+        "--vary behaviour.call_private_leads=false,true",
+        "--vary leads.marketing_per_day=400,1200",
+        "--trajectories 2",
+        "--days 8",
+        "--replications 2",
+        "--variant hoarding",
+    ] {
+        assert!(resume.contains(part), "{part}: {resume}");
+    }
+    assert!(resume.ends_with("--out screen --resume"), "{resume}");
+    let words: Vec<&str> = resume.split_whitespace().skip(1).collect();
+    // A plain rerun is refused; the resume command finishes it.
+    let again = common::salesim(tmp.path(), &small(&["--out", "screen"]));
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("--resume"));
+    let resumed = common::salesim(tmp.path(), &words);
+    let stderr = String::from_utf8_lossy(&resumed.stderr);
+    assert!(resumed.status.success(), "{stderr}");
+    assert!(stderr.contains("read back, not run again"), "{stderr}");
+    // The study's own command, uninterrupted, writes the same bytes.
+    let command = manifest["command"].as_str().unwrap();
+    let mut words: Vec<&str> = command.split_whitespace().skip(1).collect();
+    words.extend(["--out", "whole"]);
+    let whole = common::salesim(tmp.path(), &words);
+    assert!(whole.status.success());
+    assert_same_screen(&tmp.path().join("whole"), &tmp.path().join("screen"));
+}
+
+#[test]
+fn a_screen_is_not_sharded_nor_run_to_a_precision() {
+    let tmp = TempDir::new("shard");
+    for (flag, value, why) in [
+        ("--shard", "0/2", "no merge of screen shards"),
+        ("--precision", "0.05", "--replications"),
+    ] {
+        let o = common::salesim(tmp.path(), &small(&[flag, value, "--out", "s"]));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{flag}: {err}");
+        assert!(err.contains(flag) && err.contains(why), "{flag}: {err}");
+        assert!(!tmp.path().join("s").exists(), "{flag}");
+    }
+    // `--shard none` (ignore a cluster's array index) is the whole screen: accepted, so the
+    // next problem is the one named.
+    let o = common::salesim(
+        tmp.path(),
+        &small(&["--shard", "none", "--levels", "3", "--out", "s"]),
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("--levels") && !err.contains("--shard"),
+        "{err}"
+    );
 }

@@ -8,6 +8,10 @@
 //! [`ReplicationResult`] in postcard's encoding, which keeps every float's bits). A frame
 //! cut short by a crash, or whose checksum fails, ends the file: reading stops there and
 //! resuming cuts it off.
+//!
+//! A study of several points (a sensitivity screen: the same variants run at each point)
+//! says so in its header ([`Header::points`]); its frames' variant field is then
+//! `point × variants + variant`, with `variants` the study's variant count.
 
 use super::study::Study;
 use crate::sim::ReplicationResult;
@@ -58,13 +62,29 @@ impl std::fmt::Display for Shard {
     }
 }
 
-/// The checkpoint's header: the study and, for a shard, which one.
+/// The checkpoint's header: the study, for a shard which one, and for a study of several
+/// points how many.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Header {
     /// The study the replications belong to.
     pub study: Study,
     /// The shard, when the run covers only a share of the replications.
     pub shard: Option<Shard>,
+    /// For a study that runs its variants at several points (a sensitivity screen), how
+    /// many: each frame's variant field is then `point × variants + variant`. Absent (and
+    /// not written, so a run's or a sweep's header keeps its bytes) for one point.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub points: Option<u32>,
+}
+
+impl Header {
+    /// How many variant fields a frame may hold: the study's variants, times its points.
+    fn slots(&self) -> usize {
+        self.study
+            .variants
+            .len()
+            .saturating_mul(self.points.map_or(1, |p| p as usize))
+    }
 }
 
 /// A checkpoint that cannot be read or written.
@@ -133,6 +153,9 @@ fn open_header(path: &Path) -> Result<(Header, BufReader<File>, u64), Checkpoint
     {
         return Err(invalid(path, "its shard is out of range"));
     }
+    if header.points == Some(0) {
+        return Err(invalid(path, "its count of points is 0"));
+    }
     Ok((header, reader, (MAGIC.len() + line.len()) as u64))
 }
 
@@ -171,7 +194,7 @@ struct Scan {
 fn scan(path: &Path) -> Result<Scan, CheckpointError> {
     let (header, mut reader, mut end) = open_header(path)?;
     let file_len = std::fs::metadata(path).map_err(io(path))?.len();
-    let variants = header.study.variants.len();
+    let slots = header.slots();
     let mut frames = Vec::new();
     let mut head = [0u8; FRAME_HEAD];
     let mut payload = Vec::new();
@@ -181,7 +204,7 @@ fn scan(path: &Path) -> Result<Scan, CheckpointError> {
         }
         let word = |i: usize| u32::from_le_bytes(head[i..i + 4].try_into().expect("4 bytes"));
         let (len, crc, variant, replication) = (word(0), word(4), word(8), word(12));
-        if len > MAX_PAYLOAD || variant as usize >= variants {
+        if len > MAX_PAYLOAD || variant as usize >= slots {
             break;
         }
         payload.resize(len as usize, 0);
@@ -416,7 +439,16 @@ impl Checkpoint {
                     ),
                 )
             })?;
-        let ids = [variant as u32, replication];
+        let field = u32::try_from(variant).map_err(|_| {
+            invalid(
+                &self.path,
+                format!(
+                    "variant field {variant} does not fit in a frame (at most {})",
+                    u32::MAX
+                ),
+            )
+        })?;
+        let ids = [field, replication];
         let mut frame = Vec::with_capacity(FRAME_HEAD + payload.len());
         frame.extend(len.to_le_bytes());
         frame.extend([0; 4]);
@@ -456,6 +488,7 @@ mod tests {
                 None,
             ),
             shard: None,
+            points: None,
         }
     }
 
@@ -530,6 +563,48 @@ mod tests {
         let mut saved = SavedRuns::none();
         saved.add_file(&path).unwrap();
         assert_eq!(saved.replications_of(1).collect::<Vec<_>>(), [0, 1]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_header_with_points_keeps_frames_of_every_point_and_cuts_off_beyond() {
+        let dir = scratch("points");
+        let plain = header();
+        let variants = plain.study.variants.len();
+        // A run's header is written as before: no `points` key.
+        let text = serde_json::to_string(&plain).unwrap();
+        assert!(!text.contains("points"), "{text}");
+        let screen = Header {
+            points: Some(3),
+            ..plain.clone()
+        };
+        let mut checkpoint = Checkpoint::create(&dir, &screen).unwrap();
+        checkpoint.append(1, 0, &result(0.25)).unwrap();
+        // Point 2, variant 1: beyond `variants`, below `variants × points`: kept.
+        checkpoint
+            .append(2 * variants + 1, 0, &result(0.5))
+            .unwrap();
+        // Beyond `variants × points`: the file ends before it.
+        checkpoint.append(3 * variants, 0, &result(0.75)).unwrap();
+        drop(checkpoint);
+        let (read, saved, checkpoint) = Checkpoint::resume(&dir).unwrap();
+        assert_eq!(read.points, Some(3));
+        assert_eq!(saved.len(), 2);
+        assert_eq!(checkpoint.len(), 2);
+        let back = saved.load(2 * variants + 1, 0).unwrap().unwrap();
+        assert_eq!(bits(&back), bits(&result(0.5)));
+        assert!(!saved.contains(3 * variants, 0));
+        drop(checkpoint);
+        // The same frames under a header without points: only the first point's is kept.
+        let mut checkpoint = Checkpoint::create(&dir, &plain).unwrap();
+        checkpoint.append(1, 0, &result(0.25)).unwrap();
+        checkpoint
+            .append(2 * variants + 1, 0, &result(0.5))
+            .unwrap();
+        drop(checkpoint);
+        let (_, saved, _) = Checkpoint::resume(&dir).unwrap();
+        assert_eq!(saved.len(), 1);
+        assert!(saved.contains(1, 0));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -14,7 +14,7 @@ pub enum StudyKind {
     Run,
     /// `salesim sweep`: a grid of settings as variants of one base variant.
     Sweep,
-    /// `salesim sensitivity`: an assumption screen (not resumable).
+    /// `salesim sensitivity`: an assumption screen (resumable, not sharded).
     Sensitivity,
 }
 

@@ -16,7 +16,7 @@ use crate::scenario::{MAX_REPLICATIONS, Scenario, Variant};
 use crate::sim::{ReplicationResult, run_replication};
 use crate::stats::Summary;
 use indicatif::{ProgressBar, ProgressStyle};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 /// The scenario to run: loaded (or embedded), overrides applied and validated again.
@@ -214,8 +214,41 @@ impl Setup {
     }
 }
 
+/// The checkpoint of a run in `out`, as `claim` says: a new one with `header` (nothing
+/// saved), or the one already there, open to go on, with the replications it holds (named
+/// on stderr). A saved header that counts other points than `header` is refused.
+pub(crate) fn open_checkpoint(
+    out: &Path,
+    claim: Claim,
+    header: &Header,
+) -> Result<(SavedRuns, Checkpoint), CliError> {
+    match claim {
+        Claim::Fresh => Ok((SavedRuns::none(), Checkpoint::create(out, header)?)),
+        Claim::Resume => {
+            let (saved_header, own, checkpoint) = Checkpoint::resume(out)?;
+            if saved_header.points != header.points {
+                let count = |p: Option<u32>| p.map_or(1, |p| p);
+                return Err(input(format!(
+                    "cannot resume in {}: its checkpoint holds {} point(s), this study has {}; add --force to start again",
+                    out.display(),
+                    count(saved_header.points),
+                    count(header.points)
+                )));
+            }
+            if !own.is_empty() {
+                eprintln!(
+                    "resuming: {} replications saved in {} are read back, not run again",
+                    own.len(),
+                    out.display()
+                );
+            }
+            Ok((own, checkpoint))
+        }
+    }
+}
+
 /// The progress bar of a run of `len` replications.
-fn progress_bar(len: u64) -> ProgressBar {
+pub(crate) fn progress_bar(len: u64) -> ProgressBar {
     ProgressBar::new(len).with_style(
         ProgressStyle::with_template("{elapsed_precise} [{wide_bar}] {pos}/{len} runs, {eta} left")
             .expect("the progress template is valid")
@@ -321,22 +354,10 @@ pub fn execute(setup: &Setup, args: &RunArgs, mut saved: SavedRuns) -> Result<()
     let header = Header {
         study: setup.study.clone(),
         shard,
+        points: None,
     };
-    let mut checkpoint = match claim {
-        Claim::Fresh => Checkpoint::create(&out, &header)?,
-        Claim::Resume => {
-            let (_, own, checkpoint) = Checkpoint::resume(&out)?;
-            if !own.is_empty() {
-                eprintln!(
-                    "resuming: {} replications saved in {} are read back, not run again",
-                    own.len(),
-                    out.display()
-                );
-            }
-            saved.absorb(own);
-            checkpoint
-        }
-    };
+    let (own, mut checkpoint) = open_checkpoint(&out, claim, &header)?;
+    saved.absorb(own);
     let runner = Runner::new(threads)
         .map_err(input)?
         .interruptible(interrupt::install());

@@ -1,17 +1,19 @@
 //! `salesim sensitivity`: which assumptions decide the verdict.
 
 use super::outdir::claim_output;
+use super::run::{open_checkpoint, progress_bar};
+use super::status::StudyStatus;
 use super::{
-    CliError, SensitivityArgs, emit, input, prepare_scenario, reproduce_command, study_plan,
-    worker_threads, written_summary,
+    CliError, SensitivityArgs, emit, input, interrupt, prepare_scenario, reproduce_command,
+    study_plan, worker_threads, written_summary,
 };
 use crate::analysis::{BOOTSTRAP_DRAWS, analyse};
-use crate::checkpoint::{Study, StudyArgs, StudyKind, customers_digest};
+use crate::checkpoint::{Header, Study, StudyArgs, StudyKind, customers_digest};
 use crate::experiment::Runner;
 use crate::output::{self, RepsSpool, RunInfo};
 use crate::scenario::{Factor, Scenario, sensitivity::value_at};
 use crate::sensitivity::{ScreenError, ScreenPlan, output as screen_output, run};
-use indicatif::{ProgressBar, ProgressStyle};
+use crate::sim::ReplicationResult;
 use std::time::SystemTime;
 
 /// The assumptions to screen: `--vary` flags, else the scenario's `[sensitivity]` list or
@@ -55,15 +57,19 @@ fn main_metrics(verdict: usize, floors: &[crate::analysis::FairnessFloor]) -> Ve
 
 /// Runs the screen, prints the base tables, the stability tables, the sentences and the
 /// Morris rankings, and writes the base study (with its report) and the screen's files.
+/// Like `run`, it claims its output folder first (see `--force`, `--resume`), saves every
+/// replication of every point to `runs.checkpoint` as it is handed over, reads saved ones
+/// back on `--resume`, and on a first interrupt saves the runs in flight and says in the
+/// manifest how to resume. A screen is not sharded.
 pub fn sensitivity(args: &SensitivityArgs) -> Result<(), CliError> {
     if args.run.precision.is_some() {
         return Err(input(
             "--precision does not apply to sensitivity: every point runs the same --replications",
         ));
     }
-    if args.run.resume || args.run.shard.is_some() {
+    if args.run.shard.as_deref().is_some_and(|s| s != "none") {
         return Err(input(
-            "--resume and --shard do not apply to sensitivity yet: a screen runs whole; use a smaller --replications or --trajectories",
+            "--shard does not apply to sensitivity: a screen runs whole in one folder (there is no merge of screen shards); it resumes with --resume, or use fewer --replications or --trajectories",
         ));
     }
     let (scenario, origin) = prepare_scenario(&args.run)?;
@@ -135,42 +141,81 @@ pub fn sensitivity(args: &SensitivityArgs) -> Result<(), CliError> {
         customers_digest(&scenario),
     );
     let threads = worker_threads(args.run.threads)?;
-    claim_output(&args.run.out, &identity, None, args.run.force, false)?;
-    let runner = Runner::new(threads).map_err(input)?;
+    let out = &args.run.out;
+    let points = plan.points();
+    // Every (point, variant) must fit a checkpoint frame's variant field.
+    if points
+        .checked_mul(variants.len())
+        .is_none_or(|f| u32::try_from(f).is_err())
+    {
+        return Err(input(format!(
+            "a screen of {points} points x {} variants is too large to save; give fewer --vary or --trajectories",
+            variants.len()
+        )));
+    }
+    let claim = claim_output(out, &identity, None, args.run.force, args.run.resume)?;
+    let header = Header {
+        study: identity.clone(),
+        shard: None,
+        points: Some(points as u32),
+    };
+    let (saved, mut checkpoint) = open_checkpoint(out, claim, &header)?;
+    let runner = Runner::new(threads)
+        .map_err(input)?
+        .interruptible(interrupt::install());
     eprintln!(
         "salesim {}: sensitivity of scenario {} ({origin}): {} assumptions, {} points (base, low and high, {} Morris trajectories) x {} variants x {} replications, {} days, seed {}, {threads} threads",
         env!("CARGO_PKG_VERSION"),
         scenario.name,
         plan.factors.len(),
-        plan.points(),
+        points,
         plan.trajectories,
         variants.len(),
         replications,
         scenario.calendar.days,
         scenario.seed,
     );
-    let total = (plan.points() * variants.len()) as u64 * u64::from(replications);
-    let bar = ProgressBar::new(total).with_style(
-        ProgressStyle::with_template("{elapsed_precise} [{wide_bar}] {pos}/{len} runs, {eta} left")
-            .expect("the progress template is valid")
-            .progress_chars("=> "),
-    );
-    let started = SystemTime::now();
-    // The base point's per-rep rows go to the output folder as its replications finish.
-    let mut reps = RepsSpool::create(&args.run.out, &variants)?;
+    let status = StudyStatus {
+        study: &identity,
+        shard: None,
+        out,
+        started: SystemTime::now(),
+        threads,
+    };
+    status.write("running", checkpoint.len())?;
+    let bar = progress_bar((points * variants.len()) as u64 * u64::from(replications));
+    let started = status.started;
+    // Every replication of every point is saved to the checkpoint as it is handed over, in
+    // the order the screen runs them (frame variant field: point x variants + variant);
+    // the base point's whole, the others' metrics alone. The base's per-rep rows go to
+    // the output folder as its replications finish.
+    let nv = variants.len();
+    let mut reps = RepsSpool::create(out, &variants)?;
     let screen = run(
         &scenario,
         &plan,
         &runner,
         &|| bar.inc(1),
-        &mut |v, r, run| reps.add(v, r, &run.reps),
-    )
-    .map_err(|e| match e {
-        ScreenError::Scenario(message) => input(message),
-        ScreenError::Output(e) => e.into(),
-    })?;
-    let finished = SystemTime::now();
+        &|p, v, r| saved.load(p * nv + v, r).map(|x| x.map_err(CliError::from)),
+        &mut |p, v, r, result| {
+            if p == 0 {
+                checkpoint.append(v, r, result)?;
+                reps.add(v, r, &result.reps)?;
+            } else {
+                checkpoint.append(p * nv + v, r, &metrics_only(result))?;
+            }
+            Ok(())
+        },
+    );
     bar.finish_and_clear();
+    let screen = match screen {
+        Ok(screen) => screen,
+        Err(ScreenError::Interrupted) => return Err(status.interrupted(&checkpoint)),
+        Err(ScreenError::Scenario(message)) => return Err(input(message)),
+        Err(ScreenError::Sink(e)) => return Err(e),
+    };
+    let finished = SystemTime::now();
+    checkpoint.sync()?;
 
     let base_values: Vec<Option<f64>> = plan
         .factors
@@ -193,7 +238,8 @@ pub fn sensitivity(args: &SensitivityArgs) -> Result<(), CliError> {
     emit(&output::table::render(results, &analysis));
     emit("\n");
     emit(&screen_output::render(&summary));
-    let screen_paths = screen_output::write(&args.run.out, &screen, &summary, &metrics)?;
+    let mut extra = screen_output::write(out, &screen, &summary, &metrics)?;
+    extra.push(checkpoint.path().to_path_buf());
     let info = RunInfo {
         scenario_source: origin,
         threads,
@@ -202,21 +248,22 @@ pub fn sensitivity(args: &SensitivityArgs) -> Result<(), CliError> {
         command,
         study_hash: identity.hash.clone(),
     };
-    let mut paths = output::write_all(
-        &args.run.out,
-        &scenario,
-        results,
-        &analysis,
-        &info,
-        reps,
-        &screen_paths,
-    )?;
-    paths.extend(screen_paths);
+    let mut paths = output::write_all(out, &scenario, results, &analysis, &info, reps, &extra)?;
+    paths.extend(extra);
     let report = if args.run.no_report {
         None
     } else {
-        Some(crate::report::write_report(&args.run.out).map_err(super::report::report_error)?)
+        Some(crate::report::write_report(out).map_err(super::report::report_error)?)
     };
-    emit(&written_summary(&args.run.out, &paths, report.as_deref()));
+    emit(&written_summary(out, &paths, report.as_deref()));
     Ok(())
+}
+
+/// What a screen saves of a replication at any point but the base: its metrics alone
+/// (the records of those points are not used).
+fn metrics_only(result: &ReplicationResult) -> ReplicationResult {
+    ReplicationResult {
+        metrics: result.metrics.clone(),
+        ..ReplicationResult::default()
+    }
 }

@@ -14,4 +14,4 @@ pub mod output;
 pub mod screen;
 pub mod stability;
 
-pub use screen::{Screen, ScreenError, ScreenPlan, run};
+pub use screen::{Saved, Screen, ScreenError, ScreenPlan, Sink, run};

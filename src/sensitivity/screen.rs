@@ -6,7 +6,6 @@ use super::morris::{self, Trajectory};
 use crate::analysis::{PairedTest, paired_t};
 use crate::experiment::{ExperimentResults, Runner, select_variants};
 use crate::metrics::METRICS;
-use crate::output::OutputError;
 use crate::rng::{Seeds, Source};
 use crate::scenario::{Factor, Scenario, Setting};
 use crate::sim::ReplicationResult;
@@ -17,7 +16,7 @@ pub struct Point {
     /// The settings applied to the base scenario (none for the base itself).
     pub settings: Vec<Setting>,
     /// Per-replication metric values of every variant; at the base also the records
-    /// folded over replications (its per-rep records go to its sink as they finish).
+    /// folded over replications (its per-rep records go to the sink as they finish).
     pub results: ExperimentResults,
 }
 
@@ -91,69 +90,146 @@ pub fn design(plan: &ScreenPlan, seed: u64) -> Vec<Trajectory> {
     morris::design(plan.factors.len(), plan.levels, plan.trajectories, &mut rng)
 }
 
-/// Where the base point's replications go as they finish (its per-rep rows; the other
-/// points keep only metrics).
-pub type BaseSink<'a> =
-    &'a mut dyn FnMut(usize, u32, &ReplicationResult) -> Result<(), OutputError>;
+/// Where a screen finds replications saved earlier (a checkpoint's):
+/// `saved(point, variant, replication)` gives the replication read back, to be used
+/// instead of simulating it, or `None` when it has not got it. Points are numbered as
+/// [`run`] runs them; a replication of any point but the base may come back with only its
+/// metrics (its records are not used).
+pub type Saved<'a, E> =
+    &'a (dyn Fn(usize, usize, u32) -> Option<Result<ReplicationResult, E>> + Sync);
 
-/// Why a screen stopped.
+/// Where every replication of every point goes as it is handed over:
+/// `sink(point, variant, replication, result)`, on the calling thread, in the order the
+/// screen runs them (point by point, then variant by variant, then replication by
+/// replication), whatever the number of threads.
+pub type Sink<'a, E> = &'a mut dyn FnMut(usize, usize, u32, &ReplicationResult) -> Result<(), E>;
+
+/// Why a screen stopped before the end.
 #[derive(Debug, thiserror::Error)]
-pub enum ScreenError {
+pub enum ScreenError<E> {
     /// A point's scenario or variants are not valid.
     #[error("{0}")]
     Scenario(String),
-    /// The base point's records could not be written.
+    /// The runner was interrupted: the replications handed over so far went to the sink,
+    /// the rest did not run.
+    #[error("the screen was interrupted before its last point finished")]
+    Interrupted,
+    /// The sink, or reading a saved replication, failed.
     #[error(transparent)]
-    Output(#[from] OutputError),
+    Sink(E),
 }
 
-fn run_point(
-    scenario: &Scenario,
-    plan: &ScreenPlan,
-    settings: Vec<Setting>,
-    runner: &Runner,
-    progress: &(dyn Fn() + Sync),
-    sink: Option<BaseSink<'_>>,
-) -> Result<Point, ScreenError> {
-    let invalid = |e: &dyn std::fmt::Display| ScreenError::Scenario(e.to_string());
-    let s = scenario.assuming(&settings).map_err(|e| invalid(&e))?;
-    let variants = s.resolved_variants().map_err(|e| invalid(&e))?;
-    let variants = select_variants(variants, &plan.variants).map_err(|e| invalid(&e))?;
-    let mut results = ExperimentResults::empty(&variants);
-    match sink {
-        Some(sink) => {
-            // The screen's runner is not interruptible, so every replication is handed over.
-            runner.extend_with(&s, &mut results, plan.replications, progress, sink)?;
+/// The engine of one screen: the runner, where replications come from and go, and the
+/// number of the next point to run.
+struct Engine<'a, E> {
+    runner: &'a Runner,
+    progress: &'a (dyn Fn() + Sync),
+    saved: Saved<'a, E>,
+    sink: Sink<'a, E>,
+    /// The next point's number.
+    next: usize,
+    /// The base's variant names (the same variants run at every point).
+    names: Option<Vec<String>>,
+}
+
+impl<E: Send> Engine<'_, E> {
+    /// Runs the next point: `scenario` with `settings`, every replication of every variant
+    /// read back from `saved` or simulated, and handed to the sink. Only the base (the
+    /// first point) keeps its records: the others need their metrics alone.
+    fn point(
+        &mut self,
+        scenario: &Scenario,
+        plan: &ScreenPlan,
+        settings: Vec<Setting>,
+    ) -> Result<Point, ScreenError<E>> {
+        let invalid = |e: &dyn std::fmt::Display| ScreenError::Scenario(e.to_string());
+        let s = scenario.assuming(&settings).map_err(|e| invalid(&e))?;
+        let variants = s.resolved_variants().map_err(|e| invalid(&e))?;
+        let variants = select_variants(variants, &plan.variants).map_err(|e| invalid(&e))?;
+        let names: Vec<String> = variants.iter().map(|v| v.name.clone()).collect();
+        match &self.names {
+            None => self.names = Some(names),
+            Some(base) if *base != names => {
+                return Err(ScreenError::Scenario(format!(
+                    "the variants at {} are {}, not the base's {}",
+                    describe(&settings),
+                    names.join(", "),
+                    base.join(", ")
+                )));
+            }
+            Some(_) => {}
         }
-        None => {
-            runner.extend(&s, &mut results, plan.replications, progress);
+        let point = self.next;
+        self.next += 1;
+        let mut results = ExperimentResults::empty(&variants);
+        let saved = self.saved;
+        let sink = &mut *self.sink;
+        let finished = self
+            .runner
+            .extend_from(
+                &s,
+                &mut results,
+                plan.replications,
+                self.progress,
+                &|v, r| saved(point, v, r),
+                &mut |v, r, run| sink(point, v, r, run),
+            )
+            .map_err(ScreenError::Sink)?;
+        if !finished {
+            return Err(ScreenError::Interrupted);
+        }
+        if point > 0 {
             // Only the base is written as a study; the other points need their metrics.
             for records in &mut results.records {
                 *records = Default::default();
             }
         }
+        Ok(Point { settings, results })
     }
-    Ok(Point { settings, results })
 }
 
-/// Runs `plan` on `scenario`: the base, the one-at-a-time ends, then the Morris
-/// trajectories, calling `progress` after every replication and handing the base's
-/// replications to `base_sink` in (variant, replication) order (to write `reps.csv`).
-pub fn run(
+/// `settings` in words: "the base", or `key = value, ...`.
+fn describe(settings: &[Setting]) -> String {
+    if settings.is_empty() {
+        return "the base".into();
+    }
+    settings
+        .iter()
+        .map(|s| format!("{} = {}", s.key, s.text))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Runs `plan` on `scenario` on `runner`: the base, the one-at-a-time ends, then the
+/// Morris trajectories, calling `progress` after every replication.
+///
+/// The points are numbered in that order: 0 the base, `1 + 2i` and `2 + 2i` assumption
+/// i's low and high ends, then each trajectory's points in the design's order (see
+/// [`design`]; it depends only on the plan and the seed), [`ScreenPlan::points`] in all.
+/// Every replication of every point is taken from `saved` when it has it (a checkpoint's;
+/// the outcome is the same as long as it gives what the simulation gave) and handed to
+/// `sink` in that order, so a caller can save them and write the base's per-rep rows.
+///
+/// A runner interrupted mid-screen (see [`Runner::interruptible`]) ends it with
+/// [`ScreenError::Interrupted`] after the replications in flight are handed over; a
+/// failure of `sink` or of `saved` ends it with [`ScreenError::Sink`].
+pub fn run<E: Send>(
     scenario: &Scenario,
     plan: &ScreenPlan,
     runner: &Runner,
     progress: &(dyn Fn() + Sync),
-    base_sink: BaseSink<'_>,
-) -> Result<Screen, ScreenError> {
-    let base = run_point(
-        scenario,
-        plan,
-        Vec::new(),
+    saved: Saved<'_, E>,
+    sink: Sink<'_, E>,
+) -> Result<Screen, ScreenError<E>> {
+    let mut engine = Engine {
         runner,
         progress,
-        Some(base_sink),
-    )?;
+        saved,
+        sink,
+        next: 0,
+        names: None,
+    };
+    let base = engine.point(scenario, plan, Vec::new())?;
     let names: Vec<&str> = base
         .results
         .variants
@@ -171,11 +247,11 @@ pub fn run(
         .factors
         .iter()
         .map(|f| {
-            let low = run_point(scenario, plan, vec![f.low.clone()], runner, progress, None)?;
-            let high = run_point(scenario, plan, vec![f.high.clone()], runner, progress, None)?;
+            let low = engine.point(scenario, plan, vec![f.low.clone()])?;
+            let high = engine.point(scenario, plan, vec![f.high.clone()])?;
             Ok([low, high])
         })
-        .collect::<Result<Vec<_>, ScreenError>>()?;
+        .collect::<Result<Vec<_>, ScreenError<E>>>()?;
     let mut morris = Vec::new();
     for trajectory in design(plan, scenario.seed) {
         let mut positions = Vec::new();
@@ -194,7 +270,7 @@ pub fn run(
                     .map(|(f, s)| f.position(s))
                     .collect(),
             );
-            let p = run_point(scenario, plan, settings, runner, progress, None)?;
+            let p = engine.point(scenario, plan, settings)?;
             diffs.push(
                 (0..names.len())
                     .map(|v| {
@@ -217,6 +293,7 @@ pub fn run(
             diffs,
         });
     }
+    debug_assert_eq!(engine.next, plan.points());
     Ok(Screen {
         factors: plan.factors.clone(),
         baseline,
