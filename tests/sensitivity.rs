@@ -535,3 +535,42 @@ fn a_screen_is_not_sharded_nor_run_to_a_precision() {
         "{err}"
     );
 }
+
+#[test]
+fn one_morris_trajectory_reports_its_undefined_spread_as_not_defined() {
+    // One trajectory gives one elementary effect per assumption: mu* is defined, sigma is
+    // not. The screen still writes every file and its report.
+    let out = fresh("one-trajectory");
+    let run = salesim(&[
+        "sensitivity",
+        "--days",
+        "3",
+        "--replications",
+        "2",
+        "--variant",
+        "alibaba",
+        "--variant",
+        "hoarding",
+        "--vary",
+        "leads.marketing_per_day=400,1200",
+        "--trajectories",
+        "1",
+        "--threads",
+        "1",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let json = std::fs::read_to_string(out.join("sensitivity.json")).unwrap();
+    assert!(
+        json.contains("null"),
+        "sigma of one trajectory is undefined"
+    );
+    let report = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(report.contains("Morris screening"));
+    let _ = std::fs::remove_dir_all(&out);
+}

@@ -162,8 +162,26 @@ pub struct MorrisTable {
     /// The non-baseline variants, in column order.
     pub variants: Vec<String>,
     /// (assumption, per variant (mu*, sigma)), most influential first; shares in
-    /// percentage points.
+    /// percentage points. NaN where a statistic is not defined (sigma of one trajectory),
+    /// written as `null` in `sensitivity.json` and read back as NaN.
+    #[serde(deserialize_with = "rows_with_gaps")]
     pub rows: Vec<(String, Vec<(f64, f64)>)>,
+}
+
+/// Morris rows as `sensitivity.json` holds them: `null` (how JSON writes NaN) read as NaN.
+fn rows_with_gaps<'de, D>(d: D) -> Result<Vec<(String, Vec<(f64, f64)>)>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    type Stored = Vec<(String, Vec<(Option<f64>, Option<f64>)>)>;
+    let nan = |x: Option<f64>| x.unwrap_or(f64::NAN);
+    Ok(<Stored as Deserialize>::deserialize(d)?
+        .into_iter()
+        .map(|(name, stats)| {
+            let stats = stats.into_iter().map(|(m, s)| (nan(m), nan(s))).collect();
+            (name, stats)
+        })
+        .collect())
 }
 
 /// What the report and the terminal show of a screen.
