@@ -2,7 +2,8 @@
 //! thread count, puts a section in the report, and refuses bad assumptions with exit 2;
 //! an assumption that cannot matter leaves every difference exactly as at the base. A
 //! screen killed at any moment or interrupted with Ctrl-C and resumed ends with the bytes
-//! of an uninterrupted one; `--shard` is refused.
+//! of an uninterrupted one; shards run anywhere (flag, Slurm, Kubernetes) merge to the
+//! bytes of one whole screen.
 
 mod common;
 
@@ -510,12 +511,10 @@ fn ctrl_c_stops_a_screen_cleanly_and_its_resume_command_finishes_it() {
 }
 
 #[test]
-fn a_screen_is_not_sharded_nor_run_to_a_precision() {
+fn a_screen_is_not_run_to_a_precision() {
     let tmp = TempDir::new("shard");
-    for (flag, value, why) in [
-        ("--shard", "0/2", "no merge of screen shards"),
-        ("--precision", "0.05", "--replications"),
-    ] {
+    {
+        let (flag, value, why) = ("--precision", "0.05", "--replications");
         let o = common::salesim(tmp.path(), &small(&[flag, value, "--out", "s"]));
         let err = String::from_utf8_lossy(&o.stderr);
         assert_eq!(o.status.code(), Some(2), "{flag}: {err}");
@@ -573,4 +572,132 @@ fn one_morris_trajectory_reports_its_undefined_spread_as_not_defined() {
     let report = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(report.contains("Morris screening"));
     let _ = std::fs::remove_dir_all(&out);
+}
+
+#[test]
+fn screen_shards_run_anywhere_merge_to_the_bytes_of_one_whole_screen() {
+    let tmp = TempDir::new("shards");
+    let whole = common::salesim(tmp.path(), &small(&["--out", "whole", "-j", "1"]));
+    assert!(
+        whole.status.success(),
+        "{}",
+        String::from_utf8_lossy(&whole.stderr)
+    );
+    // Three shards: by flag, as a Slurm array task, as a Kubernetes indexed job.
+    let shard = |env: &[(&str, &str)], extra: &[&str]| {
+        let mut args = small(&["--out", "split", "-j", "2"]);
+        args.extend(extra);
+        let o = Command::new(env!("CARGO_BIN_EXE_salesim"))
+            .args(&args)
+            .envs(env.iter().copied())
+            .current_dir(tmp.path())
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let said = shard(&[], &["--shard", "0/3"]);
+    assert!(said.contains("salesim merge"), "{said}");
+    shard(
+        &[
+            ("SLURM_ARRAY_TASK_ID", "6"),
+            ("SLURM_ARRAY_TASK_MIN", "5"),
+            ("SLURM_ARRAY_TASK_COUNT", "3"),
+        ],
+        &[],
+    );
+    // Before the last shard exists, a merge names what is missing.
+    let early = common::salesim(tmp.path(), &["merge", "split", "--out", "early"]);
+    let err = String::from_utf8_lossy(&early.stderr);
+    assert_eq!(early.status.code(), Some(2), "{err}");
+    assert!(err.contains("missing shard 2/3"), "{err}");
+    shard(
+        &[("JOB_COMPLETION_INDEX", "2"), ("SALESIM_SHARD_COUNT", "3")],
+        &[],
+    );
+    let merged = common::salesim(tmp.path(), &["merge", "split", "--out", "merged"]);
+    assert!(
+        merged.status.success(),
+        "{}",
+        String::from_utf8_lossy(&merged.stderr)
+    );
+    assert_same_screen(&tmp.path().join("whole"), &tmp.path().join("merged"));
+    let tables = |o: &Output| {
+        let text = String::from_utf8_lossy(&o.stdout).into_owned();
+        text[..text.find("results in").expect("the files are named")].to_string()
+    };
+    assert!(
+        tables(&merged) == tables(&whole),
+        "the tables printed differ"
+    );
+
+    // A shard cut short (its last frames lost) is named with the point it lacks.
+    let cut = tmp.path().join("split/shard-1-of-3/runs.checkpoint");
+    let len = std::fs::metadata(&cut).unwrap().len();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&cut)
+        .unwrap()
+        .set_len(len - 100)
+        .unwrap();
+    let o = common::salesim(tmp.path(), &["merge", "split", "--out", "again"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("shard 1/3") && err.contains("incomplete") && err.contains("at point 10"),
+        "{err}"
+    );
+    assert!(err.contains("--resume --shard 1/3"), "{err}");
+}
+
+/// Each (point, variant, replication)'s metric values, as bits.
+type Runs = Mutex<BTreeMap<(usize, usize, u32), Vec<u64>>>;
+
+#[test]
+fn a_screen_run_in_shares_numbers_and_simulates_its_points_as_the_whole_screen() {
+    let mut scenario = Scenario::embedded();
+    scenario.calendar.days = 3;
+    let plan = ScreenPlan {
+        factors: vec![
+            Factor::parse("behaviour.call_private_leads=false,true").unwrap(),
+            Factor::parse("leads.marketing_per_day=400,1200").unwrap(),
+        ],
+        variants: vec!["alibaba".into(), "hoarding".into()],
+        replications: 3,
+        trajectories: 1,
+        levels: 4,
+    };
+    let runner = Runner::new(2).unwrap();
+    let record = |into: &Runs, p: usize, v: usize, r: u32, run: &ReplicationResult| {
+        into.lock()
+            .unwrap()
+            .insert((p, v, r), run.metrics.iter().map(|m| m.to_bits()).collect());
+        Ok::<(), Infallible>(())
+    };
+    let whole = Mutex::new(BTreeMap::new());
+    run(
+        &scenario,
+        &plan,
+        &runner,
+        &|| (),
+        &|_, _, _| None,
+        &mut |p, v, r, run| record(&whole, p, v, r, run),
+    )
+    .unwrap();
+    let shares = Mutex::new(BTreeMap::new());
+    for part in [[1u32].as_slice(), &[0, 2]] {
+        salesim::sensitivity::run_share(
+            &scenario,
+            &plan,
+            &runner,
+            part,
+            &|| (),
+            &|_, _, _| None,
+            &mut |p, v, r, run| record(&shares, p, v, r, run),
+        )
+        .unwrap();
+    }
+    let whole = whole.into_inner().unwrap();
+    assert_eq!(whole.len(), plan.points() * 2 * 3);
+    assert_eq!(whole, shares.into_inner().unwrap());
 }

@@ -1,6 +1,7 @@
 //! A study scaled out on a real Slurm cluster: `deploy/slurm/submit.sh` queues a 4-task
 //! array (one shard each) and the merge that depends on it; the merged results must
-//! equal, byte for byte, those of the same study run on this machine.
+//! equal, byte for byte, those of the same study run on this machine. The same for a
+//! sensitivity screen in 2 shards.
 //!
 //! The cluster is a single node on this machine, brought up by `deploy/slurm/ci-up.sh`
 //! (Debian's `slurm-wlm` and `munge`, installed and started when absent; it needs root).
@@ -30,6 +31,24 @@ const STUDY: &[&str] = &[
     "strict",
 ];
 const SHARDS: usize = 4;
+
+/// The screen: two assumptions, one Morris trajectory pair, small.
+const SCREEN: &[&str] = &[
+    "--days",
+    "3",
+    "--replications",
+    "3",
+    "--variant",
+    "alibaba",
+    "--variant",
+    "strict",
+    "--vary",
+    "leads.marketing_per_day=400,1200",
+    "--vary",
+    "behaviour.call_private_leads=false,true",
+    "--trajectories",
+    "2",
+];
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -146,6 +165,18 @@ fn result_files(dir: &Path) -> BTreeSet<PathBuf> {
 #[test]
 #[ignore = "installs and starts Slurm (needs root): bash deploy/slurm/ci-up.sh && cargo test --release --test slurm -- --ignored"]
 fn a_four_shard_slurm_array_merges_to_the_local_run() {
+    slurm_study_matches_local_run("run", STUDY, SHARDS);
+}
+
+#[test]
+#[ignore = "installs and starts Slurm (needs root): bash deploy/slurm/ci-up.sh && cargo test --release --test slurm -- --ignored"]
+fn a_sensitivity_screen_sharded_on_slurm_merges_to_the_local_screen() {
+    slurm_study_matches_local_run("sensitivity", SCREEN, 2);
+}
+
+/// Submits `command` with `args` as a `shards`-task array with `deploy/slurm/submit.sh`,
+/// waits for its merge, and compares every result file with the same study run here.
+fn slurm_study_matches_local_run(command: &str, args: &[&str], shards: usize) {
     let required = std::env::var("SALESIM_REQUIRE_SLURM").is_ok_and(|v| v == "1");
     if let Err(why) = slurm_up() {
         if required {
@@ -172,23 +203,24 @@ fn a_four_shard_slurm_array_merges_to_the_local_run() {
          (issue 6, item 4), so there is nothing to submit"
     );
 
-    let tmp = TempDir::new("slurm");
+    let tmp = TempDir::new(&format!("slurm-{command}"));
     let study = tmp.path().join("study");
     let logs = tmp.path().join("logs");
     let local = tmp.path().join("local");
 
     // Queue the array and the merge.
     let submit = repo().join("deploy/slurm/submit.sh");
-    let shards = SHARDS.to_string();
+    let shard_count = shards.to_string();
     let out = Command::new("bash")
         .arg(&submit)
         .args(["--parsable", "--salesim", salesim(), "--cpus", "1"])
-        .args(["--shards", &shards])
+        .args(["--shards", &shard_count])
         .arg("--out")
         .arg(&study)
         .arg("--logs")
         .arg(&logs)
-        .args(STUDY)
+        .arg(command)
+        .args(args)
         .current_dir(tmp.path())
         .output()
         .expect("submit.sh runs");
@@ -243,8 +275,8 @@ fn a_four_shard_slurm_array_merges_to_the_local_run() {
         "the merge job {merge} ended {merge_state} (array {array}: {array_states:?}); logs:\n{}",
         logs_text(&logs)
     );
-    for shard in 0..SHARDS {
-        let folder = study.join(format!("shard-{shard}-of-{SHARDS}"));
+    for shard in 0..shards {
+        let folder = study.join(format!("shard-{shard}-of-{shards}"));
         assert!(
             folder.is_dir(),
             "array task {shard} wrote no {}; logs:\n{}",
@@ -255,8 +287,8 @@ fn a_four_shard_slurm_array_merges_to_the_local_run() {
 
     // The same study on this machine.
     let out = Command::new(salesim())
-        .arg("run")
-        .args(STUDY)
+        .arg(command)
+        .args(args)
         .arg("--out")
         .arg(&local)
         .output()
@@ -298,7 +330,7 @@ fn a_four_shard_slurm_array_merges_to_the_local_run() {
         "no merged manifest.json"
     );
     eprintln!(
-        "{} result files identical between {SHARDS} Slurm shards merged and the local run",
+        "{command}: {} result files identical between {shards} Slurm shards merged and the local run",
         expected.len()
     );
 }

@@ -2,9 +2,9 @@
 # Submits a salesim study to Slurm: an array of N shards, then a merge that runs
 # only when every shard has succeeded (--dependency=afterok).
 #
-#   deploy/slurm/submit.sh [options] [SCENARIO.toml] [salesim run flags...]
+#   deploy/slurm/submit.sh [options] [run|sweep|sensitivity] [SCENARIO.toml] [flags...]
 #
-# Options (everything else is passed to `salesim run` unchanged):
+# Options (everything else is passed to the salesim command, `run` unless named, unchanged):
 #   --out DIR        study folder on a filesystem every node sees (default ./study);
 #                    shard i writes DIR/shard-i-of-N/, the merge writes the results to DIR
 #   --shards N       array tasks (default 4)

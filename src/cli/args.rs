@@ -182,9 +182,11 @@ pub struct ReportArgs {
 #[derive(Debug, Clone, Args)]
 #[command(
     after_help = "In a screen, -n/--replications is per variant at every point, and defaults to the \
-    scenario's `sensitivity.replications` (5), not `replications`. --precision does not apply, nor \
-    does --shard (a screen runs whole in one folder). A screen saves every replication to \
-    OUT/runs.checkpoint as it finishes: one stopped by Ctrl-C or killed goes on with --resume."
+    scenario's `sensitivity.replications` (5), not `replications`. --precision does not apply. A \
+    screen saves every replication to OUT/runs.checkpoint as it finishes: one stopped by Ctrl-C \
+    or killed goes on with --resume. With --shard I/N (or a Slurm or Kubernetes array index) it \
+    runs replications r with r mod N = I of every point into OUT/shard-I-of-N/; `salesim merge` \
+    then writes what one whole screen writes."
 )]
 pub struct SensitivityArgs {
     /// An assumption to screen and its low and high values, `KEY=LOW,HIGH` (repeatable;

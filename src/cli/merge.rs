@@ -1,10 +1,10 @@
 //! `salesim merge`: combines the shard folders of one study (written by `salesim run
-//! --shard I/N`, on a cluster, say) into the result files a single `salesim run` of the
-//! study writes, byte for byte (but the manifest's timing).
+//! --shard I/N`, `sweep` or `sensitivity`, on a cluster, say) into the result files a
+//! single run of the study writes, byte for byte (but the manifest's timing).
 
 use super::outdir::is_shard_folder;
 use super::{CliError, MergeArgs, RunArgs, Setup, execute, input};
-use crate::checkpoint::{CHECKPOINT_FILE, Header, SavedRuns, Shard, read_header};
+use crate::checkpoint::{CHECKPOINT_FILE, Header, SavedRuns, Shard, StudyKind, read_header};
 use crate::scenario::Scenario;
 use std::path::{Path, PathBuf};
 
@@ -115,20 +115,28 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
         &format!("the scenario saved in {}", folders[0].display()),
     )
     .map_err(input)?;
-    // Every shard must hold all of its replications of every variant.
+    // Every shard must hold all of its replications of every variant (at every point of a
+    // screen: frame variant field point x variants + variant).
+    let points = headers[0].1.points.map_or(1, |p| p as usize);
     for (dir, header, own) in &shards {
         let shard = header.shard.expect("shard folders hold shards");
         let expected = (0..scenario.replications)
             .filter(|&r| shard.owns(r))
             .count();
-        for (v, name) in study.variants.iter().enumerate() {
+        for slot in 0..points * study.variants.len() {
+            let name = &study.variants[slot % study.variants.len()];
             let have = own
-                .replications_of(v)
+                .replications_of(slot)
                 .filter(|&r| shard.owns(r) && r < scenario.replications)
                 .count();
             if have < expected {
+                let at = if points > 1 {
+                    format!(" at point {}", slot / study.variants.len())
+                } else {
+                    String::new()
+                };
                 return Err(input(format!(
-                    "shard {shard} in {} is incomplete: {have} of {expected} replications of variant {name} are saved; finish it with:\n  {} --out {} --resume --shard {shard}",
+                    "shard {shard} in {} is incomplete: {have} of {expected} replications of variant {name}{at} are saved; finish it with:\n  {} --out {} --resume --shard {shard}",
                     dir.display(),
                     study.command,
                     super::shell_word(&dir.parent().unwrap_or(dir).display().to_string())
@@ -138,6 +146,9 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
     }
     for (_, _, own) in shards {
         saved.absorb(own);
+    }
+    if study.kind == StudyKind::Sensitivity {
+        return super::sensitivity::merge_screen(&study, scenario, saved, args);
     }
     let mut run_args = Setup::args_of(&study);
     let mut setup = Setup::new(

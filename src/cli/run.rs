@@ -507,6 +507,16 @@ fn run_shard(
     if !finished {
         return Err(status.interrupted(checkpoint));
     }
+    shard_complete(shard, status, checkpoint)
+}
+
+/// The end of a shard: its checkpoint synced, its manifest marked complete, and the
+/// command that merges the shards printed.
+pub(crate) fn shard_complete(
+    shard: Shard,
+    status: &StudyStatus,
+    checkpoint: &Checkpoint,
+) -> Result<(), CliError> {
     checkpoint.sync()?;
     status.write("complete", checkpoint.len())?;
     let parent = status.out.parent().unwrap_or(status.out);

@@ -1,18 +1,21 @@
 //! `salesim sensitivity`: which assumptions decide the verdict.
 
 use super::outdir::claim_output;
-use super::run::{open_checkpoint, progress_bar};
+use super::run::{StudyPlan, open_checkpoint, progress_bar, shard_complete};
+use super::shard::resolve_shard;
 use super::status::StudyStatus;
 use super::{
-    CliError, SensitivityArgs, emit, input, interrupt, prepare_scenario, reproduce_command,
-    study_plan, worker_threads, written_summary,
+    CliError, MergeArgs, RunArgs, SensitivityArgs, emit, input, interrupt, prepare_scenario,
+    reproduce_command, study_plan, worker_threads, written_summary,
 };
 use crate::analysis::{BOOTSTRAP_DRAWS, analyse};
-use crate::checkpoint::{Header, Study, StudyArgs, StudyKind, customers_digest};
+use crate::checkpoint::{
+    Checkpoint, Header, SavedRuns, Shard, Study, StudyArgs, StudyKind, customers_digest,
+};
 use crate::experiment::Runner;
 use crate::output::{self, RepsSpool, RunInfo};
-use crate::scenario::{Factor, Scenario, sensitivity::value_at};
-use crate::sensitivity::{ScreenError, ScreenPlan, output as screen_output, run};
+use crate::scenario::{Factor, Scenario, Variant, sensitivity::value_at};
+use crate::sensitivity::{ScreenError, ScreenPlan, output as screen_output, run, run_share};
 use crate::sim::ReplicationResult;
 use std::time::SystemTime;
 
@@ -55,27 +58,25 @@ fn main_metrics(verdict: usize, floors: &[crate::analysis::FairnessFloor]) -> Ve
         .collect()
 }
 
-/// Runs the screen, prints the base tables, the stability tables, the sentences and the
-/// Morris rankings, and writes the base study (with its report) and the screen's files.
-/// Like `run`, it claims its output folder first (see `--force`, `--resume`), saves every
-/// replication of every point to `runs.checkpoint` as it is handed over, reads saved ones
-/// back on `--resume`, and on a first interrupt saves the runs in flight and says in the
-/// manifest how to resume. A screen is not sharded.
-pub fn sensitivity(args: &SensitivityArgs) -> Result<(), CliError> {
-    if args.run.precision.is_some() {
-        return Err(input(
-            "--precision does not apply to sensitivity: every point runs the same --replications",
-        ));
-    }
-    if args.run.shard.as_deref().is_some_and(|s| s != "none") {
-        return Err(input(
-            "--shard does not apply to sensitivity: a screen runs whole in one folder (there is no merge of screen shards); it resumes with --resume, or use fewer --replications or --trajectories",
-        ));
-    }
-    let (scenario, origin) = prepare_scenario(&args.run)?;
+/// A screen ready to run: the scenario, the plan, the variants, how it is analysed, and
+/// its identity.
+struct ScreenSetup {
+    scenario: Scenario,
+    origin: String,
+    plan: ScreenPlan,
+    variants: Vec<Variant>,
+    study: StudyPlan,
+    identity: Study,
+}
+
+/// The screen `args` asks for on `scenario` (from `origin`), every flag checked.
+fn screen_setup(
+    args: &SensitivityArgs,
+    scenario: Scenario,
+    origin: String,
+) -> Result<ScreenSetup, CliError> {
     let factors = factors(args, &scenario)?;
     let study = study_plan(&args.run, &scenario)?;
-    let metrics = main_metrics(study.metric, &study.floors);
     let trajectories = args
         .trajectories
         .unwrap_or(scenario.sensitivity.trajectories);
@@ -111,6 +112,17 @@ pub fn sensitivity(args: &SensitivityArgs) -> Result<(), CliError> {
         &plan.variants,
     )
     .map_err(input)?;
+    let points = plan.points();
+    // Every (point, variant) must fit a checkpoint frame's variant field.
+    if points
+        .checked_mul(variants.len())
+        .is_none_or(|f| u32::try_from(f).is_err())
+    {
+        return Err(input(format!(
+            "a screen of {points} points x {} variants is too large to save; give fewer --vary or --trajectories",
+            variants.len()
+        )));
+    }
     let mut extra: Vec<String> = args
         .vary
         .iter()
@@ -140,33 +152,136 @@ pub fn sensitivity(args: &SensitivityArgs) -> Result<(), CliError> {
         &variants,
         customers_digest(&scenario),
     );
-    let threads = worker_threads(args.run.threads)?;
-    let out = &args.run.out;
-    let points = plan.points();
-    // Every (point, variant) must fit a checkpoint frame's variant field.
-    if points
-        .checked_mul(variants.len())
-        .is_none_or(|f| u32::try_from(f).is_err())
-    {
+    Ok(ScreenSetup {
+        scenario,
+        origin,
+        plan,
+        variants,
+        study,
+        identity,
+    })
+}
+
+/// Runs the screen, prints the base tables, the stability tables, the sentences and the
+/// Morris rankings, and writes the base study (with its report) and the screen's files.
+/// Like `run`, it claims its output folder first (see `--force`, `--resume`), saves every
+/// replication of every point to `runs.checkpoint` as it is handed over, reads saved ones
+/// back on `--resume`, and on a first interrupt saves the runs in flight and says in the
+/// manifest how to resume. With a shard (`--shard I/N`, or a Slurm or Kubernetes array
+/// index) it runs only the shard's replications of every point into `OUT/shard-I-of-N/`,
+/// for `salesim merge`.
+pub fn sensitivity(args: &SensitivityArgs) -> Result<(), CliError> {
+    if args.run.precision.is_some() {
+        return Err(input(
+            "--precision does not apply to sensitivity: every point runs the same --replications",
+        ));
+    }
+    let (scenario, origin) = prepare_scenario(&args.run)?;
+    let setup = screen_setup(args, scenario, origin)?;
+    let shard = resolve_shard(args.run.shard.as_deref(), &|name| std::env::var(name).ok())?;
+    execute_screen(&setup, &args.run, shard, SavedRuns::none())
+}
+
+/// Merges the shards of the screen `study` (whose saved scenario is `scenario`) into
+/// `args.out`: the screen is rebuilt from what the study saved, every replication is read
+/// from `saved`, and what one unsharded screen writes is written.
+pub fn merge_screen(
+    study: &Study,
+    scenario: Scenario,
+    saved: SavedRuns,
+    args: &MergeArgs,
+) -> Result<(), CliError> {
+    let mut screen_args = SensitivityArgs {
+        run: RunArgs {
+            replications: Some(scenario.replications),
+            variants: study.args.variants.clone(),
+            metric: study.args.metric.clone(),
+            fairness_floors: study.args.fairness_floors.clone(),
+            ..RunArgs::default()
+        },
+        vary: Vec::new(),
+        trajectories: None,
+        levels: None,
+    };
+    let mut words = study.args.other.iter();
+    while let Some(flag) = words.next() {
+        let value = words.next().cloned().unwrap_or_default();
+        let number = |v: &str| {
+            v.parse::<u32>()
+                .map_err(|_| input(format!("the saved study's {flag} is not a number: {v}")))
+        };
+        match flag.as_str() {
+            "--vary" => screen_args.vary.push(value),
+            "--trajectories" => screen_args.trajectories = Some(number(&value)?),
+            "--levels" => screen_args.levels = Some(number(&value)?),
+            _ => {
+                return Err(input(format!(
+                    "the saved screen has an unknown choice {flag}: merge with the salesim that wrote it ({})",
+                    study.salesim_version
+                )));
+            }
+        }
+    }
+    let mut setup = screen_setup(&screen_args, scenario, study.scenario_source.clone())?;
+    if setup.identity.hash != study.hash {
         return Err(input(format!(
-            "a screen of {points} points x {} variants is too large to save; give fewer --vary or --trajectories",
-            variants.len()
+            "cannot rebuild the screen saved in the shards (its identity {} is not this build's {}): merge with the salesim that wrote it ({})",
+            study.hash, setup.identity.hash, study.salesim_version
         )));
     }
-    let claim = claim_output(out, &identity, None, args.run.force, args.run.resume)?;
+    setup.identity.command = study.command.clone();
+    let run_args = RunArgs {
+        out: args.out.clone(),
+        threads: args.threads,
+        no_report: args.no_report,
+        force: args.force,
+        ..screen_args.run
+    };
+    execute_screen(&setup, &run_args, None, saved)
+}
+
+/// Runs the screen `setup` as `run` (the output options) says, whole or the share of
+/// `shard`, taking replications found in `saved` (a merge's shards) instead of simulating
+/// them.
+fn execute_screen(
+    setup: &ScreenSetup,
+    run_args: &RunArgs,
+    shard: Option<Shard>,
+    mut saved: SavedRuns,
+) -> Result<(), CliError> {
+    let (scenario, plan, variants) = (&setup.scenario, &setup.plan, &setup.variants);
+    let identity = &setup.identity;
+    let threads = worker_threads(run_args.threads)?;
+    let out = match shard {
+        Some(s) => run_args.out.join(s.folder()),
+        None => run_args.out.clone(),
+    };
+    let out = &out;
+    let points = plan.points();
+    let claim = claim_output(out, identity, shard, run_args.force, run_args.resume)?;
     let header = Header {
         study: identity.clone(),
-        shard: None,
+        shard,
         points: Some(points as u32),
     };
-    let (saved, mut checkpoint) = open_checkpoint(out, claim, &header)?;
+    let (own, mut checkpoint) = open_checkpoint(out, claim, &header)?;
+    saved.absorb(own);
     let runner = Runner::new(threads)
         .map_err(input)?
         .interruptible(interrupt::install());
+    let replications = plan.replications;
+    let owned: Vec<u32> = (0..replications)
+        .filter(|&r| shard.is_none_or(|s| s.owns(r)))
+        .collect();
+    let share = match shard {
+        Some(s) => format!(" (shard {s}: those with r mod {} = {})", s.count, s.index),
+        None => String::new(),
+    };
     eprintln!(
-        "salesim {}: sensitivity of scenario {} ({origin}): {} assumptions, {} points (base, low and high, {} Morris trajectories) x {} variants x {} replications, {} days, seed {}, {threads} threads",
+        "salesim {}: sensitivity of scenario {} ({}): {} assumptions, {} points (base, low and high, {} Morris trajectories) x {} variants x {} replications{share}, {} days, seed {}, {threads} threads",
         env!("CARGO_PKG_VERSION"),
         scenario.name,
+        setup.origin,
         plan.factors.len(),
         points,
         plan.trajectories,
@@ -176,44 +291,62 @@ pub fn sensitivity(args: &SensitivityArgs) -> Result<(), CliError> {
         scenario.seed,
     );
     let status = StudyStatus {
-        study: &identity,
-        shard: None,
+        study: identity,
+        shard,
         out,
         started: SystemTime::now(),
         threads,
     };
     status.write("running", checkpoint.len())?;
-    let bar = progress_bar((points * variants.len()) as u64 * u64::from(replications));
+    let bar = progress_bar((points * variants.len() * owned.len()) as u64);
     let started = status.started;
     // Every replication of every point is saved to the checkpoint as it is handed over, in
     // the order the screen runs them (frame variant field: point x variants + variant);
-    // the base point's whole, the others' metrics alone. The base's per-rep rows go to
-    // the output folder as its replications finish.
+    // the base point's whole, the others' metrics alone.
     let nv = variants.len();
-    let mut reps = RepsSpool::create(out, &variants)?;
+    let load =
+        |p: usize, v: usize, r: u32| saved.load(p * nv + v, r).map(|x| x.map_err(CliError::from));
+    let mut save = |p: usize, v: usize, r: u32, result: &ReplicationResult| {
+        if p == 0 {
+            checkpoint.append(v, r, result)
+        } else {
+            checkpoint.append(p * nv + v, r, &metrics_only(result))
+        }
+    };
+    if let Some(shard) = shard {
+        let done = run_share(
+            scenario,
+            plan,
+            &runner,
+            &owned,
+            &|| bar.inc(1),
+            &load,
+            &mut |p, v, r, result| Ok(save(p, v, r, result)?),
+        );
+        bar.finish_and_clear();
+        return match done {
+            Ok(()) => shard_complete(shard, &status, &checkpoint),
+            Err(e) => Err(screen_error(e, &status, &checkpoint)),
+        };
+    }
+    // The base point's per-rep rows go to the output folder as its replications finish.
+    let mut reps = RepsSpool::create(out, variants)?;
     let screen = run(
-        &scenario,
-        &plan,
+        scenario,
+        plan,
         &runner,
         &|| bar.inc(1),
-        &|p, v, r| saved.load(p * nv + v, r).map(|x| x.map_err(CliError::from)),
+        &load,
         &mut |p, v, r, result| {
+            save(p, v, r, result)?;
             if p == 0 {
-                checkpoint.append(v, r, result)?;
                 reps.add(v, r, &result.reps)?;
-            } else {
-                checkpoint.append(p * nv + v, r, &metrics_only(result))?;
             }
             Ok(())
         },
     );
     bar.finish_and_clear();
-    let screen = match screen {
-        Ok(screen) => screen,
-        Err(ScreenError::Interrupted) => return Err(status.interrupted(&checkpoint)),
-        Err(ScreenError::Scenario(message)) => return Err(input(message)),
-        Err(ScreenError::Sink(e)) => return Err(e),
-    };
+    let screen = screen.map_err(|e| screen_error(e, &status, &checkpoint))?;
     let finished = SystemTime::now();
     checkpoint.sync()?;
 
@@ -221,10 +354,12 @@ pub fn sensitivity(args: &SensitivityArgs) -> Result<(), CliError> {
         .factors
         .iter()
         .map(|f| {
-            value_at(&scenario, &f.key)
+            value_at(scenario, &f.key)
                 .and_then(|v| v.as_float().or(v.as_integer().map(|i| i as f64)))
         })
         .collect();
+    let study = &setup.study;
+    let metrics = main_metrics(study.metric, &study.floors);
     let summary = screen_output::summary(&screen, &metrics, &base_values);
     let results = &screen.base.results;
     let analysis = analyse(
@@ -241,22 +376,36 @@ pub fn sensitivity(args: &SensitivityArgs) -> Result<(), CliError> {
     let mut extra = screen_output::write(out, &screen, &summary, &metrics)?;
     extra.push(checkpoint.path().to_path_buf());
     let info = RunInfo {
-        scenario_source: origin,
+        scenario_source: setup.origin.clone(),
         threads,
         started,
         finished,
-        command,
+        command: identity.command.clone(),
         study_hash: identity.hash.clone(),
     };
-    let mut paths = output::write_all(out, &scenario, results, &analysis, &info, reps, &extra)?;
+    let mut paths = output::write_all(out, scenario, results, &analysis, &info, reps, &extra)?;
     paths.extend(extra);
-    let report = if args.run.no_report {
+    let report = if run_args.no_report {
         None
     } else {
         Some(crate::report::write_report(out).map_err(super::report::report_error)?)
     };
     emit(&written_summary(out, &paths, report.as_deref()));
     Ok(())
+}
+
+/// The error a screen that stopped early ends with; after an interrupt the checkpoint is
+/// synced and the manifest says how to resume.
+fn screen_error(
+    e: ScreenError<CliError>,
+    status: &StudyStatus,
+    checkpoint: &Checkpoint,
+) -> CliError {
+    match e {
+        ScreenError::Interrupted => status.interrupted(checkpoint),
+        ScreenError::Scenario(message) => input(message),
+        ScreenError::Sink(e) => e,
+    }
 }
 
 /// What a screen saves of a replication at any point but the base: its metrics alone

@@ -14,4 +14,4 @@ pub mod output;
 pub mod screen;
 pub mod stability;
 
-pub use screen::{Saved, Screen, ScreenError, ScreenPlan, Sink, run};
+pub use screen::{Saved, Screen, ScreenError, ScreenPlan, Sink, point_settings, run, run_share};

@@ -165,11 +165,14 @@ pub struct MorrisTable {
     /// percentage points. NaN where a statistic is not defined (sigma of one trajectory),
     /// written as `null` in `sensitivity.json` and read back as NaN.
     #[serde(deserialize_with = "rows_with_gaps")]
-    pub rows: Vec<(String, Vec<(f64, f64)>)>,
+    pub rows: Vec<MorrisRow>,
 }
 
+/// One Morris row: the assumption and, per variant, (mu*, sigma).
+pub type MorrisRow = (String, Vec<(f64, f64)>);
+
 /// Morris rows as `sensitivity.json` holds them: `null` (how JSON writes NaN) read as NaN.
-fn rows_with_gaps<'de, D>(d: D) -> Result<Vec<(String, Vec<(f64, f64)>)>, D::Error>
+fn rows_with_gaps<'de, D>(d: D) -> Result<Vec<MorrisRow>, D::Error>
 where
     D: serde::Deserializer<'de>,
 {

@@ -7,8 +7,8 @@ use crate::analysis::{PairedTest, paired_t};
 use crate::experiment::{ExperimentResults, Runner, select_variants};
 use crate::metrics::METRICS;
 use crate::rng::{Seeds, Source};
-use crate::scenario::{Factor, Scenario, Setting};
-use crate::sim::ReplicationResult;
+use crate::scenario::{Factor, Scenario, Setting, Variant};
+use crate::sim::{ReplicationResult, run_replication};
 
 /// One point of the screen: the scenario with some settings, run.
 #[derive(Debug, Clone)]
@@ -90,6 +90,30 @@ pub fn design(plan: &ScreenPlan, seed: u64) -> Vec<Trajectory> {
     morris::design(plan.factors.len(), plan.levels, plan.trajectories, &mut rng)
 }
 
+/// The settings of the Morris point `position` (each factor's place in [0, 1]).
+fn settings_at(plan: &ScreenPlan, position: &[f64]) -> Vec<Setting> {
+    plan.factors
+        .iter()
+        .zip(position)
+        .map(|(f, &x)| f.at(x))
+        .collect()
+}
+
+/// The settings of every point of `plan` with master seed `seed`, in the order [`run`]
+/// numbers them: the base (none), each assumption's low then high end, then each Morris
+/// trajectory's points.
+pub fn point_settings(plan: &ScreenPlan, seed: u64) -> Vec<Vec<Setting>> {
+    let mut points = vec![Vec::new()];
+    for f in &plan.factors {
+        points.push(vec![f.low.clone()]);
+        points.push(vec![f.high.clone()]);
+    }
+    for trajectory in design(plan, seed) {
+        points.extend(trajectory.points.iter().map(|p| settings_at(plan, p)));
+    }
+    points
+}
+
 /// Where a screen finds replications saved earlier (a checkpoint's):
 /// `saved(point, variant, replication)` gives the replication read back, to be used
 /// instead of simulating it, or `None` when it has not got it. Points are numbered as
@@ -142,23 +166,7 @@ impl<E: Send> Engine<'_, E> {
         plan: &ScreenPlan,
         settings: Vec<Setting>,
     ) -> Result<Point, ScreenError<E>> {
-        let invalid = |e: &dyn std::fmt::Display| ScreenError::Scenario(e.to_string());
-        let s = scenario.assuming(&settings).map_err(|e| invalid(&e))?;
-        let variants = s.resolved_variants().map_err(|e| invalid(&e))?;
-        let variants = select_variants(variants, &plan.variants).map_err(|e| invalid(&e))?;
-        let names: Vec<String> = variants.iter().map(|v| v.name.clone()).collect();
-        match &self.names {
-            None => self.names = Some(names),
-            Some(base) if *base != names => {
-                return Err(ScreenError::Scenario(format!(
-                    "the variants at {} are {}, not the base's {}",
-                    describe(&settings),
-                    names.join(", "),
-                    base.join(", ")
-                )));
-            }
-            Some(_) => {}
-        }
+        let (s, variants) = point_variants(scenario, plan, &settings, &mut self.names)?;
         let point = self.next;
         self.next += 1;
         let mut results = ExperimentResults::empty(&variants);
@@ -186,6 +194,68 @@ impl<E: Send> Engine<'_, E> {
         }
         Ok(Point { settings, results })
     }
+}
+
+/// The scenario and the variants of the point with `settings`; the variants must be
+/// those of the base (`names`, set at the first point).
+fn point_variants<E>(
+    scenario: &Scenario,
+    plan: &ScreenPlan,
+    settings: &[Setting],
+    names: &mut Option<Vec<String>>,
+) -> Result<(Scenario, Vec<Variant>), ScreenError<E>> {
+    let invalid = |e: &dyn std::fmt::Display| ScreenError::Scenario(e.to_string());
+    let s = scenario.assuming(settings).map_err(|e| invalid(&e))?;
+    let variants = s.resolved_variants().map_err(|e| invalid(&e))?;
+    let variants = select_variants(variants, &plan.variants).map_err(|e| invalid(&e))?;
+    let these: Vec<String> = variants.iter().map(|v| v.name.clone()).collect();
+    match names {
+        None => *names = Some(these),
+        Some(base) if *base != these => {
+            return Err(ScreenError::Scenario(format!(
+                "the variants at {} are {}, not the base's {}",
+                describe(settings),
+                these.join(", "),
+                base.join(", ")
+            )));
+        }
+        Some(_) => {}
+    }
+    Ok((s, variants))
+}
+
+/// Runs one share of `plan` on `scenario` (a shard's): `replications` (in increasing
+/// order) of every variant at every point, numbered as [`run`] numbers them, each taken
+/// from `saved` when it has it and handed to `sink` in run order, without the analysis
+/// (the merge of every share does that). Stops as [`run`] does.
+pub fn run_share<E: Send>(
+    scenario: &Scenario,
+    plan: &ScreenPlan,
+    runner: &Runner,
+    replications: &[u32],
+    progress: &(dyn Fn() + Sync),
+    saved: Saved<'_, E>,
+    sink: Sink<'_, E>,
+) -> Result<(), ScreenError<E>> {
+    let mut names = None;
+    for (point, settings) in point_settings(plan, scenario.seed).iter().enumerate() {
+        let (s, variants) = point_variants(scenario, plan, settings, &mut names)?;
+        let finished = runner
+            .each(
+                &variants,
+                replications,
+                progress,
+                &|v, variant, r| {
+                    saved(point, v, r).unwrap_or_else(|| Ok(run_replication(&s, variant, r)))
+                },
+                &mut |v, r, run| sink(point, v, r, &run?),
+            )
+            .map_err(ScreenError::Sink)?;
+        if !finished {
+            return Err(ScreenError::Interrupted);
+        }
+    }
+    Ok(())
 }
 
 /// `settings` in words: "the base", or `key = value, ...`.
@@ -257,12 +327,7 @@ pub fn run<E: Send>(
         let mut positions = Vec::new();
         let mut diffs = Vec::new();
         for point in &trajectory.points {
-            let settings: Vec<Setting> = plan
-                .factors
-                .iter()
-                .zip(point)
-                .map(|(f, &x)| f.at(x))
-                .collect();
+            let settings = settings_at(plan, point);
             positions.push(
                 plan.factors
                     .iter()
