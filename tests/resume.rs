@@ -4,9 +4,9 @@
 
 mod common;
 
-use common::{TempDir, salesim};
+use common::{Moments, TempDir, manifest_without_timing, salesim, start};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 
 /// A small two-variant study.
@@ -24,26 +24,6 @@ const STUDY: [&str; 9] = [
 
 fn args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
     STUDY.iter().copied().chain(extra.iter().copied()).collect()
-}
-
-fn start(cwd: &Path, args: &[&str]) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_salesim"))
-        .args(args)
-        .current_dir(cwd)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("salesim starts")
-}
-
-/// The manifest without the fields that describe this particular execution.
-fn manifest_without_timing(dir: &Path) -> serde_json::Value {
-    let text = std::fs::read_to_string(dir.join("manifest.json")).unwrap();
-    let mut value: serde_json::Value = serde_json::from_str(&text).unwrap();
-    for key in ["started", "finished", "elapsed_seconds", "threads"] {
-        value.as_object_mut().unwrap().remove(key);
-    }
-    value
 }
 
 /// Every result file of `a` is in `b` with the same bytes (the manifest but its timing).
@@ -76,20 +56,6 @@ fn assert_same_study(a: &Path, b: &Path) {
         .filter(|n| n.starts_with('.'))
         .collect();
     assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
-}
-
-/// A small generator for kill moments (SplitMix64), seeded from the clock and printed, so
-/// every run of the test tries new moments and a failure can be replayed.
-struct Moments(u64);
-
-impl Moments {
-    fn next_fraction(&mut self) -> f64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
-    }
 }
 
 #[test]

@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
 
 /// A fresh, empty directory under the system temp dir, removed on drop.
 pub struct TempDir(pub PathBuf);
@@ -40,4 +40,40 @@ pub fn salesim(cwd: &Path, args: &[&str]) -> Output {
         .current_dir(cwd)
         .output()
         .expect("salesim runs")
+}
+
+/// Starts the `salesim` binary in `cwd` with `args`, its output discarded.
+pub fn start(cwd: &Path, args: &[&str]) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_salesim"))
+        .args(args)
+        .current_dir(cwd)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("salesim starts")
+}
+
+/// The manifest without the fields that describe this particular execution.
+pub fn manifest_without_timing(dir: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(dir.join("manifest.json")).unwrap();
+    let mut value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    for key in ["started", "finished", "elapsed_seconds", "threads"] {
+        value.as_object_mut().unwrap().remove(key);
+    }
+    value
+}
+
+/// A small generator for kill moments (SplitMix64), seeded from the clock and printed, so
+/// every run of the test tries new moments and a failure can be replayed.
+pub struct Moments(pub u64);
+
+impl Moments {
+    /// The next fraction in [0, 1).
+    pub fn next_fraction(&mut self) -> f64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
+    }
 }
