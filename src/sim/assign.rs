@@ -1,7 +1,7 @@
 //! The morning hand-out: the CRM's push under each assignment rule, or reps' self-claiming.
 
 use super::Sim;
-use super::lead::{LeadId, RepId, log_chance_with};
+use super::lead::{LeadId, RepId, judged_clears, log_timing};
 use crate::rng::{Source, pair, unit};
 use crate::scenario::{Assignment, PushMode, PushOrder, Territory, TieBreak};
 use crate::time::{DAY, Minute};
@@ -264,10 +264,18 @@ impl Sim<'_> {
             .value()
             .map_or(usize::MAX, |l| l as usize)
             .min(self.policy.claim_appetite as usize);
+        let threshold = b.claim_min_chance.ln();
+        // By lead slot: (ln propensity, ln timing) of a lead some rep looked at this
+        // morning (NaN: not yet). Every rep browses the same newest leads at the same
+        // minute, so each is worked out once; slots stay put while leads are only claimed.
+        let mut seen = std::mem::take(&mut self.claim_scratch);
+        seen.clear();
+        seen.resize(self.leads.slots(), (f64::NAN, f64::NAN));
         for r in order {
             if limit == 0 {
                 break;
             }
+            let sigma = self.reps[r as usize].judge_sigma(&self.sc.skill);
             let mut wanted = Vec::new();
             for id in self
                 .pool
@@ -276,9 +284,13 @@ impl Sim<'_> {
                 .take(b.claim_browse as usize)
             {
                 let lead = &self.leads[id as usize];
-                if log_chance_with(&self.sc.funnel, lead, self.judge(r, lead), now)
-                    >= b.claim_min_chance.ln()
-                {
+                let memo = &mut seen[self.leads.slot_index(id)];
+                if memo.0.is_nan() {
+                    *memo = (lead.propensity.ln(), log_timing(&self.sc.funnel, lead, now));
+                }
+                let (ln_propensity, timing) = *memo;
+                let sigma_z = sigma * self.judgment_noise(r, lead);
+                if judged_clears(lead.propensity, ln_propensity, sigma_z, timing, threshold) {
                     wanted.push(id);
                     if wanted.len() >= limit {
                         break;
@@ -289,5 +301,6 @@ impl Sim<'_> {
                 self.give(r, id, now);
             }
         }
+        self.claim_scratch = seen;
     }
 }

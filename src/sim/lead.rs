@@ -293,14 +293,45 @@ pub fn judged_chance(f: &Funnel, lead: &Lead, now: Minute) -> f64 {
     lead.log_chance(f, now).exp()
 }
 
-/// ln of the chance of moving the deal now as seen with judged propensity `judged`.
-pub fn log_chance_with(f: &Funnel, lead: &Lead, judged: f64, now: Minute) -> f64 {
-    let timing = if lead.contacted() {
+/// ln of the lead's timing factor at `now`: freshness × interest once contacted, else the
+/// freshness it would have if contacted now.
+pub fn log_timing(f: &Funnel, lead: &Lead, now: Minute) -> f64 {
+    if lead.contacted() {
         lead.freshness.ln() - decay_per_minute(f) * (now - lead.last_contact) as f64
     } else {
         log_freshness(f, now - lead.created)
-    };
-    judged.ln() + timing
+    }
+}
+
+/// ln of the chance of moving the deal now as seen with judged propensity `judged`.
+pub fn log_chance_with(f: &Funnel, lead: &Lead, judged: f64, now: Minute) -> f64 {
+    judged.ln() + log_timing(f, lead, now)
+}
+
+/// Whether `ln(propensity · exp(sigma_z)) + log_timing >= threshold`, the test a rep's
+/// judgment `propensity · exp(σ·z)` (see `Sim::judge`) must pass, decided exactly as
+/// [`log_chance_with`] would decide it but mostly without its `exp` and `ln`.
+///
+/// `ln_propensity` is `propensity.ln()`. The sum `ln_propensity + sigma_z + log_timing`
+/// differs from the exact expression by rounding alone, a few units in the last place of
+/// the terms' magnitude (each of `exp`, `ln` and the products errs by at most one ulp);
+/// only when it falls within a margin a million times wider is the exact expression
+/// evaluated, so the answer is always the exact one.
+pub fn judged_clears(
+    propensity: f64,
+    ln_propensity: f64,
+    sigma_z: f64,
+    log_timing: f64,
+    threshold: f64,
+) -> bool {
+    let sum = ln_propensity + sigma_z + log_timing;
+    let scale = 1.0 + ln_propensity.abs() + sigma_z.abs() + log_timing.abs() + threshold.abs();
+    // Far from under- and overflow of propensity · exp(σ·z), and from non-finite values.
+    let representable = sigma_z.abs() < 700.0 && ln_propensity + sigma_z > -700.0;
+    if representable && scale.is_finite() && (sum - threshold).abs() > 1e-9 * scale {
+        return sum >= threshold;
+    }
+    (propensity * sigma_z.exp()).ln() + log_timing >= threshold
 }
 
 /// The true chance an effective visit moves the deal: propensity × (offset + skill) × freshness × interest.
@@ -312,6 +343,50 @@ pub fn progress_chance(f: &Funnel, lead: &Lead, skill: f64, now: Minute) -> f64 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn judged_clears_decides_as_the_exact_expression() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(7);
+        let exact = |p: f64, sz: f64, t: f64, th: f64| (p * sz.exp()).ln() + t >= th;
+        for i in 0..200_000 {
+            let p: f64 = match i % 4 {
+                0 => rng.random_range(1e-6..1.0),
+                1 => 10f64.powf(rng.random_range(-320.0..0.0)),
+                2 => rng.random_range(0.0..1e-300),
+                _ => [0.0, 1.0, f64::MIN_POSITIVE, 0.5][i % 7 % 4],
+            };
+            let sz: f64 = match i % 5 {
+                0 => rng.random_range(-800.0..800.0),
+                _ => rng.random_range(-3.0..3.0),
+            };
+            let t: f64 = rng.random_range(-30.0..0.0);
+            let exact_sum = (p * sz.exp()).ln() + t;
+            // Thresholds at, and a few ulps either side of, the exact value, and further off.
+            let near = if exact_sum.is_finite() {
+                exact_sum
+            } else {
+                -5.0
+            };
+            for th in [
+                near,
+                near.next_up(),
+                near.next_down(),
+                near.next_up().next_up(),
+                near + 1e-12,
+                near - 1e-12,
+                near + rng.random_range(-2.0..2.0),
+                f64::NEG_INFINITY,
+                0.08f64.ln(),
+            ] {
+                assert_eq!(
+                    judged_clears(p, p.ln(), sz, t, th),
+                    exact(p, sz, t, th),
+                    "p {p:e}, sigma_z {sz}, timing {t}, threshold {th}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn freshness_and_interest_match_their_formulas() {

@@ -102,6 +102,17 @@ impl LeadTable {
         self.live.len() - self.free.len()
     }
 
+    /// Where lead `id` is stored now, in `0..slots()`: an index for per-lead scratch data
+    /// that lives no longer than the lead's storage. Panics once the storage was released.
+    pub fn slot_index(&self, id: LeadId) -> usize {
+        self.slot(id as usize)
+    }
+
+    /// Slots in use or free: every `slot_index` is below this.
+    pub fn slots(&self) -> usize {
+        self.live.len()
+    }
+
     fn slot(&self, id: usize) -> usize {
         let slot = self.slot_of[id];
         assert!(

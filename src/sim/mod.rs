@@ -145,6 +145,8 @@ pub struct Sim<'a> {
     /// Whether the overflow pass of the territory rule is dealing (leads may go to the
     /// office their territory overflows to).
     overflow_pass: bool,
+    /// Scratch of the self-claim pass, kept to reuse its allocation (see `self_claim`).
+    claim_scratch: Vec<(f64, f64)>,
     /// Running counters.
     pub tally: Tally,
     /// Rep actions, when tracing.
@@ -198,6 +200,7 @@ impl<'a> Sim<'a> {
             day: 0,
             good_threshold: propensity_quantile(&sc.companies, 0.75),
             overflow_pass: false,
+            claim_scratch: Vec::new(),
             level_cutoffs: [
                 propensity_quantile(&sc.companies, 1.0 / 3.0),
                 propensity_quantile(&sc.companies, 2.0 / 3.0),

@@ -43,10 +43,13 @@ impl Sim<'_> {
     /// with z fixed for the (rep, lead) pair.
     pub(super) fn judge(&self, r: RepId, lead: &Lead) -> f64 {
         let rep = &self.reps[r as usize];
-        let z = self
-            .seeds
-            .normal(Source::Judgment, mix64(lead.key ^ u64::from(r)));
-        lead.propensity * (rep.judge_sigma(&self.sc.skill) * z).exp()
+        lead.propensity * (rep.judge_sigma(&self.sc.skill) * self.judgment_noise(r, lead)).exp()
+    }
+
+    /// The standard normal z of rep `r`'s judgment of `lead`, fixed for the pair.
+    pub(super) fn judgment_noise(&self, r: RepId, lead: &Lead) -> f64 {
+        self.seeds
+            .normal(Source::Judgment, mix64(lead.key ^ u64::from(r)))
     }
 
     /// Whether lead `lead` is held back from rep `r` at `now`: the cooldown keeps it from the
