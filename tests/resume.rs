@@ -4,9 +4,11 @@
 
 mod common;
 
-use common::{Moments, TempDir, manifest_without_timing, salesim, start};
+use common::{
+    Moments, TempDir, interrupt_after_first_replication, manifest_without_timing, salesim, start,
+};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant, SystemTime};
 
 /// A small two-variant study.
@@ -122,45 +124,8 @@ fn ctrl_c_saves_the_runs_in_flight_and_says_how_to_resume() {
     let with = |extra: &[&'static str]| -> Vec<&str> {
         study.iter().copied().chain(extra.iter().copied()).collect()
     };
-    let child = Command::new(env!("CARGO_BIN_EXE_salesim"))
-        .args(with(&["--out", "run", "-j", "1"]))
-        .current_dir(tmp.path())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Wait for the first saved replication, then press Ctrl-C.
-    let checkpoint = tmp.path().join("run").join("runs.checkpoint");
-    let header_only = || std::fs::metadata(&checkpoint).map_or(0, |m| m.len());
-    let deadline = Instant::now() + Duration::from_secs(120);
-    let mut first = 0;
-    while Instant::now() < deadline {
-        let len = header_only();
-        if first == 0 && len > 0 {
-            first = len;
-        } else if first > 0 && len > first {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let sent = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(sent.success());
-    let output = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(130), "{stderr}");
-    assert!(
-        stderr.contains("Resume with:") && stderr.contains("--resume"),
-        "{stderr}"
-    );
-    let manifest: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(tmp.path().join("run/manifest.json")).unwrap(),
-    )
-    .unwrap();
-    assert_eq!(manifest["status"], "interrupted");
-    assert!(manifest["replications_saved"].as_u64().unwrap() >= 1);
+    let manifest =
+        interrupt_after_first_replication(tmp.path(), &with(&["--out", "run", "-j", "1"]), "run");
     assert!(
         manifest["resume_command"]
             .as_str()

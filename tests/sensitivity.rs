@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{Moments, TempDir, manifest_without_timing, start};
+use common::{Moments, TempDir, interrupt_after_first_replication, manifest_without_timing, start};
 use salesim::experiment::Runner;
 use salesim::scenario::{Factor, Scenario};
 use salesim::sensitivity::stability::{Holding, cells};
@@ -16,7 +16,7 @@ use salesim::sim::ReplicationResult;
 use std::collections::BTreeMap;
 use std::convert::Infallible;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant, SystemTime};
@@ -403,45 +403,11 @@ fn a_screen_killed_at_random_moments_and_resumed_ends_with_the_bytes_of_an_unint
 #[test]
 fn ctrl_c_stops_a_screen_cleanly_and_its_resume_command_finishes_it() {
     let tmp = TempDir::new("ctrlc");
-    let child = Command::new(env!("CARGO_BIN_EXE_salesim"))
-        .args(small(&["--out", "screen", "-j", "1"]))
-        .current_dir(tmp.path())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Wait for the first saved replication, then press Ctrl-C.
-    let checkpoint = tmp.path().join("screen").join("runs.checkpoint");
-    let len = || std::fs::metadata(&checkpoint).map_or(0, |m| m.len());
-    let deadline = Instant::now() + Duration::from_secs(120);
-    let mut header = 0;
-    while Instant::now() < deadline {
-        let now = len();
-        if header == 0 && now > 0 {
-            header = now;
-        } else if header > 0 && now > header {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    let sent = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(sent.success());
-    let output = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(130), "{stderr}");
-    assert!(
-        stderr.contains("Resume with:") && stderr.contains("--resume"),
-        "{stderr}"
+    let manifest = interrupt_after_first_replication(
+        tmp.path(),
+        &small(&["--out", "screen", "-j", "1"]),
+        "screen",
     );
-    let manifest: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(tmp.path().join("screen/manifest.json")).unwrap(),
-    )
-    .unwrap();
-    assert_eq!(manifest["status"], "interrupted");
-    assert!(manifest["replications_saved"].as_u64().unwrap() >= 1);
     assert!(!tmp.path().join("screen/sensitivity.csv").exists());
     assert!(!tmp.path().join("screen/summary.csv").exists());
     // The resume command reruns this very screen: its assumptions and trajectories too.

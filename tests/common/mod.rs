@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 /// A fresh, empty directory under the system temp dir, removed on drop.
 pub struct TempDir(pub PathBuf);
@@ -76,4 +77,55 @@ impl Moments {
         z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
         ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
     }
+}
+
+/// Starts `salesim` in `cwd` with `args` (which write to `cwd/out`), presses Ctrl-C once
+/// its checkpoint holds a replication, and checks the interrupted study: exit code 130, a
+/// "Resume with:" message, a manifest marked interrupted with at least one replication
+/// saved. Returns the manifest.
+pub fn interrupt_after_first_replication(
+    cwd: &Path,
+    args: &[&str],
+    out: &str,
+) -> serde_json::Value {
+    let child = Command::new(env!("CARGO_BIN_EXE_salesim"))
+        .args(args)
+        .current_dir(cwd)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("salesim starts");
+    // The checkpoint first holds its header; it grows when a replication is saved.
+    let checkpoint = cwd.join(out).join("runs.checkpoint");
+    let len = || std::fs::metadata(&checkpoint).map_or(0, |m| m.len());
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let mut header = 0;
+    while Instant::now() < deadline {
+        let now = len();
+        if header == 0 && now > 0 {
+            header = now;
+        } else if header > 0 && now > header {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.contains("Resume with:") && stderr.contains("--resume"),
+        "{stderr}"
+    );
+    let manifest: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(cwd.join(out).join("manifest.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(manifest["status"], "interrupted");
+    assert!(manifest["replications_saved"].as_u64().unwrap() >= 1);
+    manifest
 }
