@@ -5,11 +5,12 @@
 mod common;
 
 use common::{
-    Moments, TempDir, interrupt_after_first_replication, manifest_without_timing, salesim, start,
+    Moments, TempDir, assert_same_files, interrupt_after_first_replication, kill_at_random_moments,
+    salesim, visible_names,
 };
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::Instant;
 
 /// A small two-variant study.
 const STUDY: [&str; 9] = [
@@ -30,34 +31,9 @@ fn args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
 
 /// Every result file of `a` is in `b` with the same bytes (the manifest but its timing).
 fn assert_same_study(a: &Path, b: &Path) {
-    let mut names: Vec<String> = std::fs::read_dir(a)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| !n.starts_with('.'))
-        .collect();
-    names.sort();
+    let names = visible_names(a);
     assert!(names.len() > 10, "{names:?}");
-    for name in &names {
-        if name == "manifest.json" {
-            assert_eq!(manifest_without_timing(a), manifest_without_timing(b));
-        } else if !Path::new(a).join(name).is_dir() {
-            let left = std::fs::read(a.join(name)).unwrap();
-            let right = std::fs::read(b.join(name))
-                .unwrap_or_else(|e| panic!("{name} missing in {}: {e}", b.display()));
-            assert!(
-                left == right,
-                "{name} differs between {} and {}",
-                a.display(),
-                b.display()
-            );
-        }
-    }
-    let leftovers: Vec<_> = std::fs::read_dir(b)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with('.'))
-        .collect();
-    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+    assert_same_files(a, b, &names);
 }
 
 #[test]
@@ -71,31 +47,21 @@ fn a_run_killed_at_random_moments_and_resumed_ends_with_the_bytes_of_an_uninterr
         String::from_utf8_lossy(&whole.stderr)
     );
     let duration = began.elapsed().as_secs_f64();
-    let seed = std::env::var("SALESIM_KILL_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| {
-            SystemTime::now()
-                .duration_since(SystemTime::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos() as u64
-        });
-    println!("kill moments from SALESIM_KILL_SEED={seed}");
-    let mut moments = Moments(seed);
+    let mut moments = Moments::from_env_or_clock();
+    let seed = moments.0;
     for attempt in 0..3 {
         let out = format!("killed-{attempt}");
         // Killed up to three times in a row before the resume that is let finish.
-        for _ in 0..=attempt {
-            let mut extra = vec!["--out", out.as_str()];
-            if Path::new(tmp.path()).join(&out).exists() {
-                extra.push("--resume");
-            }
-            let mut child = start(tmp.path(), &args(&extra));
-            let delay = moments.next_fraction() * duration;
-            std::thread::sleep(Duration::from_secs_f64(delay));
-            child.kill().expect("SIGKILL"); // kill -9
-            child.wait().unwrap();
-        }
+        let fresh = args(&["--out", out.as_str()]);
+        let resume = args(&["--out", out.as_str(), "--resume"]);
+        kill_at_random_moments(
+            tmp.path(),
+            (&fresh, &resume),
+            &out,
+            attempt + 1,
+            duration,
+            &mut moments,
+        );
         let resumed = salesim(tmp.path(), &args(&["--out", &out, "--resume"]));
         assert!(
             resumed.status.success(),

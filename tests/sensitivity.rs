@@ -7,7 +7,10 @@
 
 mod common;
 
-use common::{Moments, TempDir, interrupt_after_first_replication, manifest_without_timing, start};
+use common::{
+    Moments, TempDir, assert_same_files, interrupt_after_first_replication, kill_at_random_moments,
+    visible_names,
+};
 use salesim::experiment::Runner;
 use salesim::scenario::{Factor, Scenario};
 use salesim::sensitivity::stability::{Holding, cells};
@@ -19,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::Instant;
 
 fn salesim(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_salesim"))
@@ -316,12 +319,7 @@ fn small<'a>(extra: &[&'a str]) -> Vec<&'a str> {
 /// Every file of the screen in `a` is in `b` with the same bytes (the manifest but its
 /// timing), the checkpoint and the screen's own files among them; nothing temporary is left.
 fn assert_same_screen(a: &Path, b: &Path) {
-    let mut names: Vec<String> = std::fs::read_dir(a)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| !n.starts_with('.'))
-        .collect();
-    names.sort();
+    let names = visible_names(a);
     for wanted in [
         "runs.checkpoint",
         "sensitivity.csv",
@@ -331,27 +329,7 @@ fn assert_same_screen(a: &Path, b: &Path) {
     ] {
         assert!(names.iter().any(|n| n == wanted), "{wanted}: {names:?}");
     }
-    for name in &names {
-        if name == "manifest.json" {
-            assert_eq!(manifest_without_timing(a), manifest_without_timing(b));
-        } else {
-            let left = std::fs::read(a.join(name)).unwrap();
-            let right = std::fs::read(b.join(name))
-                .unwrap_or_else(|e| panic!("{name} missing in {}: {e}", b.display()));
-            assert!(
-                left == right,
-                "{name} differs between {} and {}",
-                a.display(),
-                b.display()
-            );
-        }
-    }
-    let leftovers: Vec<_> = std::fs::read_dir(b)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with('.'))
-        .collect();
-    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+    assert_same_files(a, b, &names);
 }
 
 #[test]
@@ -365,31 +343,21 @@ fn a_screen_killed_at_random_moments_and_resumed_ends_with_the_bytes_of_an_unint
         String::from_utf8_lossy(&whole.stderr)
     );
     let duration = began.elapsed().as_secs_f64();
-    let seed = std::env::var("SALESIM_KILL_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| {
-            SystemTime::now()
-                .duration_since(SystemTime::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos() as u64
-        });
-    println!("kill moments from SALESIM_KILL_SEED={seed}");
-    let mut moments = Moments(seed);
+    let mut moments = Moments::from_env_or_clock();
+    let seed = moments.0;
     for attempt in 0..2 {
         let out = format!("killed-{attempt}");
         // Killed once, then twice in a row, before the resume that is let finish.
-        for _ in 0..=attempt {
-            let mut extra = vec!["--out", out.as_str(), "-j", "2"];
-            if tmp.path().join(&out).exists() {
-                extra.push("--resume");
-            }
-            let mut child = start(tmp.path(), &small(&extra));
-            let delay = moments.next_fraction() * duration;
-            std::thread::sleep(Duration::from_secs_f64(delay));
-            child.kill().expect("SIGKILL"); // kill -9
-            child.wait().unwrap();
-        }
+        let fresh = small(&["--out", out.as_str(), "-j", "2"]);
+        let resume = small(&["--out", out.as_str(), "-j", "2", "--resume"]);
+        kill_at_random_moments(
+            tmp.path(),
+            (&fresh, &resume),
+            &out,
+            attempt + 1,
+            duration,
+            &mut moments,
+        );
         let resumed = common::salesim(tmp.path(), &small(&["--out", &out, "--resume", "-j", "2"]));
         assert!(
             resumed.status.success(),

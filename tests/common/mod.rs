@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 /// A fresh, empty directory under the system temp dir, removed on drop.
 pub struct TempDir(pub PathBuf);
@@ -69,6 +69,22 @@ pub fn manifest_without_timing(dir: &Path) -> serde_json::Value {
 pub struct Moments(pub u64);
 
 impl Moments {
+    /// Seeded from `SALESIM_KILL_SEED` when set (to replay a failure), else from the clock;
+    /// the seed is printed.
+    pub fn from_env_or_clock() -> Moments {
+        let seed = std::env::var("SALESIM_KILL_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| {
+                SystemTime::now()
+                    .duration_since(SystemTime::UNIX_EPOCH)
+                    .unwrap()
+                    .as_nanos() as u64
+            });
+        println!("kill moments from SALESIM_KILL_SEED={seed}");
+        Moments(seed)
+    }
+
     /// The next fraction in [0, 1).
     pub fn next_fraction(&mut self) -> f64 {
         self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
@@ -128,4 +144,66 @@ pub fn interrupt_after_first_replication(
     assert_eq!(manifest["status"], "interrupted");
     assert!(manifest["replications_saved"].as_u64().unwrap() >= 1);
     manifest
+}
+
+/// Starts `salesim` in `cwd` `times` times in a row and kills each (SIGKILL, as `kill -9`)
+/// at a random moment within `longest` seconds: with `fresh` arguments while `cwd/out`
+/// does not exist yet, then with `resume` ones.
+pub fn kill_at_random_moments(
+    cwd: &Path,
+    (fresh, resume): (&[&str], &[&str]),
+    out: &str,
+    times: usize,
+    longest: f64,
+    moments: &mut Moments,
+) {
+    for _ in 0..times {
+        let args = if cwd.join(out).exists() {
+            resume
+        } else {
+            fresh
+        };
+        let mut child = start(cwd, args);
+        let delay = moments.next_fraction() * longest;
+        std::thread::sleep(Duration::from_secs_f64(delay));
+        child.kill().expect("SIGKILL");
+        child.wait().unwrap();
+    }
+}
+
+/// Every file `names` of folder `a` (sub-folders skipped) is in `b` with the same bytes,
+/// the manifest but its timing; `b` holds no temporary (dot) files.
+pub fn assert_same_files(a: &Path, b: &Path, names: &[String]) {
+    for name in names {
+        if name == "manifest.json" {
+            assert_eq!(manifest_without_timing(a), manifest_without_timing(b));
+        } else if !a.join(name).is_dir() {
+            let left = std::fs::read(a.join(name)).unwrap();
+            let right = std::fs::read(b.join(name))
+                .unwrap_or_else(|e| panic!("{name} missing in {}: {e}", b.display()));
+            assert!(
+                left == right,
+                "{name} differs between {} and {}",
+                a.display(),
+                b.display()
+            );
+        }
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(b)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+}
+
+/// The names of the files and folders in `dir`, but hidden ones, sorted.
+pub fn visible_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    names.sort();
+    names
 }
