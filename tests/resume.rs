@@ -92,18 +92,20 @@ fn ctrl_c_saves_the_runs_in_flight_and_says_how_to_resume() {
     };
     let manifest =
         interrupt_after_first_replication(tmp.path(), &with(&["--out", "run", "-j", "1"]), "run");
+    // The resume command keeps --no-report: resumed, the run writes what it would have.
+    let resume = manifest["resume_command"].as_str().unwrap();
     assert!(
-        manifest["resume_command"]
-            .as_str()
-            .unwrap()
-            .ends_with("--out run --resume")
+        resume.ends_with("--out run --resume --no-report"),
+        "{resume}"
     );
     assert!(!tmp.path().join("run/summary.csv").exists());
-    // A plain rerun is refused; --resume finishes it with the bytes of a whole run.
+    // A plain rerun is refused; the resume command finishes it with the bytes of a whole run.
     let again = salesim(tmp.path(), &with(&["--out", "run"]));
     assert_eq!(again.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&again.stderr).contains("--resume"));
-    let resumed = salesim(tmp.path(), &with(&["--out", "run", "--resume", "-j", "2"]));
+    let mut words: Vec<&str> = resume.split_whitespace().skip(1).collect();
+    words.extend(["-j", "2"]);
+    let resumed = salesim(tmp.path(), &words);
     assert!(
         resumed.status.success(),
         "{}",

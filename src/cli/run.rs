@@ -237,8 +237,8 @@ pub(crate) fn open_checkpoint(
             }
             if !own.is_empty() {
                 eprintln!(
-                    "resuming: {} replications saved in {} are read back, not run again",
-                    own.len(),
+                    "resuming: {} read back from {}, not run again",
+                    crate::output::plural(own.len() as u64, "replication"),
                     out.display()
                 );
             }
@@ -400,6 +400,7 @@ pub fn execute(setup: &Setup, args: &RunArgs, mut saved: SavedRuns) -> Result<()
         out: &out,
         started: SystemTime::now(),
         threads,
+        no_report: args.no_report,
     };
     status.write("running", checkpoint.len())?;
     let load = |v: usize, r: u32| saved.load(v, r).map(|x| x.map_err(CliError::from));
@@ -521,10 +522,10 @@ pub(crate) fn shard_complete(
     status.write("complete", checkpoint.len())?;
     let parent = status.out.parent().unwrap_or(status.out);
     emit(&format!(
-        "shard {shard}: {} replications saved in {}
+        "shard {shard}: {} saved in {}
 combine the shards with: salesim merge {} --out {}
 ",
-        checkpoint.len(),
+        crate::output::plural(checkpoint.len() as u64, "replication"),
         status.out.display(),
         shell_word(&parent.display().to_string()),
         shell_word(&parent.display().to_string()),

@@ -296,6 +296,7 @@ fn execute_screen(
         out,
         started: SystemTime::now(),
         threads,
+        no_report: run_args.no_report,
     };
     status.write("running", checkpoint.len())?;
     let bar = progress_bar((points * variants.len() * owned.len()) as u64);

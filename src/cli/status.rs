@@ -22,6 +22,8 @@ pub struct StudyStatus<'a> {
     pub started: SystemTime,
     /// Worker threads.
     pub threads: usize,
+    /// Whether the run was asked not to write `report.html` (its resume must not either).
+    pub no_report: bool,
 }
 
 #[derive(Serialize)]
@@ -45,7 +47,7 @@ struct Partial<'a> {
 
 impl StudyStatus<'_> {
     /// The command that goes on with this run: the study's command with `--out` and
-    /// `--resume` (and the shard).
+    /// `--resume` (and the shard, and `--no-report` when the run had it).
     pub fn resume_command(&self) -> String {
         let out = match self.shard {
             Some(_) => self.out.parent().unwrap_or(self.out),
@@ -58,6 +60,9 @@ impl StudyStatus<'_> {
         );
         if let Some(shard) = self.shard {
             command.push_str(&format!(" --shard {shard}"));
+        }
+        if self.no_report {
+            command.push_str(" --no-report");
         }
         command
     }
@@ -97,8 +102,8 @@ impl StudyStatus<'_> {
             return e;
         }
         CliError::Interrupted(format!(
-            "interrupted: {} replications are saved in {}; nothing else was written. Resume with:\n  {}",
-            checkpoint.len(),
+            "interrupted: {} saved in {}; nothing else was written. Resume with:\n  {}",
+            crate::output::plural(checkpoint.len() as u64, "replication"),
             self.out.display(),
             self.resume_command()
         ))

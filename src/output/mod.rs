@@ -21,6 +21,12 @@ use std::path::{Path, PathBuf};
 pub use manifest::RunInfo;
 pub use records_csv::RepsSpool;
 
+/// `n` and `word`, with an "s" unless `n` is 1: "1 replication", "2 replications".
+pub fn plural(n: impl Into<u64>, word: &str) -> String {
+    let n = n.into();
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
 /// File name of the per-replication results.
 pub const REPLICATIONS_FILE: &str = "replications.csv";
 /// File name of the per-variant, per-metric summaries.

@@ -4,15 +4,11 @@ use super::Study;
 use super::html::{Cell, escape, inline_svg, sentence, table};
 use super::sentences::{self, fairness_metrics, versus_baseline};
 use crate::metrics::{Better, METRICS, metric_index};
+use crate::output::plural;
 use crate::output::table::{TABLE_METRICS, cell, diff_cell};
 
 fn name(study: &Study, v: usize) -> &str {
     &study.results.variants[v].name
-}
-
-fn plural(n: impl Into<u64>, word: &str) -> String {
-    let n = n.into();
-    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 /// Title, the scenario's own description, and the run in one line.

@@ -172,8 +172,24 @@ pub fn kill_at_random_moments(
 }
 
 /// Every file `names` of folder `a` (sub-folders skipped) is in `b` with the same bytes,
-/// the manifest but its timing; `b` holds no temporary (dot) files.
+/// the manifest but its timing; `b` holds no other files and no temporary (dot) files.
 pub fn assert_same_files(a: &Path, b: &Path, names: &[String]) {
+    let files = |dir: &Path, names: &[String]| -> Vec<String> {
+        let mut files: Vec<String> = names
+            .iter()
+            .filter(|n| !dir.join(n).is_dir())
+            .cloned()
+            .collect();
+        files.sort();
+        files
+    };
+    assert_eq!(
+        files(b, &visible_names(b)),
+        files(a, names),
+        "the files of {} and {}",
+        b.display(),
+        a.display()
+    );
     for name in names {
         if name == "manifest.json" {
             assert_eq!(manifest_without_timing(a), manifest_without_timing(b));
