@@ -303,14 +303,9 @@ pub fn log_timing(f: &Funnel, lead: &Lead, now: Minute) -> f64 {
     }
 }
 
-/// ln of the chance of moving the deal now as seen with judged propensity `judged`.
-pub fn log_chance_with(f: &Funnel, lead: &Lead, judged: f64, now: Minute) -> f64 {
-    judged.ln() + log_timing(f, lead, now)
-}
-
 /// Whether `ln(propensity · exp(sigma_z)) + log_timing >= threshold`, the test a rep's
-/// judgment `propensity · exp(σ·z)` (see `Sim::judge`) must pass, decided exactly as
-/// [`log_chance_with`] would decide it but mostly without its `exp` and `ln`.
+/// judgment `propensity · exp(σ·z)` (see `Sim::judge`) must pass to be claimed, with the
+/// answer of that very expression but mostly without its `exp` and `ln`.
 ///
 /// `ln_propensity` is `propensity.ln()`. The sum `ln_propensity + sigma_z + log_timing`
 /// differs from the exact expression by rounding alone, a few units in the last place of
