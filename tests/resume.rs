@@ -5,12 +5,11 @@
 mod common;
 
 use common::{
-    Moments, TempDir, assert_same_files, interrupt_after_first_replication, kill_at_random_moments,
+    TempDir, assert_same_files, interrupt_after_first_replication, kill_and_resume_match_whole,
     salesim, visible_names,
 };
 use std::path::Path;
 use std::process::Command;
-use std::time::Instant;
 
 /// A small two-variant study.
 const STUDY: [&str; 9] = [
@@ -39,37 +38,8 @@ fn assert_same_study(a: &Path, b: &Path) {
 #[test]
 fn a_run_killed_at_random_moments_and_resumed_ends_with_the_bytes_of_an_uninterrupted_run() {
     let tmp = TempDir::new("kill9");
-    let began = Instant::now();
-    let whole = salesim(tmp.path(), &args(&["--out", "whole"]));
-    assert!(
-        whole.status.success(),
-        "{}",
-        String::from_utf8_lossy(&whole.stderr)
-    );
-    let duration = began.elapsed().as_secs_f64();
-    let mut moments = Moments::from_env_or_clock();
-    let seed = moments.0;
-    for attempt in 0..3 {
-        let out = format!("killed-{attempt}");
-        // Killed up to three times in a row before the resume that is let finish.
-        let fresh = args(&["--out", out.as_str()]);
-        let resume = args(&["--out", out.as_str(), "--resume"]);
-        kill_at_random_moments(
-            tmp.path(),
-            (&fresh, &resume),
-            &out,
-            attempt + 1,
-            duration,
-            &mut moments,
-        );
-        let resumed = salesim(tmp.path(), &args(&["--out", &out, "--resume"]));
-        assert!(
-            resumed.status.success(),
-            "seed {seed}: {}",
-            String::from_utf8_lossy(&resumed.stderr)
-        );
-        assert_same_study(&tmp.path().join("whole"), &tmp.path().join(&out));
-    }
+    // Killed up to three times in a row before the resume that is let finish.
+    kill_and_resume_match_whole(tmp.path(), args, (&[], &[]), 3, assert_same_study);
 }
 
 #[test]

@@ -8,7 +8,7 @@
 mod common;
 
 use common::{
-    Moments, TempDir, assert_same_files, interrupt_after_first_replication, kill_at_random_moments,
+    TempDir, assert_same_files, interrupt_after_first_replication, kill_and_resume_match_whole,
     visible_names,
 };
 use salesim::experiment::Runner;
@@ -22,7 +22,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Instant;
 
 fn salesim(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_salesim"))
@@ -335,37 +334,14 @@ fn assert_same_screen(a: &Path, b: &Path) {
 #[test]
 fn a_screen_killed_at_random_moments_and_resumed_ends_with_the_bytes_of_an_uninterrupted_one() {
     let tmp = TempDir::new("kill9");
-    let began = Instant::now();
-    let whole = common::salesim(tmp.path(), &small(&["--out", "whole", "-j", "1"]));
-    assert!(
-        whole.status.success(),
-        "{}",
-        String::from_utf8_lossy(&whole.stderr)
+    // Killed once, then twice in a row, before the resume that is let finish.
+    kill_and_resume_match_whole(
+        tmp.path(),
+        small,
+        (&["-j", "1"], &["-j", "2"]),
+        2,
+        assert_same_screen,
     );
-    let duration = began.elapsed().as_secs_f64();
-    let mut moments = Moments::from_env_or_clock();
-    let seed = moments.0;
-    for attempt in 0..2 {
-        let out = format!("killed-{attempt}");
-        // Killed once, then twice in a row, before the resume that is let finish.
-        let fresh = small(&["--out", out.as_str(), "-j", "2"]);
-        let resume = small(&["--out", out.as_str(), "-j", "2", "--resume"]);
-        kill_at_random_moments(
-            tmp.path(),
-            (&fresh, &resume),
-            &out,
-            attempt + 1,
-            duration,
-            &mut moments,
-        );
-        let resumed = common::salesim(tmp.path(), &small(&["--out", &out, "--resume", "-j", "2"]));
-        assert!(
-            resumed.status.success(),
-            "seed {seed}: {}",
-            String::from_utf8_lossy(&resumed.stderr)
-        );
-        assert_same_screen(&tmp.path().join("whole"), &tmp.path().join(&out));
-    }
 }
 
 #[test]

@@ -223,3 +223,56 @@ pub fn visible_names(dir: &Path) -> Vec<String> {
     names.sort();
     names
 }
+
+/// The kill-and-resume check of a study made by `study(extra arguments)`: runs it whole into
+/// `cwd/whole` (with `whole_flags`), then for each of `attempts` into `cwd/killed-A` (with
+/// `killed_flags`), killed A + 1 times in a row at random moments within the whole run's
+/// duration and then resumed to the end, and checks each with `same(whole, killed)`.
+pub fn kill_and_resume_match_whole(
+    cwd: &Path,
+    study: for<'a> fn(&[&'a str]) -> Vec<&'a str>,
+    (whole_flags, killed_flags): (&[&str], &[&str]),
+    attempts: usize,
+    same: fn(&Path, &Path),
+) {
+    let began = Instant::now();
+    let whole_args: Vec<&str> = ["--out", "whole"]
+        .iter()
+        .chain(whole_flags)
+        .copied()
+        .collect();
+    let whole = salesim(cwd, &study(&whole_args));
+    assert!(
+        whole.status.success(),
+        "{}",
+        String::from_utf8_lossy(&whole.stderr)
+    );
+    let duration = began.elapsed().as_secs_f64();
+    let mut moments = Moments::from_env_or_clock();
+    let seed = moments.0;
+    for attempt in 0..attempts {
+        let out = format!("killed-{attempt}");
+        let fresh: Vec<&str> = ["--out", out.as_str()]
+            .iter()
+            .chain(killed_flags)
+            .copied()
+            .collect();
+        let resume: Vec<&str> = fresh.iter().copied().chain(["--resume"]).collect();
+        let (fresh, resume) = (study(&fresh), study(&resume));
+        kill_at_random_moments(
+            cwd,
+            (&fresh, &resume),
+            &out,
+            attempt + 1,
+            duration,
+            &mut moments,
+        );
+        let resumed = salesim(cwd, &resume);
+        assert!(
+            resumed.status.success(),
+            "seed {seed}: {}",
+            String::from_utf8_lossy(&resumed.stderr)
+        );
+        same(&cwd.join("whole"), &cwd.join(&out));
+    }
+}
