@@ -55,15 +55,23 @@ impl Sim<'_> {
     /// Whether lead `lead` is held back from rep `r` at `now`: the cooldown keeps it from the
     /// rep who returned it, the embargo from everyone, for a while after its return.
     pub(super) fn held_back(&self, lead: &Lead, r: RepId, now: Minute) -> bool {
-        let since_return = now - lead.returned_at;
-        let cooldown =
-            self.policy.cooldown_days.value().is_some_and(|days| {
-                lead.returned_by == r && since_return < Minute::from(days) * DAY
-            });
-        let embargo = self.policy.embargo_hours.value().is_some_and(|hours| {
-            lead.returned_at != NEVER && since_return < Minute::from(hours) * HOUR
-        });
-        cooldown || embargo || self.outside_territory(lead, r)
+        // A lead never returned (`NEVER`) has no return to be held back by.
+        if lead.returned_at != NEVER {
+            let since_return = now - lead.returned_at;
+            let p = self.policy;
+            let cooldown = lead.returned_by == r
+                && p.cooldown_days
+                    .value()
+                    .is_some_and(|d| since_return < Minute::from(d) * DAY);
+            let embargo = p
+                .embargo_hours
+                .value()
+                .is_some_and(|h| since_return < Minute::from(h) * HOUR);
+            if cooldown || embargo {
+                return true;
+            }
+        }
+        self.outside_territory(lead, r)
     }
 
     /// Whether the territory rule keeps `lead` from rep `r`: under `strict`, a lead of
