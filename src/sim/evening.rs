@@ -1,7 +1,7 @@
 //! The evening: the team meeting, CRM entry and the audit, phone screening, the
 //! disposition of contacted leads (keep privately or close), and desk research.
 
-use super::lead::{Draw, Holder, LeadId, Origin, RepId, draw_entity, judged_chance};
+use super::lead::{ChanceAt, Draw, Holder, LeadId, Origin, RepId, draw_entity, judged_chance};
 use super::trace::{Activity, Detail, TraceRecord};
 use super::{Event, Sim};
 use crate::rng::{Source, pair, unit};
@@ -153,7 +153,8 @@ impl Sim<'_> {
             let lead = &self.leads[*id as usize];
             lead.last_visit_day != day && lead.appointment_day != day + 1
         };
-        let chance = |id: LeadId| self.leads[id as usize].log_chance(f, at);
+        let clock = ChanceAt::new(f, at);
+        let chance = |id: LeadId| clock.log_chance(&self.leads[id as usize]);
         let reclaim_at = |id: LeadId| -> Option<Minute> {
             let lead = &self.leads[id as usize];
             Some(lead.assigned_at + self.timeout_of(lead)?)

@@ -4,7 +4,9 @@
 //! plus the expected trip back is before the deadline; a cold visit only if its end plus
 //! the trip back is, and (with `cold_visits_need_slack`) only if it costs no planned visit.
 
-use super::lead::{Draw, Holder, LeadId, Origin, RepId, draw_entity, freshness, interest};
+use super::lead::{
+    ChanceAt, Draw, Holder, LeadId, Origin, RepId, draw_entity, freshness, interest,
+};
 use super::trace::{Activity, Detail, TraceRecord, VisitDetail, VisitOutcome};
 use super::{Event, Sim};
 use crate::rng::{Source, unit};
@@ -110,7 +112,7 @@ impl Sim<'_> {
     /// planning) whose visit still fits before the deadline.
     fn extra_stop(&self, r: RepId, at: Place, now: Minute) -> Option<LeadId> {
         let rep = &self.reps[r as usize];
-        let f = &self.sc.funnel;
+        let clock = ChanceAt::new(&self.sc.funnel, now);
         let scale = self.sc.behaviour.plan_distance_scale_km;
         let mut scored: Vec<(f64, LeadId)> =
             Vec::with_capacity(rep.assigned.len() + rep.private.len());
@@ -120,7 +122,7 @@ impl Sim<'_> {
                 .chain(&rep.private)
                 .map(|&id| (id, &self.leads[id as usize]))
                 .filter(|(_, l)| l.last_visit_day != self.day && l.window_end > now)
-                .map(|(id, l)| (l.log_chance(f, now) - at.km_to(&l.place) / scale, id)),
+                .map(|(id, l)| (clock.log_chance(l) - at.km_to(&l.place) / scale, id)),
         );
         let best_first =
             |a: &(f64, LeadId), b: &(f64, LeadId)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));

@@ -1,6 +1,9 @@
 //! Moving leads between the pool, reps' lists and their ends (won, lost, closed).
 
-use super::lead::{Draw, Holder, Lead, LeadId, NEVER, Origin, RepId, draw_entity, lead_key};
+use super::lead::{
+    ChanceAt, Draw, Holder, Lead, LeadId, NEVER, Origin, RepId, draw_entity, lead_key,
+    total_order_key,
+};
 use super::{CompanyState, Sim};
 use crate::rng::{Source, mix64};
 use crate::scenario::Territory;
@@ -161,17 +164,16 @@ impl Sim<'_> {
             .is_some_and(|cap| self.reps[r as usize].private.len() >= cap);
         if full {
             let worst = if self.policy.swap_rule {
-                let chance =
-                    |l: LeadId| (self.leads[l as usize].log_chance(&self.sc.funnel, now), l);
-                let candidates = self.reps[r as usize]
-                    .private
-                    .iter()
-                    .copied()
-                    .chain([id])
-                    .map(chance);
-                candidates
-                    .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
-                    .map_or(id, |(_, l)| l)
+                // The lowest judged chance goes back, the lower id on a tie.
+                let clock = ChanceAt::new(&self.sc.funnel, now);
+                let rank = |l: LeadId| {
+                    (
+                        total_order_key(clock.log_chance(&self.leads[l as usize])),
+                        l,
+                    )
+                };
+                let held = &self.reps[r as usize].private;
+                held.iter().fold(rank(id), |worst, &l| worst.min(rank(l))).1
             } else {
                 id
             };

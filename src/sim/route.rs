@@ -8,7 +8,7 @@
 //! dropped. `list_order` visits the best-judged leads in list order, trimmed the same way.
 
 use super::Sim;
-use super::lead::{LeadId, RepId};
+use super::lead::{ChanceAt, LeadId, RepId};
 use crate::scenario::RouteHeuristic;
 use crate::time::{Minute, time_of_day};
 use crate::world::Place;
@@ -30,6 +30,7 @@ impl Sim<'_> {
         let quota = self.sc.day.visit_quota as usize;
         let mut booked = Vec::new();
         let mut others = Vec::with_capacity(rep.assigned.len() + rep.private.len());
+        let clock = ChanceAt::new(&self.sc.funnel, depart);
         for &id in rep.assigned.iter().chain(&rep.private) {
             let lead = &self.leads[id as usize];
             if lead.window_end <= depart {
@@ -37,7 +38,7 @@ impl Sim<'_> {
             }
             let stop = Stop {
                 lead: id,
-                log_chance: lead.log_chance(&self.sc.funnel, depart),
+                log_chance: clock.log_chance(lead),
                 place: lead.place,
                 booked: lead.appointment_day == self.day,
             };
