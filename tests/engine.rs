@@ -181,7 +181,7 @@ fn variants_share_the_city_and_the_marketing_arrivals() {
                 sim.leads
                     .stored()
                     .filter(|(_, l)| l.origin == Origin::Marketing)
-                    .map(|(_, l)| (l.company, l.created))
+                    .map(|(_, l)| (l.company, l.created.get()))
                     .collect()
             })
             .1

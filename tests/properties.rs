@@ -263,11 +263,11 @@ fn deadlines(sim: &Sim, now: Minute) -> Result<(), String> {
             let lead = &sim.leads[id as usize];
             if let Some(limit) = sim.timeout_of(lead)
                 && !lead.followed_up()
-                && now - lead.assigned_at > limit
+                && now - lead.assigned_at.get() > limit
             {
                 return Err(format!(
                     "lead {id} untouched for {} h is still assigned to rep {} (timeout {} h)",
-                    (now - lead.assigned_at) / HOUR,
+                    (now - lead.assigned_at.get()) / HOUR,
                     rep.id,
                     limit / HOUR
                 ));
@@ -279,22 +279,22 @@ fn deadlines(sim: &Sim, now: Minute) -> Result<(), String> {
                 continue;
             }
             if let Some(limit) = stale
-                && now - lead.last_progress > limit
+                && now - lead.last_progress.get() > limit
             {
                 return Err(format!(
                     "private lead {id} of rep {} without progress for {} h (stale after {} h)",
                     rep.id,
-                    (now - lead.last_progress) / HOUR,
+                    (now - lead.last_progress.get()) / HOUR,
                     limit / HOUR
                 ));
             }
             if let Some(limit) = deal
-                && now - lead.kept_at > limit
+                && now - lead.kept_at.get() > limit
             {
                 return Err(format!(
                     "private lead {id} of rep {} kept {} h without a deal (at most {} h)",
                     rep.id,
-                    (now - lead.kept_at) / HOUR,
+                    (now - lead.kept_at.get()) / HOUR,
                     limit / HOUR
                 ));
             }

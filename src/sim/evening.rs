@@ -2,6 +2,7 @@
 //! disposition of contacted leads (keep privately or close), and desk research.
 
 use super::lead::{ChanceAt, Draw, Holder, LeadId, Origin, RepId, draw_entity, judged_chance};
+use super::stamp::Stamp;
 use super::trace::{Activity, Detail, TraceRecord};
 use super::{Event, Sim};
 use crate::rng::{Source, pair, unit};
@@ -157,7 +158,7 @@ impl Sim<'_> {
         let chance = |id: LeadId| clock.log_chance(&self.leads[id as usize]);
         let reclaim_at = |id: LeadId| -> Option<Minute> {
             let lead = &self.leads[id as usize];
-            Some(lead.assigned_at + self.timeout_of(lead)?)
+            Some(lead.assigned_at.get() + self.timeout_of(lead)?)
         };
         let night = self.cal.at(day, self.sc.day.desk_end);
         let reminded = |id: LeadId| match (self.policy.reminder_hours.value(), reclaim_at(id)) {
@@ -202,7 +203,7 @@ impl Sim<'_> {
         self.tally.calls += 1;
         let f = &self.sc.funnel;
         let lead = &mut self.leads[id as usize];
-        if lead.window_end <= t {
+        if lead.window_end.get() <= t {
             self.lose(id, t, true);
             return;
         }
@@ -212,9 +213,11 @@ impl Sim<'_> {
             return;
         }
         self.tally.calls_reached += 1;
-        lead.followed_up_at = t;
+        lead.followed_up_at = Stamp::at(t);
         if lead.record_contact(f, t) && matches!(lead.origin, Origin::Marketing) {
-            self.tally.first_contact_minutes.push(t - lead.created);
+            self.tally
+                .first_contact_minutes
+                .push(t - lead.created.get());
         }
         let chance = judged_chance(f, lead, t);
         let b = &self.sc.behaviour;

@@ -7,6 +7,7 @@
 use super::lead::{
     ChanceAt, Draw, Holder, LeadId, Origin, RepId, draw_entity, freshness, interest,
 };
+use super::stamp::Stamp;
 use super::trace::{Activity, Detail, TraceRecord, VisitDetail, VisitOutcome};
 use super::{Event, Sim};
 use crate::rng::{Source, unit};
@@ -121,7 +122,7 @@ impl Sim<'_> {
                 .iter()
                 .chain(&rep.private)
                 .map(|&id| (id, &self.leads[id as usize]))
-                .filter(|(_, l)| l.last_visit_day != self.day && l.window_end > now)
+                .filter(|(_, l)| l.last_visit_day != self.day && l.window_end.get() > now)
                 .map(|(id, l)| (clock.log_chance(l) - at.km_to(&l.place) / scale, id)),
         );
         let best_first =
@@ -179,7 +180,8 @@ impl Sim<'_> {
         let dm_in = (lead.dm_in * factor).min(self.sc.companies.dm_in_max);
         let draw = draw_entity(lead.key, Draw::DecisionMakerIn, lead.visits);
         lead.visits += 1;
-        let effective = lead.window_end > arrival && self.seeds.unit(Source::Lead, draw) < dm_in;
+        let effective =
+            lead.window_end.get() > arrival && self.seeds.unit(Source::Lead, draw) < dm_in;
         let v = &self.sc.visits;
         let length = if effective {
             let sigma2 = (1.0 + v.effective_cv * v.effective_cv).ln();
@@ -221,13 +223,13 @@ impl Sim<'_> {
         let lead = &mut self.leads[id as usize];
         let booked = lead.appointment_day == self.day;
         let never_contacted = !lead.contacted();
-        lead.followed_up_at = start;
+        lead.followed_up_at = Stamp::at(start);
         lead.last_visit_day = self.day;
         if lead.appointment_day == self.day {
             lead.appointment_day = u32::MAX;
         }
         let span = (start, now);
-        if lead.window_end <= start {
+        if lead.window_end.get() <= start {
             self.lose(id, now, true);
             let outcome = VisitOutcome::WindowClosed;
             self.record_visit(r, id, span, effective, (false, booked), outcome);
@@ -236,14 +238,16 @@ impl Sim<'_> {
         }
         let first = !lead.contacted();
         let (fresh, int) = if first {
-            (freshness(f, start - lead.created), 1.0)
+            (freshness(f, start - lead.created.get()), 1.0)
         } else {
-            (lead.freshness, interest(f, start - lead.last_contact))
+            (lead.freshness, interest(f, start - lead.last_contact.get()))
         };
         if first {
             lead.record_contact(f, start);
             if matches!(lead.origin, Origin::Marketing) {
-                self.tally.first_contact_minutes.push(start - lead.created);
+                self.tally
+                    .first_contact_minutes
+                    .push(start - lead.created.get());
             }
         }
         if !effective {
@@ -273,7 +277,7 @@ impl Sim<'_> {
         );
         let outcome = if u < p {
             lead.steps_done += 1;
-            lead.last_progress = now;
+            lead.last_progress = Stamp::at(now);
             if lead.steps_done >= lead.steps_needed {
                 self.win(r, id, now);
                 VisitOutcome::Won
@@ -394,7 +398,7 @@ impl Sim<'_> {
                 let id = self.create_lead(company, now, Origin::Cold);
                 let lead = &mut self.leads[id as usize];
                 lead.record_contact(&self.sc.funnel, now);
-                lead.followed_up_at = now;
+                lead.followed_up_at = Stamp::at(now);
                 lead.holder = Holder::Pool;
                 self.file_found_lead(r, id, now);
                 self.tally.cold_leads += 1;

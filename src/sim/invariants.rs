@@ -39,11 +39,11 @@ impl Sim<'_> {
                 let lead = &self.leads[id as usize];
                 if let Some(limit) = self.timeout_of(lead)
                     && !lead.followed_up()
-                    && now - lead.assigned_at > limit
+                    && now - lead.assigned_at.get() > limit
                 {
                     problems.push(format!(
                         "lead {id} untouched for {} h is still assigned to rep {}",
-                        (now - lead.assigned_at) / HOUR,
+                        (now - lead.assigned_at.get()) / HOUR,
                         rep.id
                     ));
                 }
@@ -76,7 +76,7 @@ impl Sim<'_> {
                     lead.holder
                 ));
             }
-            if open && lead.window_end <= now - crate::time::DAY {
+            if open && lead.window_end.get() <= now - crate::time::DAY {
                 problems.push(format!("lead {id} is open a day after its window closed"));
             }
         }

@@ -24,6 +24,7 @@ pub mod records;
 pub mod rep;
 mod route;
 mod setup;
+pub mod stamp;
 mod tally;
 #[cfg(test)]
 mod tests;

@@ -66,15 +66,15 @@ impl Sim<'_> {
                 !lead.followed_up()
                     && self
                         .timeout_of(lead)
-                        .is_some_and(|limit| now - lead.assigned_at > limit)
+                        .is_some_and(|limit| now - lead.assigned_at.get() > limit)
             });
             self.tally.timeout_reclaims += due.len() as u64;
             due.into_iter().for_each(|id| self.return_to_pool(id, now));
             if stale.is_some() || deal_deadline.is_some() {
                 let exempt = self.policy.exempt_open_deals;
                 let due = self.leads_where(&self.reps[r].private, |lead| {
-                    let overdue = stale.is_some_and(|limit| now - lead.last_progress > limit)
-                        || deal_deadline.is_some_and(|limit| now - lead.kept_at > limit);
+                    let overdue = stale.is_some_and(|limit| now - lead.last_progress.get() > limit)
+                        || deal_deadline.is_some_and(|limit| now - lead.kept_at.get() > limit);
                     overdue && !(exempt && lead.steps_done > 0)
                 });
                 self.tally.stale_reclaims += due.len() as u64;

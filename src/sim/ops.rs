@@ -1,9 +1,9 @@
 //! Moving leads between the pool, reps' lists and their ends (won, lost, closed).
 
 use super::lead::{
-    ChanceAt, Draw, Holder, Lead, LeadId, NEVER, Origin, RepId, draw_entity, lead_key,
-    total_order_key,
+    ChanceAt, Draw, Holder, Lead, LeadId, Origin, RepId, draw_entity, lead_key, total_order_key,
 };
+use super::stamp::Stamp;
 use super::{CompanyState, Sim};
 use crate::rng::{Source, mix64};
 use crate::scenario::Territory;
@@ -33,7 +33,7 @@ impl Sim<'_> {
         let score_noise = self.seeds.normal(Source::CrmScore, key);
         let place = self.world.city.company_place(company);
         let mut lead = Lead::new(company, place, origin, created, &traits);
-        lead.window_end = window_end;
+        lead.window_end = Stamp::at(window_end);
         lead.crm_score = traits.propensity * (self.sc.leads.crm_score_sigma * score_noise).exp();
         debug_assert_eq!(lead.key, key);
         let id = self.leads.push(lead);
@@ -59,8 +59,8 @@ impl Sim<'_> {
     /// rep who returned it, the embargo from everyone, for a while after its return.
     pub(super) fn held_back(&self, lead: &Lead, r: RepId, now: Minute) -> bool {
         // A lead never returned (`NEVER`) has no return to be held back by.
-        if lead.returned_at != NEVER {
-            let since_return = now - lead.returned_at;
+        if !lead.returned_at.is_never() {
+            let since_return = now - lead.returned_at.get();
             let p = self.policy;
             let cooldown = lead.returned_by == r
                 && p.cooldown_days
@@ -120,7 +120,7 @@ impl Sim<'_> {
         let new_hire = self.reps[r as usize].is_new_hire(now, self.sc.org.new_hire_days);
         let lead = &mut self.leads[id as usize];
         lead.holder = Holder::Assigned(r);
-        lead.assigned_at = now;
+        lead.assigned_at = Stamp::at(now);
         lead.appointment_day = u32::MAX;
         lead.set_judged(&self.sc.funnel, judged);
         let quality = lead.propensity;
@@ -148,7 +148,7 @@ impl Sim<'_> {
         lead.appointment_day = u32::MAX;
         if let Some(r) = holder {
             lead.returned_by = r;
-            lead.returned_at = now;
+            lead.returned_at = Stamp::at(now);
         }
         self.pool.insert(id, &self.leads[id as usize]);
     }
@@ -186,8 +186,8 @@ impl Sim<'_> {
         self.detach(id);
         let lead = &mut self.leads[id as usize];
         lead.holder = Holder::Private(r);
-        lead.last_progress = lead.last_progress.max(now);
-        lead.kept_at = now;
+        lead.last_progress = Stamp::at(lead.last_progress.get().max(now));
+        lead.kept_at = Stamp::at(now);
         self.reps[r as usize].private.push(id);
     }
 
@@ -201,12 +201,12 @@ impl Sim<'_> {
         lead.set_judged(&self.sc.funnel, judged);
         if room {
             lead.holder = Holder::Private(r);
-            lead.last_progress = now;
-            lead.kept_at = now;
+            lead.last_progress = Stamp::at(now);
+            lead.kept_at = Stamp::at(now);
             self.reps[r as usize].private.push(id);
         } else {
             lead.holder = Holder::Assigned(r);
-            lead.assigned_at = now;
+            lead.assigned_at = Stamp::at(now);
             self.reps[r as usize].assigned.push(id);
         }
     }
@@ -256,12 +256,12 @@ impl Sim<'_> {
         self.end(id, Holder::Won, now);
         let f = &self.sc.funnel;
         let lead = &mut self.leads[id as usize];
-        lead.won_at = now;
+        lead.won_at = Stamp::at(now);
         let value = lead.deal_value;
         self.tally.won += 1;
         self.tally.revenue += value;
         self.tally.wins_by_status[usize::from(new_hire)] += 1;
-        self.tally.lead_to_win_minutes += (now - lead.created) as f64;
+        self.tally.lead_to_win_minutes += (now - lead.created.get()) as f64;
         let key = lead.key;
         if self
             .seeds

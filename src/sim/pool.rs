@@ -8,8 +8,8 @@ use std::collections::BTreeSet;
 /// The sort key of a lead in an order: smaller comes first.
 fn key(order: PushOrder, lead: &Lead) -> i64 {
     match order {
-        PushOrder::Newest => -lead.created,
-        PushOrder::Oldest => lead.created,
+        PushOrder::Newest => -lead.created.get(),
+        PushOrder::Oldest => lead.created.get(),
         // Non-negative floats order like their bit patterns.
         PushOrder::BestScored => -(lead.crm_score.max(0.0).to_bits() as i64),
     }

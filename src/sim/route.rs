@@ -33,7 +33,7 @@ impl Sim<'_> {
         let clock = ChanceAt::new(&self.sc.funnel, depart);
         for &id in rep.assigned.iter().chain(&rep.private) {
             let lead = &self.leads[id as usize];
-            if lead.window_end <= depart {
+            if lead.window_end.get() <= depart {
                 continue;
             }
             let stop = Stop {

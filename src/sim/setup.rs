@@ -3,6 +3,7 @@
 use super::Sim;
 use super::lead::{Holder, LeadId, Origin};
 use super::rep::Rep;
+use super::stamp::Stamp;
 use crate::rng::{Source, Stream, pair, unit};
 use crate::time::{DAY, Minute};
 use rand_distr::{Distribution, Normal};
@@ -112,10 +113,10 @@ impl Sim<'_> {
                 let lead = &mut self.leads[id as usize];
                 lead.record_contact(&self.sc.funnel, first);
                 lead.record_contact(&self.sc.funnel, last);
-                lead.last_progress = last;
+                lead.last_progress = Stamp::at(last);
                 lead.set_judged(&self.sc.funnel, judged);
                 lead.holder = Holder::Private(r);
-                lead.kept_at = first;
+                lead.kept_at = Stamp::at(first);
                 self.reps[r as usize].private.push(id);
             }
         }

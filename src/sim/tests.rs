@@ -1,6 +1,7 @@
 //! Unit tests of the pool rules on a hand-built state.
 
 use super::lead::{Holder, LeadId, Origin, RepId};
+use super::stamp::Stamp;
 use super::{Sim, SimOptions};
 use crate::rng::Seeds;
 use crate::scenario::{Limit, Policy, PushOrder, Scenario};
@@ -25,7 +26,7 @@ fn contacted_lead(sim: &mut Sim, company: u32, now: Minute, judged: f64) -> Lead
     lead.record_contact(&sim.sc.funnel, now);
     lead.freshness = 1.0;
     lead.set_judged(&sim.sc.funnel, judged);
-    lead.window_end = now + 100 * DAY;
+    lead.window_end = Stamp::at(now + 100 * DAY);
     sim.pool.insert(id, &sim.leads[id as usize]);
     id
 }
@@ -143,8 +144,8 @@ fn reclaim_timeout_takes_back_untouched_leads_only() {
         sim.give(NEW_HIRE, touched, now);
         // The holder reached the touched lead an hour later; the untouched one was contacted
         // by someone else before, which does not count as this rep's follow-up.
-        sim.leads[touched as usize].followed_up_at = now + 60;
-        sim.leads[untouched as usize].followed_up_at = now - 60;
+        sim.leads[touched as usize].followed_up_at = Stamp::at(now + 60);
+        sim.leads[untouched as usize].followed_up_at = Stamp::at(now - 60);
         sim.reclaim(now + 48 * HOUR);
         assert_eq!(
             sim.leads[untouched as usize].holder,
@@ -182,7 +183,7 @@ fn timeouts_by_level_follow_the_crm_score() {
             .zip([high + 0.01, (low + high) / 2.0, low - 0.01])
         {
             sim.leads[id as usize].crm_score = score;
-            sim.leads[id as usize].followed_up_at = now - 60;
+            sim.leads[id as usize].followed_up_at = Stamp::at(now - 60);
             sim.give(NEW_HIRE, id, now);
         }
         let level = |sim: &Sim, i: usize| sim.timeout_of(&sim.leads[leads[i] as usize]);
@@ -270,7 +271,7 @@ fn private_leads_without_a_deal_in_time_are_reclaimed() {
         sim.give(NEW_HIRE, id, now);
         sim.keep_private(NEW_HIRE, id, now);
         // Progress does not stop this clock: only a deal does.
-        sim.leads[id as usize].last_progress = now + 19 * DAY;
+        sim.leads[id as usize].last_progress = Stamp::at(now + 19 * DAY);
         sim.reclaim(now + 20 * DAY);
         assert_eq!(sim.leads[id as usize].holder, Holder::Private(NEW_HIRE));
         sim.reclaim(now + 20 * DAY + 1);

@@ -69,19 +69,24 @@ fn wins_over_formula(
                     let days = f.payment_min_days..=f.payment_max_days;
                     let span = days.clone().count() as f64;
                     let in_time = days
-                        .filter(|&d| lead.won_at + i64::from(d) * DAY <= last_night)
+                        .filter(|&d| lead.won_at.get() + i64::from(d) * DAY <= last_night)
                         .count() as f64;
                     expected_cash += lead.deal_value * f.payment_prob * in_time / span;
                 }
                 // A window of mean 100,000 days rarely closes within the horizon; the few
                 // leads whose window does (an independent draw) are left out.
-                for (_, lead) in sim.leads.stored().filter(|(_, l)| l.window_end > sim.now()) {
+                for (_, lead) in sim
+                    .leads
+                    .stored()
+                    .filter(|(_, l)| l.window_end.get() > sim.now())
+                {
                     won += u64::from(lead.holder == Holder::Won);
                     lost += u64::from(lead.holder == Holder::Lost);
                     if lead.visits == 0 {
                         continue;
                     }
-                    let hours = (lead.first_contact - lead.created) as f64 / HOUR as f64;
+                    let hours =
+                        (lead.first_contact.get() - lead.created.get()) as f64 / HOUR as f64;
                     let progress =
                         (lead.propensity * (f.skill_offset + SKILL) * funnel(f, hours)).min(1.0);
                     expected += f64::from(lead.visits) * lead.dm_in * progress;
@@ -202,7 +207,7 @@ fn interest_cools_with_the_configured_half_life() {
                 let mut ride = [0.0; 3];
                 for (id, mut list) in visits {
                     let lead = &sim.leads[id as usize];
-                    if lead.window_end <= sim.now() {
+                    if lead.window_end.get() <= sim.now() {
                         continue;
                     }
                     won += u64::from(lead.holder == Holder::Won);

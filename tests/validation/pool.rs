@@ -88,7 +88,7 @@ fn buying_windows_are_exponential() {
     let (_, windows) = run_with(&sc, &variants[0], 0, keep, |sim| {
         sim.leads
             .stored()
-            .map(|(_, l)| (l.window_end - l.created) as f64 / DAY as f64)
+            .map(|(_, l)| (l.window_end.get() - l.created.get()) as f64 / DAY as f64)
             .collect::<Vec<f64>>()
     });
     assert!(windows.len() > 5000);
