@@ -93,9 +93,9 @@ pub const NEVER: Minute = Minute::MIN;
 /// A lead and its funnel state.
 ///
 /// `repr(C)` keeps the fields in this order: the ones the daily scans of a rep's leads read
-/// (window, visit day, ranking keys, creation and first contact, place, appointment and
-/// follow-up times, holder) come first so that they share the first cache line, and the
-/// moments are [`Stamp`]s (32 bits) so the whole lead takes 184 bytes instead of 232.
+/// (window, visit day, ranking keys, creation and first contact, place, appointment day,
+/// assignment time) are its first 64 bytes, and the moments are [`Stamp`]s (32 bits), so
+/// the whole lead takes 184 bytes instead of 232.
 #[derive(Debug, Clone)]
 #[repr(C)]
 pub struct Lead {
@@ -377,6 +377,14 @@ mod tests {
     fn a_lead_stays_small() {
         // National keeps about 4 million leads alive; each byte here is 4 MB of its 2 GB budget.
         assert_eq!(std::mem::size_of::<Lead>(), 184);
+        // What the daily scans read sits in the first 64 bytes.
+        for end in [
+            std::mem::offset_of!(Lead, place) + std::mem::size_of::<crate::world::Place>(),
+            std::mem::offset_of!(Lead, appointment_day) + 4,
+            std::mem::offset_of!(Lead, assigned_at) + 4,
+        ] {
+            assert!(end <= 64, "{end}");
+        }
     }
 
     #[test]
