@@ -6,9 +6,10 @@ use crate::time::Minute;
 
 /// A moment in a lead's history (minutes since the start of the run) stored in 32 bits.
 ///
-/// Every moment a run can reach reads back exactly: validation caps a run at 5,000 working
-/// days (about 10 million minutes) and the starting stock at 365 days before the start,
-/// both far inside ±2^31 minutes. `NEVER` reads back as `NEVER`; a moment at or past
+/// Every moment a run can reach reads back exactly: validation caps a run at
+/// [`MAX_DAYS`](crate::scenario::MAX_DAYS) working days (at most 35,000 calendar days with a
+/// one-day week: about 50 million minutes) and the starting stock at 365 days before the
+/// start, both far inside ±2^31 minutes (about 2.1 billion). `NEVER` reads back as `NEVER`; a moment at or past
 /// `i32::MAX` minutes (a buying window that outlasts any horizon, say) reads back as
 /// `Minute::MAX`, which compares the same way with every moment of a run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,15 +42,18 @@ impl Stamp {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::MAX_DAYS;
     use crate::time::DAY;
+
+    /// The last minute of the longest run validation allows: every working day a week apart.
+    const LONGEST: Minute = MAX_DAYS as Minute * 7 * DAY;
 
     #[test]
     fn every_moment_of_a_run_reads_back_exactly() {
-        let longest = 5_000 * 7 / 5 * DAY;
-        for m in [-365 * DAY, -1, 0, 1, 59, DAY, longest, longest + 1] {
+        for m in [-365 * DAY, -1, 0, 1, 59, DAY, LONGEST, LONGEST + 1] {
             assert_eq!(Stamp::at(m).get(), m);
         }
-        for m in (-400 * DAY..longest).step_by(9_973) {
+        for m in (-400 * DAY..LONGEST).step_by(99_991) {
             assert_eq!(Stamp::at(m).get(), m);
         }
         assert_eq!(Stamp::at(NEVER).get(), NEVER);
@@ -68,6 +72,6 @@ mod tests {
             assert_eq!(Stamp::at(m).get(), Minute::MAX);
         }
         // The end of time still compares after every moment of a run.
-        assert!(Stamp::at(1 << 40).get() > 5_000 * 7 / 5 * DAY);
+        assert!(Stamp::at(1 << 40).get() > LONGEST);
     }
 }
