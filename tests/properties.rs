@@ -20,6 +20,7 @@ use salesim::scenario::{
     TieBreak, VariantSpec,
 };
 use salesim::sim::lead::Holder;
+use salesim::sim::lead_table::HeldLead;
 use salesim::sim::{Sim, SimOptions, replication_world, run_with};
 use salesim::time::{DAY, HOUR, Minute};
 
@@ -166,7 +167,7 @@ fn conservation(sim: &Sim) -> Result<(), String> {
     let (mut pool, mut assigned, mut private) = (0usize, 0usize, 0usize);
     let (mut won, mut lost, mut closed) = (0u64, 0u64, 0u64);
     for (id, lead) in sim.leads.stored() {
-        let listed = |list: &[u32]| list.iter().filter(|&&l| l == id).count();
+        let listed = |list: &[HeldLead]| list.iter().filter(|h| h.id == id).count();
         match lead.holder {
             Holder::Pool => pool += 1,
             Holder::Assigned(r) => {
@@ -259,7 +260,7 @@ fn deadlines(sim: &Sim, now: Minute) -> Result<(), String> {
         .value()
         .map(|d| Minute::from(d) * DAY);
     for rep in &sim.reps {
-        for &id in &rep.assigned {
+        for &HeldLead { id, .. } in &rep.assigned {
             let lead = &sim.leads[id as usize];
             if let Some(limit) = sim.timeout_of(lead)
                 && !lead.followed_up()
@@ -273,7 +274,7 @@ fn deadlines(sim: &Sim, now: Minute) -> Result<(), String> {
                 ));
             }
         }
-        for &id in &rep.private {
+        for &HeldLead { id, .. } in &rep.private {
             let lead = &sim.leads[id as usize];
             if policy.exempt_open_deals && lead.steps_done > 0 {
                 continue;

@@ -1,7 +1,9 @@
 //! The evening: the team meeting, CRM entry and the audit, phone screening, the
 //! disposition of contacted leads (keep privately or close), and desk research.
 
-use super::lead::{ChanceAt, Draw, Holder, LeadId, Origin, RepId, draw_entity, judged_chance};
+use super::lead::{
+    ChanceAt, Draw, Holder, Lead, LeadId, Origin, RepId, draw_entity, judged_chance,
+};
 use super::stamp::Stamp;
 use super::trace::{Activity, Detail, TraceRecord};
 use super::{Event, Sim};
@@ -109,11 +111,11 @@ impl Sim<'_> {
         let contacted: Vec<LeadId> = self.reps[r as usize]
             .assigned
             .iter()
-            .copied()
-            .filter(|&id| {
-                let lead = &self.leads[id as usize];
+            .filter(|&&held| {
+                let lead = &self.leads[held];
                 lead.followed_up() && lead.appointment_day != day + 1
             })
+            .map(|held| held.id)
             .collect();
         for id in contacted {
             self.keep_or_close(r, id, t);
@@ -150,36 +152,37 @@ impl Sim<'_> {
         let day = rep.today.day;
         let f = &self.sc.funnel;
         let b = &self.sc.behaviour;
-        let callable = |id: &LeadId| {
-            let lead = &self.leads[*id as usize];
-            lead.last_visit_day != day && lead.appointment_day != day + 1
-        };
+        let callable = |lead: &Lead| lead.last_visit_day != day && lead.appointment_day != day + 1;
         let clock = ChanceAt::new(f, at);
-        let chance = |id: LeadId| clock.log_chance(&self.leads[id as usize]);
-        let reclaim_at = |id: LeadId| -> Option<Minute> {
-            let lead = &self.leads[id as usize];
+        let reclaim_at = |lead: &Lead| -> Option<Minute> {
             Some(lead.assigned_at.get() + self.timeout_of(lead)?)
         };
         let night = self.cal.at(day, self.sc.day.desk_end);
-        let reminded = |id: LeadId| match (self.policy.reminder_hours.value(), reclaim_at(id)) {
+        let reminded = |lead: &Lead| match (self.policy.reminder_hours.value(), reclaim_at(lead)) {
             (Some(h), Some(due)) => due - Minute::from(h) * HOUR <= night,
             _ => false,
         };
         let mut scored: Vec<(bool, bool, f64, LeadId)> =
             Vec::with_capacity(rep.assigned.len() + rep.private.len());
-        for &id in rep.assigned.iter().filter(|id| callable(id)) {
-            let fresh = !self.leads[id as usize].followed_up();
+        for &held in &rep.assigned {
+            let lead = &self.leads[held];
+            if !callable(lead) {
+                continue;
+            }
+            let fresh = !lead.followed_up();
             let first = match b.call_order {
                 CallOrder::AssignedFirst => fresh,
                 CallOrder::ByChance => true,
             };
-            scored.push((first, fresh && reminded(id), chance(id), id));
+            let log_chance = clock.log_chance(lead);
+            scored.push((first, fresh && reminded(lead), log_chance, held.id));
         }
-        if b.call_private_leads || b.call_order == CallOrder::ByChance {
-            for &id in rep.private.iter().filter(|id| callable(id)) {
-                let first = b.call_order == CallOrder::ByChance;
-                if b.call_private_leads {
-                    scored.push((first, false, chance(id), id));
+        if b.call_private_leads {
+            let first = b.call_order == CallOrder::ByChance;
+            for &held in &rep.private {
+                let lead = &self.leads[held];
+                if callable(lead) {
+                    scored.push((first, false, clock.log_chance(lead), held.id));
                 }
             }
         }

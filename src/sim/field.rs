@@ -121,7 +121,7 @@ impl Sim<'_> {
             rep.assigned
                 .iter()
                 .chain(&rep.private)
-                .map(|&id| (id, &self.leads[id as usize]))
+                .map(|&held| (held.id, &self.leads[held]))
                 .filter(|(_, l)| l.last_visit_day != self.day && l.window_end.get() > now)
                 .map(|(id, l)| (clock.log_chance(l) - at.km_to(&l.place) / scale, id)),
         );

@@ -2,6 +2,7 @@
 
 use super::Sim;
 use super::lead::{Holder, LeadId};
+use super::lead_table::HeldLead;
 use crate::time::{HOUR, Minute};
 
 impl Sim<'_> {
@@ -34,7 +35,12 @@ impl Sim<'_> {
                     rep.held()
                 ));
             }
-            for &id in &rep.assigned {
+            for &held in rep.assigned.iter().chain(&rep.private) {
+                if !self.leads.holds(held) {
+                    problems.push(format!("rep {} lists {held:?} at a stale slot", rep.id));
+                }
+            }
+            for &HeldLead { id, .. } in &rep.assigned {
                 place(id, Holder::Assigned(rep.id), &mut problems);
                 let lead = &self.leads[id as usize];
                 if let Some(limit) = self.timeout_of(lead)
@@ -48,7 +54,7 @@ impl Sim<'_> {
                     ));
                 }
             }
-            for &id in &rep.private {
+            for &HeldLead { id, .. } in &rep.private {
                 place(id, Holder::Private(rep.id), &mut problems);
             }
             if let Some(cap) = cap

@@ -1,6 +1,7 @@
 //! The night: timeout and stale reclaims, closed buying windows, payments, and the next morning.
 
 use super::lead::{Lead, LeadId};
+use super::lead_table::HeldLead;
 use super::{Event, Sim};
 use crate::time::{DAY, Minute};
 use std::cmp::Reverse;
@@ -84,10 +85,10 @@ impl Sim<'_> {
     }
 
     /// The leads of `list` that satisfy `test`, in list order.
-    fn leads_where(&self, list: &[LeadId], test: impl Fn(&Lead) -> bool) -> Vec<LeadId> {
+    fn leads_where(&self, list: &[HeldLead], test: impl Fn(&Lead) -> bool) -> Vec<LeadId> {
         list.iter()
-            .copied()
-            .filter(|&id| test(&self.leads[id as usize]))
+            .filter(|&&held| test(&self.leads[held]))
+            .map(|held| held.id)
             .collect()
     }
 }

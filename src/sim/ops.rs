@@ -3,6 +3,7 @@
 use super::lead::{
     ChanceAt, Draw, Holder, Lead, LeadId, Origin, RepId, draw_entity, lead_key, total_order_key,
 };
+use super::lead_table::HeldLead;
 use super::stamp::Stamp;
 use super::{CompanyState, Sim};
 use crate::rng::{Source, mix64};
@@ -107,8 +108,8 @@ impl Sim<'_> {
             Holder::Pool => {
                 self.pool.remove(id, lead);
             }
-            Holder::Assigned(r) => remove_id(&mut self.reps[r as usize].assigned, id),
-            Holder::Private(r) => remove_id(&mut self.reps[r as usize].private, id),
+            Holder::Assigned(r) => remove_held(&mut self.reps[r as usize].assigned, id),
+            Holder::Private(r) => remove_held(&mut self.reps[r as usize].private, id),
             Holder::Won | Holder::Lost | Holder::Closed => {}
         }
     }
@@ -124,8 +125,9 @@ impl Sim<'_> {
         lead.appointment_day = u32::MAX;
         lead.set_judged(&self.sc.funnel, judged);
         let quality = lead.propensity;
+        let held = self.leads.held(id);
         let rep = &mut self.reps[r as usize];
-        rep.assigned.push(id);
+        rep.assigned.push(held);
         rep.stats.leads_received += 1;
         rep.stats.quality_received += quality;
         self.tally.handed_out += 1;
@@ -166,14 +168,17 @@ impl Sim<'_> {
             let worst = if self.policy.swap_rule {
                 // The lowest judged chance goes back, the lower id on a tie.
                 let clock = ChanceAt::new(&self.sc.funnel, now);
-                let rank = |l: LeadId| {
+                let rank = |held: HeldLead| {
                     (
-                        total_order_key(clock.log_chance(&self.leads[l as usize])),
-                        l,
+                        total_order_key(clock.log_chance(&self.leads[held])),
+                        held.id,
                     )
                 };
-                let held = &self.reps[r as usize].private;
-                held.iter().fold(rank(id), |worst, &l| worst.min(rank(l))).1
+                let private = &self.reps[r as usize].private;
+                private
+                    .iter()
+                    .fold(rank(self.leads.held(id)), |worst, &l| worst.min(rank(l)))
+                    .1
             } else {
                 id
             };
@@ -188,7 +193,8 @@ impl Sim<'_> {
         lead.holder = Holder::Private(r);
         lead.last_progress = Stamp::at(lead.last_progress.get().max(now));
         lead.kept_at = Stamp::at(now);
-        self.reps[r as usize].private.push(id);
+        let held = self.leads.held(id);
+        self.reps[r as usize].private.push(held);
     }
 
     /// A lead the rep found itself goes private when there is room, else on its assigned list.
@@ -197,17 +203,18 @@ impl Sim<'_> {
         let room = self
             .private_cap()
             .is_none_or(|cap| self.reps[r as usize].private.len() < cap);
+        let held = self.leads.held(id);
         let lead = &mut self.leads[id as usize];
         lead.set_judged(&self.sc.funnel, judged);
         if room {
             lead.holder = Holder::Private(r);
             lead.last_progress = Stamp::at(now);
             lead.kept_at = Stamp::at(now);
-            self.reps[r as usize].private.push(id);
+            self.reps[r as usize].private.push(held);
         } else {
             lead.holder = Holder::Assigned(r);
             lead.assigned_at = Stamp::at(now);
-            self.reps[r as usize].assigned.push(id);
+            self.reps[r as usize].assigned.push(held);
         }
     }
 
@@ -290,7 +297,12 @@ impl Sim<'_> {
     /// Rep `r` leaves the company; its leads go back to the pool.
     pub(super) fn leave(&mut self, r: RepId, now: Minute) {
         let rep = &self.reps[r as usize];
-        let held: Vec<LeadId> = rep.assigned.iter().chain(&rep.private).copied().collect();
+        let held: Vec<LeadId> = rep
+            .assigned
+            .iter()
+            .chain(&rep.private)
+            .map(|h| h.id)
+            .collect();
         for id in held {
             self.return_to_pool(id, now);
         }
@@ -300,9 +312,9 @@ impl Sim<'_> {
     }
 }
 
-/// Removes one id from a small list, keeping the order of the rest.
-fn remove_id(list: &mut Vec<LeadId>, id: LeadId) {
-    if let Some(pos) = list.iter().position(|&l| l == id) {
+/// Removes lead `id` from a rep's list, keeping the order of the rest.
+fn remove_held(list: &mut Vec<HeldLead>, id: LeadId) {
+    if let Some(pos) = list.iter().position(|held| held.id == id) {
         list.remove(pos);
     }
 }

@@ -1,6 +1,7 @@
 //! Reps: skill and its learning curve, held leads, the day's state and running totals.
 
 use super::lead::{LeadId, NEVER};
+use super::lead_table::HeldLead;
 use crate::scenario::Skill;
 use crate::time::Minute;
 use crate::world::Place;
@@ -88,9 +89,9 @@ pub struct Rep {
     /// When the rep left, or `NEVER`.
     pub left_at: Minute,
     /// Assigned list.
-    pub assigned: Vec<LeadId>,
+    pub assigned: Vec<HeldLead>,
     /// Private pool.
-    pub private: Vec<LeadId>,
+    pub private: Vec<HeldLead>,
     /// Ride-along days received.
     pub ride_alongs: u32,
     /// Times of every win (ascending).

@@ -31,13 +31,13 @@ impl Sim<'_> {
         let mut booked = Vec::new();
         let mut others = Vec::with_capacity(rep.assigned.len() + rep.private.len());
         let clock = ChanceAt::new(&self.sc.funnel, depart);
-        for &id in rep.assigned.iter().chain(&rep.private) {
-            let lead = &self.leads[id as usize];
+        for &held in rep.assigned.iter().chain(&rep.private) {
+            let lead = &self.leads[held];
             if lead.window_end.get() <= depart {
                 continue;
             }
             let stop = Stop {
-                lead: id,
+                lead: held.id,
                 log_chance: clock.log_chance(lead),
                 place: lead.place,
                 booked: lead.appointment_day == self.day,

@@ -117,7 +117,8 @@ impl Sim<'_> {
                 lead.set_judged(&self.sc.funnel, judged);
                 lead.holder = Holder::Private(r);
                 lead.kept_at = Stamp::at(first);
-                self.reps[r as usize].private.push(id);
+                let held = self.leads.held(id);
+                self.reps[r as usize].private.push(held);
             }
         }
     }

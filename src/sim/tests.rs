@@ -60,7 +60,12 @@ fn swap_rule_returns_the_worst_judged_lead_even_the_new_one() {
                 [0.3, 0.1, 0.2][held.iter().position(|&h| h == id).unwrap()];
             sim.keep_private(NEW_HIRE, id, now);
         }
-        assert_eq!(sim.reps[NEW_HIRE as usize].private, held);
+        let private: Vec<LeadId> = sim.reps[NEW_HIRE as usize]
+            .private
+            .iter()
+            .map(|h| h.id)
+            .collect();
+        assert_eq!(private, held);
         // A better lead comes in: the worst (0.1) goes back to the pool.
         let better = contacted_lead(sim, 10, now, 0.5);
         sim.give(NEW_HIRE, better, now);
