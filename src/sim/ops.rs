@@ -15,7 +15,7 @@ impl Sim<'_> {
     /// Whether a company may produce a new lead at `now`.
     pub(super) fn company_free(&self, company: u32, now: Minute) -> bool {
         let c: &CompanyState = &self.companies[company as usize];
-        !c.open && !c.customer && c.next_allowed <= now
+        !c.open && !c.customer && c.next_allowed.get() <= now
     }
 
     /// Creates a lead for `company` at `created` (not yet placed anywhere).
@@ -232,7 +232,8 @@ impl Sim<'_> {
         match holder {
             Holder::Won => company.customer = true,
             _ => {
-                company.next_allowed = now + Minute::from(self.sc.companies.relead_after_days) * DAY
+                company.next_allowed =
+                    Stamp::at(now + Minute::from(self.sc.companies.relead_after_days) * DAY)
             }
         }
     }

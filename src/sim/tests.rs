@@ -358,3 +358,10 @@ fn open_deals_can_be_exempt_from_stale_reclaim() {
         });
     }
 }
+
+#[test]
+fn a_company_state_stays_small() {
+    // Lead generation and cold visits read the states of random companies: 12 bytes keep
+    // five to a cache line.
+    assert_eq!(std::mem::size_of::<super::CompanyState>(), 12);
+}
