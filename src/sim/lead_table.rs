@@ -210,6 +210,25 @@ mod tests {
     }
 
     #[test]
+    fn a_held_lead_reads_its_lead_until_its_slot_is_reused() {
+        let mut t = LeadTable::new();
+        let a = t.push(lead(10));
+        let b = t.push(lead(11));
+        let (held_a, held_b) = (t.held(a), t.held(b));
+        assert_eq!(held_b.id, b);
+        assert_eq!(t[held_a].company, 10);
+        assert_eq!(t[held_b].company, 11);
+        assert!(t.holds(held_a) && t.holds(held_b));
+        t.mark_ended(a);
+        t.release_ended();
+        let c = t.push(lead(12));
+        // The new lead took a's slot: a's old reference is stale and the check says so.
+        assert_eq!(t.slot_index(c), held_a.slot as usize);
+        assert!(!t.holds(held_a));
+        assert!(t.holds(t.held(c)) && t.holds(held_b));
+    }
+
+    #[test]
     #[should_panic(expected = "lead 0 ended")]
     fn reading_a_released_lead_by_index_is_a_bug() {
         let mut t = LeadTable::new();
