@@ -494,3 +494,66 @@ fn bad_flag_values_exit_2() {
     }
     assert!(!dir.path().join("salesim-out").exists());
 }
+
+#[test]
+fn bad_sweep_grids_exit_2_before_writing_anything() {
+    let dir = TempDir::new("sweep-bad");
+    for (set, says) in [
+        // Out of the policy's own range: this one once panicked mid-run.
+        ("policy.push_min=30,60", "policy.push_max (50)"),
+        (
+            "policy.audit_rate=0.5,2",
+            "policy.audit_rate: 2 is not allowed",
+        ),
+        // A repeated value would be one variant run twice.
+        ("policy.private_cap=15,15", "the value 15 is given twice"),
+        ("policy.private_cap=none,\"none\"", "is given twice"),
+    ] {
+        let out = salesim(
+            dir.path(),
+            &[
+                "sweep", "-n", "2", "--days", "2", "--set", set, "--out", "o",
+            ],
+        );
+        assert_eq!(out.status.code(), Some(2), "{set}: {}", stderr(&out));
+        assert!(stderr(&out).contains(says), "{set}: {}", stderr(&out));
+        assert!(!dir.path().join("o").exists(), "{set}: nothing is written");
+    }
+}
+
+#[test]
+fn precision_on_a_metric_no_replication_defines_stops_after_the_first_batch() {
+    // Without new hires the new-hire win ratio is never defined: more replications cannot
+    // tighten it, so the run stops at once and says why (it once ran to 1000).
+    let dir = TempDir::new("precision-undefined");
+    std::fs::write(
+        dir.path().join("no-hires.toml"),
+        "[org]\nnew_hires = 0\nhire_every_days = 0\n",
+    )
+    .unwrap();
+    let out = salesim(
+        dir.path(),
+        &[
+            "no-hires.toml",
+            "--days",
+            "2",
+            "--variant",
+            "alibaba",
+            "--metric",
+            "nh_win_ratio",
+            "--precision",
+            "0.05",
+            "--min-replications",
+            "3",
+            "--no-report",
+            "--out",
+            "o",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("replications: 3 per variant (the metric is not defined in any of the 3"),
+        "{stdout}"
+    );
+}

@@ -160,6 +160,31 @@ fn bad_assumptions_exit_2_naming_the_flag() {
     let o = salesim(&["sensitivity", "--levels", "3"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--levels"));
+    // Valid one at a time, not together: the Morris point with push_min 30 and push_max
+    // 25 is found before anything runs or is written (this once failed mid-screen).
+    let file = fresh("push.toml");
+    std::fs::write(&file, "[policy]\npush_min = 20\npush_max = 40\n").unwrap();
+    let o = salesim(&[
+        "sensitivity",
+        file.to_str().unwrap(),
+        "--vary",
+        "policy.push_min=10,30",
+        "--vary",
+        "policy.push_max=25,50",
+        "--levels",
+        "2",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("policy.push_min = 30, policy.push_max = 25")
+            && err.contains("above policy.push_max (25)"),
+        "{err}"
+    );
+    assert!(!out.exists(), "nothing is written for a screen refused");
+    let _ = std::fs::remove_file(&file);
     let _ = std::fs::remove_dir_all(&out);
 }
 

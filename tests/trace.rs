@@ -138,3 +138,33 @@ fn bad_input_exits_2_naming_the_flag() {
     // Nothing was written for bad input.
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
+
+#[test]
+fn a_city_smaller_than_the_maps_least_frame_is_drawn() {
+    // A city 3.5 km across: the map's frame of at least 2 km each way does not fit in it
+    // (this once panicked in the frame's clamp).
+    let dir = TempDir::new("small-city");
+    std::fs::write(
+        dir.path().join("small.toml"),
+        "[city]\nsize_km = 3.5\ndistrict_min_km = 1\ndistrict_max_km = 1\n",
+    )
+    .unwrap();
+    let out = salesim(
+        dir.path(),
+        &[
+            "trace",
+            "small.toml",
+            "--variant",
+            "alibaba",
+            "--rep",
+            "0",
+            "--day",
+            "0",
+            "--days",
+            "1",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let map = std::fs::read_to_string(dir.path().join("trace-alibaba-r0-rep0-day0.svg")).unwrap();
+    assert!(map.contains("<svg"), "{map}");
+}

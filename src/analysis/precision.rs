@@ -65,7 +65,18 @@ impl PrecisionRule {
         let worst = widths.iter().copied().fold(0.0, f64::max);
         // A relative tolerance keeps rounding in the interval from deciding the stop.
         let met = widths.iter().all(|&w| w <= self.relative * (1.0 + 1e-9));
-        let (next, reason) = if met {
+        let undefined = summaries.iter().position(|s| s.n == 0);
+        let (next, reason) = if let (false, Some(v)) = (met, undefined) {
+            // More replications cannot help a metric no replication defines (a new-hire
+            // metric in a world without new hires, say).
+            (
+                None,
+                format!(
+                    "the metric is not defined in any of the {replications} replications of variant {} (in run order), so its precision cannot be reached; choose another --metric",
+                    v + 1
+                ),
+            )
+        } else if met {
             (
                 None,
                 format!(
@@ -123,6 +134,26 @@ mod tests {
             min_replications: 10,
             max_replications: 1000,
         }
+    }
+
+    #[test]
+    fn stops_at_once_when_a_variant_never_defines_the_metric() {
+        let undefined = Summary {
+            n: 0,
+            mean: f64::NAN,
+            sd: f64::NAN,
+            ci95_low: f64::NAN,
+            ci95_high: f64::NAN,
+        };
+        let s = rule().status(10, &[summary(1.0, 0.5), undefined]);
+        assert!(!s.met);
+        assert_eq!(s.next, None);
+        assert!(
+            s.reason
+                .contains("not defined in any of the 10 replications of variant 2"),
+            "{}",
+            s.reason
+        );
     }
 
     #[test]

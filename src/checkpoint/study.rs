@@ -47,6 +47,38 @@ pub struct StudyArgs {
     pub other: Vec<String>,
 }
 
+impl StudyArgs {
+    /// The choices as the flags that make them (`--variant alibaba --metric leads_won`), or
+    /// "no such flags".
+    pub fn as_flags(&self) -> String {
+        let mut flags: Vec<String> = Vec::new();
+        let mut add = |flag: &str, value: &str| flags.push(format!("{flag} {value}"));
+        for s in &self.sets {
+            add("--set", s);
+        }
+        for v in &self.variants {
+            add("--variant", v);
+        }
+        if let Some(m) = &self.metric {
+            add("--metric", m);
+        }
+        for f in &self.fairness_floors {
+            add("--fairness-floor", f);
+        }
+        if let Some((share, min, max)) = self.precision {
+            add("--precision", &share.to_string());
+            add("--min-replications", &min.to_string());
+            add("--max-replications", &max.to_string());
+        }
+        flags.extend(self.other.iter().cloned());
+        if flags.is_empty() {
+            "no such flags".into()
+        } else {
+            flags.join(" ")
+        }
+    }
+}
+
 /// What a study is: enough to recognise it again, to say how another differs, and to
 /// rebuild it (with [`Study::scenario`]) for `salesim merge`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -204,8 +236,9 @@ impl Study {
         }
         if self.args != now.args {
             why.push(format!(
-                "its command-line choices differ: {:?}, now {:?}",
-                self.args, now.args
+                "its command-line choices differ: {}, this run's {}",
+                self.args.as_flags(),
+                now.args.as_flags()
             ));
         }
         if self.variants != now.variants {
@@ -362,6 +395,24 @@ mod tests {
                 ..StudyArgs::default()
             },
         );
-        assert!(a.differences(&c).join(" ").contains("choices"));
+        let why = a.differences(&c).join(" ");
+        assert!(
+            why.contains("choices differ: no such flags, this run's --metric wins"),
+            "{why}"
+        );
+        let d = study(
+            &base,
+            StudyArgs {
+                variants: vec!["alibaba".into(), "strict".into()],
+                precision: Some((0.02, 10, 1000)),
+                other: vec!["--vary".into(), "a=1,2".into()],
+                ..StudyArgs::default()
+            },
+        );
+        assert_eq!(
+            d.args.as_flags(),
+            "--variant alibaba --variant strict --precision 0.02 --min-replications 10 \
+             --max-replications 1000 --vary a=1,2"
+        );
     }
 }

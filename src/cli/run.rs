@@ -83,7 +83,8 @@ pub fn study_plan(args: &RunArgs, scenario: &Scenario) -> Result<StudyPlan, CliE
         Some(p) => {
             if !(p.is_finite() && p > 0.0 && p < 1.0) {
                 return Err(input(format!(
-                    "--precision must be a share between 0 and 1 (0.02 = within 2% of the mean), not {p}"
+                    "--precision must be a share between 0 and 1 (0.02 = within 2% of the mean), not {}",
+                    crate::scenario::number(p)
                 )));
             }
             let (min, max) = (args.min_replications, args.max_replications);

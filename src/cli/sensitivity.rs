@@ -15,7 +15,9 @@ use crate::checkpoint::{
 use crate::experiment::Runner;
 use crate::output::{self, RepsSpool, RunInfo};
 use crate::scenario::{Factor, Scenario, Variant, sensitivity::value_at};
-use crate::sensitivity::{ScreenError, ScreenPlan, output as screen_output, run, run_share};
+use crate::sensitivity::{
+    ScreenError, ScreenPlan, check_points, output as screen_output, run, run_share,
+};
 use crate::sim::ReplicationResult;
 use std::time::SystemTime;
 
@@ -112,6 +114,7 @@ fn screen_setup(
         &plan.variants,
     )
     .map_err(input)?;
+    check_points(&scenario, &plan).map_err(input)?;
     let points = plan.points();
     // Every (point, variant) must fit a checkpoint frame's variant field.
     if points

@@ -9,7 +9,8 @@ use crate::scenario::{Scenario, Setting, Variant};
 pub const MAX_SWEEP_VARIANTS: usize = 10_000;
 
 /// The grid of a sweep: one list of settings per combination, the first `--set` varying
-/// slowest; refuses repeated keys and grids over `MAX_SWEEP_VARIANTS`.
+/// slowest; refuses repeated keys, repeated values of a key and grids over
+/// `MAX_SWEEP_VARIANTS`.
 pub fn sweep_grid(sets: &[String]) -> Result<Vec<Vec<Setting>>, CliError> {
     let axes = sets
         .iter()
@@ -22,6 +23,15 @@ pub fn sweep_grid(sets: &[String]) -> Result<Vec<Vec<Setting>>, CliError> {
                 "--set {}: the key is set twice",
                 axis[0].key
             )));
+        }
+        // Two equal values (`15,15`, or `none,"none"`) would be one variant run twice.
+        for (j, setting) in axis.iter().enumerate() {
+            if axis[..j].iter().any(|o| o.value == setting.value) {
+                return Err(input(format!(
+                    "--set {}: the value {} is given twice; each value of a --set is one variant",
+                    setting.key, setting.text
+                )));
+            }
         }
     }
     let size = axes

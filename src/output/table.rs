@@ -206,9 +206,10 @@ pub fn render_verdict(results: &ExperimentResults, analysis: &Analysis) -> Strin
     let mut out = String::new();
     let Some(best) = v.best else {
         out.push_str(&format!(
-            "verdict: no variant has a defined {} \n",
+            "verdict: no variant has a defined {}\n",
             metric.name
         ));
+        out.push_str(&precision_line(analysis));
         return out;
     };
     let direction = match metric.better {
@@ -281,16 +282,22 @@ pub fn render_verdict(results: &ExperimentResults, analysis: &Analysis) -> Strin
             )),
         }
     }
-    if let Some((rule, status)) = &analysis.precision {
-        out.push_str(&format!(
+    out.push_str(&precision_line(analysis));
+    out
+}
+
+/// Why a run to a precision (`--precision`) stopped where it did, one line; empty without one.
+fn precision_line(analysis: &Analysis) -> String {
+    match &analysis.precision {
+        Some((rule, status)) => format!(
             "replications: {} per variant ({}; target {}% on {})\n",
             status.replications,
             status.reason,
             rule.relative * 100.0,
             METRICS[rule.metric].name
-        ));
+        ),
+        None => String::new(),
     }
-    out
 }
 
 #[cfg(test)]

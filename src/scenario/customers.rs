@@ -142,8 +142,21 @@ fn parse(
                 )
             }),
     );
+    for (i, h) in headers.iter().enumerate() {
+        if headers.iter().take(i).any(|earlier| earlier == h) {
+            problems.push(format!(
+                "{file} line 1: column `{h}` appears twice; name each column once"
+            ));
+        }
+    }
     let by_km = column("x_km").is_some() && column("y_km").is_some();
     let by_degrees = column("lat").is_some() && column("lon").is_some();
+    if by_km && by_degrees {
+        problems.push(format!(
+            "{file} line 1: give positions either as `x_km,y_km` or as `lat,lon`, not both"
+        ));
+        return None;
+    }
     if column("id").is_none() || !(by_km || by_degrees) {
         problems.push(format!(
             "{file} line 1: the header needs `id` and either `x_km,y_km` or `lat,lon`"
@@ -237,6 +250,7 @@ fn parse(
         raw.push((
             a,
             b,
+            line,
             CustomerRow {
                 id: id.to_string(),
                 x_km: 0.0,
@@ -263,14 +277,67 @@ fn parse(
             lon: raw.iter().map(|r| r.1).sum::<f64>() / n,
         }
     });
-    let rows = raw
+    let rows: Vec<(u64, CustomerRow)> = raw
         .into_iter()
-        .map(|(a, b, mut row)| {
+        .map(|(a, b, line, mut row)| {
             (row.x_km, row.y_km) = if by_km { (a, b) } else { project(origin, a, b) };
-            row
+            (line, row)
         })
         .collect();
-    Some(CustomerList { rows })
+    problems.extend(building_conflicts(file, &rows));
+    if !problems.is_empty() {
+        return None;
+    }
+    Some(CustomerList {
+        rows: rows.into_iter().map(|(_, row)| row).collect(),
+    })
+}
+
+/// Farthest a company may lie from the first company of its named building, km: the
+/// city puts every company of a building at the first one's position.
+pub const SAME_BUILDING_KM: f64 = 0.1;
+
+/// Companies of one named building that the city could not place together: each more
+/// than [`SAME_BUILDING_KM`] from the building's first company, or in another district.
+fn building_conflicts(file: &str, rows: &[(u64, CustomerRow)]) -> Vec<String> {
+    let mut first: BTreeMap<&str, (u64, &CustomerRow)> = BTreeMap::new();
+    let mut problems = Vec::new();
+    for (line, row) in rows {
+        let Some(name) = row.building.as_deref() else {
+            continue;
+        };
+        let &mut (first_line, founder) = first.entry(name).or_insert((*line, row));
+        let km = (row.x_km - founder.x_km).hypot(row.y_km - founder.y_km);
+        if km > SAME_BUILDING_KM {
+            problems.push(problem(
+                file,
+                *line,
+                "building",
+                format!(
+                    "{name:?} is {km:.2} km from where line {first_line} puts it; the companies of one building share its position (within {SAME_BUILDING_KM} km): give them one position or different building names"
+                ),
+            ));
+        } else if row.district != founder.district {
+            let shown = |d: &Option<String>| {
+                d.as_deref()
+                    .map_or("none".to_string(), |d| format!("{d:?}"))
+            };
+            problems.push(problem(
+                file,
+                *line,
+                "district",
+                format!(
+                    "{} differs from line {first_line}'s {} for building {name:?}; a building lies in one district",
+                    shown(&row.district),
+                    shown(&founder.district)
+                ),
+            ));
+        }
+        if problems.len() >= MAX_PROBLEMS_LISTED {
+            break;
+        }
+    }
+    problems
 }
 
 #[cfg(test)]
@@ -340,5 +407,33 @@ mod tests {
         .unwrap();
         assert!((list.rows[1].y_km - 11.1195).abs() < 1e-3);
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// The problems `text` as a customer list gets, one string.
+    fn problems_of(text: &str) -> String {
+        let mut problems = Vec::new();
+        let list = parse(text.as_bytes(), "c.csv", None, &mut problems);
+        assert!(list.is_none() && !problems.is_empty(), "{text}");
+        problems.join("\n")
+    }
+
+    #[test]
+    fn ambiguous_headers_and_split_buildings_are_refused() {
+        let p = problems_of("id,x_km,y_km,x_km\nA,0,0,1\n");
+        assert!(p.contains("line 1: column `x_km` appears twice"), "{p}");
+        let p = problems_of("id,x_km,y_km,lat,lon\nA,0,0,39.9,116.4\n");
+        assert!(p.contains("`x_km,y_km` or as `lat,lon`, not both"), "{p}");
+        // One building name at two places 3 km apart: the city would move the second.
+        let p = problems_of("id,x_km,y_km,building\nA,0,0,T1\nB,0.05,0,T1\nC,3,0,T1\n");
+        assert!(
+            p.contains("line 4, column `building`: \"T1\" is 3.00 km from where line 2 puts it"),
+            "{p}"
+        );
+        assert!(!p.contains("line 3"), "50 m apart is one building: {p}");
+        let p = problems_of("id,x_km,y_km,building,district\nA,0,0,T1,D1\nB,0,0,T1,D2\n");
+        assert!(
+            p.contains("line 3, column `district`: \"D2\" differs from line 2's \"D1\""),
+            "{p}"
+        );
     }
 }

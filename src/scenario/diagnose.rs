@@ -17,7 +17,7 @@ pub fn from_document<T: DeserializeOwned>(text: &str) -> Result<T, String> {
 pub fn from_value<T: DeserializeOwned>(value: toml::Value, prefix: &str) -> Result<T, String> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = join(prefix, &e.path().to_string());
-        format!("{path}: {}", explain(e.inner().message()))
+        format!("{path}: {}", explain(e.inner().message(), &path))
     })
 }
 
@@ -39,13 +39,14 @@ fn located(text: &str, e: &toml::de::Error, path: &str) -> String {
     } else {
         Some(path.to_string())
     };
+    let message = explain(e.message(), path.as_deref().unwrap_or(""));
     let place = match (path, at) {
         (Some(p), Some(a)) => format!("{p} ({a})"),
         (Some(p), None) => p,
         (None, Some(a)) => a,
         (None, None) => "scenario".to_string(),
     };
-    format!("{place}: {}", explain(e.message()))
+    format!("{place}: {message}")
 }
 
 /// 1-based line and column (in characters) of byte `offset`.
@@ -57,10 +58,12 @@ pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
 }
 
 /// The parser's message, with "did you mean" for an unknown key.
-fn explain(message: &str) -> String {
+/// serde's `message` about the value at `path`, in words: a misspelt key with the key
+/// probably meant, a wrong type with the key's own rule where it has one.
+fn explain(message: &str, path: &str) -> String {
     let message = message.trim_end();
     let Some(rest) = message.strip_prefix("unknown field `") else {
-        return plain_types(message);
+        return with_rule(&plain_types(message), path);
     };
     let names: Vec<&str> = rest.split('`').step_by(2).collect();
     let (unknown, allowed) = (names[0], &names[1..]);
@@ -77,8 +80,40 @@ fn explain(message: &str) -> String {
     }
 }
 
+/// `message` with a whole number's type range (`from 0 to 4294967295`) replaced by the
+/// rule of the key at `path` (`travel.peak_hours[5]`: "from 0 to 23"), when it has one.
+fn with_rule(message: &str, path: &str) -> String {
+    static RULES: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
+    let type_ranges = [
+        "a whole number from 0 to 4294967295",
+        "a whole number from 0 to 18446744073709551615",
+    ];
+    let Some(range) = type_ranges.iter().find(|r| message.contains(*r)) else {
+        return message.to_string();
+    };
+    let without_index = |key: &str| {
+        key.split('[')
+            .map(|part| part.split_once(']').map_or(part, |(_, rest)| rest))
+            .collect::<String>()
+    };
+    let key = without_index(path);
+    let rules = RULES.get_or_init(super::Scenario::key_rules);
+    match rules.iter().find(|(k, _)| without_index(k) == key) {
+        Some((_, rule)) => message.replace(range, rule),
+        None => message.to_string(),
+    }
+}
+
 /// Rust type names in serde's messages, in words.
 fn plain_types(message: &str) -> String {
+    let message = match message.split_once("expected struct ") {
+        // A nested table's type name (`LevelTimeouts`) means nothing in a scenario file.
+        Some((before, after)) => {
+            let rest = after.trim_start_matches(|c: char| c.is_alphanumeric() || c == '_');
+            format!("{before}expected a table{rest}")
+        }
+        None => message.to_string(),
+    };
     message
         .replace(
             "expected u32",

@@ -126,7 +126,8 @@ impl Factor {
 enum Range {
     /// Both values given.
     Both(&'static str, &'static str),
-    /// The base value times these factors (integers rounded; probabilities capped at 1).
+    /// The base value times these factors (integers rounded; kept inside the key's
+    /// allowed range, so probabilities stop at 1).
     Scale(f64, f64),
 }
 
@@ -161,8 +162,9 @@ pub fn value_at(scenario: &Scenario, path: &str) -> Option<toml::Value> {
     Some(here)
 }
 
-/// The default assumptions for `scenario`, each around the scenario's own value; an
-/// assumption whose range is empty there (a base value of 0 scaled) is left out.
+/// The default assumptions for `scenario`, each around the scenario's own value and
+/// inside the key's allowed range; an assumption whose range is empty there (a base value
+/// of 0 scaled, or a value at the edge of what is allowed) is left out.
 pub fn default_factors(scenario: &Scenario) -> Vec<Factor> {
     DEFAULTS
         .iter()
@@ -170,20 +172,18 @@ pub fn default_factors(scenario: &Scenario) -> Vec<Factor> {
             let (low, high) = match range {
                 Range::Both(l, h) => (l.to_string(), h.to_string()),
                 Range::Scale(a, b) => match value_at(scenario, key)? {
-                    toml::Value::Integer(i) => (
-                        ((i as f64 * a).round() as i64).to_string(),
-                        ((i as f64 * b).round() as i64).to_string(),
-                    ),
-                    toml::Value::Float(f) => {
-                        let cap = |x: f64| {
-                            if key.ends_with("_prob") {
-                                x.min(1.0)
-                            } else {
-                                x
-                            }
+                    toml::Value::Integer(i) => {
+                        let end = |factor: f64| {
+                            let wanted = (i as f64 * factor).round() as i64;
+                            allowed_integer(scenario, key, i, wanted).to_string()
                         };
-                        let r = |x: f64| (cap(x) * 1e6).round() / 1e6;
-                        (format!("{:?}", r(f * a)), format!("{:?}", r(f * b)))
+                        (end(*a), end(*b))
+                    }
+                    toml::Value::Float(f) => {
+                        let end = |factor: f64| {
+                            format!("{:?}", allowed_float(scenario, key, f, f * factor))
+                        };
+                        (end(*a), end(*b))
                     }
                     _ => return None,
                 },
@@ -191,6 +191,54 @@ pub fn default_factors(scenario: &Scenario) -> Vec<Factor> {
             (low != high).then(|| Factor::parse(&format!("{key}={low},{high}")).ok())?
         })
         .collect()
+}
+
+/// Whether `scenario` with `key` set to `text` is valid.
+fn accepts(scenario: &Scenario, key: &str, text: &str) -> bool {
+    scenario.assuming(&[Setting::new(key, text)]).is_ok()
+}
+
+/// `wanted`, or the integer nearest to it between the scenario's own value `base` and
+/// `wanted` that the scenario accepts (by bisection; the ranges are intervals).
+fn allowed_integer(scenario: &Scenario, key: &str, base: i64, wanted: i64) -> i64 {
+    if accepts(scenario, key, &wanted.to_string()) {
+        return wanted;
+    }
+    let (mut good, mut bad) = (base, wanted);
+    while (bad - good).abs() > 1 {
+        let mid = good + (bad - good) / 2;
+        if accepts(scenario, key, &mid.to_string()) {
+            good = mid;
+        } else {
+            bad = mid;
+        }
+    }
+    good
+}
+
+/// `wanted` rounded to 6 decimals, or the number nearest to it between the scenario's own
+/// value `base` and `wanted` that the scenario accepts (by bisection; the ranges are
+/// intervals), so that `road_factor = 1` (its least allowed value) is screened from 1 up
+/// and a probability stops at 1.
+fn allowed_float(scenario: &Scenario, key: &str, base: f64, wanted: f64) -> f64 {
+    let round = |x: f64| (x * 1e6).round() / 1e6;
+    let ok = |x: f64| accepts(scenario, key, &format!("{x:?}"));
+    if ok(round(wanted)) {
+        return round(wanted);
+    }
+    let (mut good, mut bad) = (base, wanted);
+    for _ in 0..64 {
+        let mid = good + (bad - good) / 2.0;
+        if mid == good || mid == bad {
+            break;
+        }
+        if ok(mid) {
+            good = mid;
+        } else {
+            bad = mid;
+        }
+    }
+    if ok(round(good)) { round(good) } else { good }
 }
 
 impl Scenario {
@@ -337,6 +385,42 @@ mod tests {
                 s.assuming(std::slice::from_ref(end))
                     .unwrap_or_else(|e| panic!("{}: {e}", f.spec()));
             }
+        }
+    }
+
+    #[test]
+    fn default_ranges_stay_inside_what_each_key_allows() {
+        // Valid scenarios whose values sit at the edge of a key's range: the scaled ends
+        // would step outside it, so they stop at the edge (once refused as a bad --vary).
+        let text = "[travel]\nroad_factor = 1.0\n[funnel]\nfreshness_exponent = 10.0\n\
+                    [behaviour]\nclaim_browse = 1000000\n[desk]\ncall_reach_prob = 0.9\n";
+        let s = Scenario::from_toml(text, "edge").unwrap();
+        let factors = default_factors(&s);
+        let spec = |key: &str| factors.iter().find(|f| f.key == key).map(|f| f.spec());
+        assert_eq!(
+            spec("travel.road_factor").unwrap(),
+            "travel.road_factor=1.0,1.2"
+        );
+        assert_eq!(
+            spec("desk.call_reach_prob").unwrap(),
+            "desk.call_reach_prob=0.54,1.0"
+        );
+        let claim = spec("behaviour.claim_browse").unwrap();
+        assert!(
+            claim.starts_with("behaviour.claim_browse=500000,"),
+            "{claim}"
+        );
+        let fresh = spec("funnel.freshness_exponent").unwrap();
+        assert!(
+            fresh.starts_with("funnel.freshness_exponent=5.0,"),
+            "{fresh}"
+        );
+        for f in &factors {
+            for end in [&f.low, &f.high] {
+                s.assuming(std::slice::from_ref(end))
+                    .unwrap_or_else(|e| panic!("{}: {e}", f.spec()));
+            }
+            assert_ne!(f.low.value, f.high.value, "{}", f.spec());
         }
     }
 

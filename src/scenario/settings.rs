@@ -211,6 +211,15 @@ impl Scenario {
             settings.iter().partition(|s| s.is_policy());
         let policy =
             Self::policy_with(&base.policy, &policy_settings, "policy.").map_err(invalid)?;
+        if !policy_settings.is_empty() {
+            let problems = super::validate::policy_problems("policy", &policy);
+            if !problems.is_empty() {
+                return Err(ScenarioError::Invalid {
+                    origin: format!("{} with --set", self.name),
+                    problems,
+                });
+            }
+        }
         let scenario = if other.is_empty() {
             base.scenario.clone()
         } else {
@@ -326,6 +335,25 @@ mod tests {
         assert!(e.contains("seed") && e.contains("defines the study"), "{e}");
         let e = err("policy.assignment=lottery");
         assert!(e.contains("policy.assignment"), "{e}");
+        // Policy values are range-checked as in a file: these once ran (or panicked).
+        for (spec, key) in [
+            ("policy.push_min=60", "policy.push_max (50)"),
+            ("policy.audit_rate=2", "policy.audit_rate"),
+            ("policy.new_hire_capacity=2", "policy.new_hire_capacity"),
+            (
+                "policy.performance_window_days=0",
+                "policy.performance_window_days",
+            ),
+            (
+                "policy.reclaim_timeout_hours=0",
+                "policy.reclaim_timeout_hours",
+            ),
+            ("policy.push_max=100001", "policy.push_max"),
+            ("policy.claim_appetite=100001", "policy.claim_appetite"),
+        ] {
+            let e = err(spec);
+            assert!(e.contains(key), "{spec}: {e}");
+        }
     }
 
     #[test]

@@ -30,14 +30,19 @@ impl Checks {
     }
     fn range(&mut self, key: &str, value: f64, low: f64, high: f64) {
         let ok = value.is_finite() && value >= low && value <= high;
-        self.check(key, ok, value, format!("a number from {low} to {high}"));
+        self.check(
+            key,
+            ok,
+            number(value),
+            format!("a number from {low} to {high}"),
+        );
     }
     fn positive(&mut self, key: &str, value: f64, high: f64) {
         let ok = value.is_finite() && value > 0.0 && value <= high;
         self.check(
             key,
             ok,
-            value,
+            number(value),
             format!("a number above 0 and at most {high}"),
         );
     }
@@ -55,6 +60,16 @@ impl Checks {
         }
         self.rules
             .push((low_key.to_string(), format!("at most `{high_key}`")));
+    }
+}
+
+/// `x` as a message shows it: plainly, or in scientific notation when it is very large or
+/// very small (`1e300`, not three hundred digits).
+pub fn number(x: f64) -> String {
+    if x.is_finite() && x != 0.0 && !(1e-6..1e15).contains(&x.abs()) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
     }
 }
 
@@ -313,7 +328,9 @@ impl Scenario {
             ));
         }
         for (h, v) in t.road_speed_kmh.iter().enumerate() {
-            c.positive(&format!("travel.road_speed_kmh[{h}]"), *v, 300.0);
+            // At least walking pace: the drive is integrated hour by hour, and a road that
+            // crawls turns each trip into days of hours to step through.
+            c.range(&format!("travel.road_speed_kmh[{h}]"), *v, 1.0, 300.0);
         }
         for (i, h) in t.peak_hours.iter().enumerate() {
             c.count(&format!("travel.peak_hours[{i}]"), (*h).into(), 0, 23);
@@ -617,6 +634,14 @@ fn check_analysis(c: &mut Checks, a: &super::Analysis) {
             Some(_) => {}
         }
     }
+}
+
+/// The problems of policy `p` alone (its ranges and its own cross-field rules), each
+/// named under `at` (e.g. `policy`): what a `[[variant]]` policy is checked against.
+pub(super) fn policy_problems(at: &str, p: &super::Policy) -> Vec<String> {
+    let mut c = Checks::default();
+    check_policy(&mut c, at, p);
+    c.problems
 }
 
 fn check_policy(c: &mut Checks, at: &str, p: &super::Policy) {

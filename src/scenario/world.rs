@@ -101,7 +101,7 @@ impl Mode {
 pub struct Travel {
     /// Modes reps may use.
     pub modes: Vec<Mode>,
-    /// Road speed for each hour 00–23, km/h [Beijing peak ~23–24 km/h, delay index ~2].
+    /// Road speed for each hour 00–23, km/h, 1 to 300 [Beijing peak ~23–24 km/h, delay index ~2].
     pub road_speed_kmh: Vec<f64>,
     /// Hours (0–23) that count as peak: slower taxis and noisier roads.
     pub peak_hours: Vec<u32>,

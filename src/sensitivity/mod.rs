@@ -14,4 +14,6 @@ pub mod output;
 pub mod screen;
 pub mod stability;
 
-pub use screen::{Saved, Screen, ScreenError, ScreenPlan, Sink, point_settings, run, run_share};
+pub use screen::{
+    Saved, Screen, ScreenError, ScreenPlan, Sink, check_points, point_settings, run, run_share,
+};

@@ -204,7 +204,9 @@ fn point_variants<E>(
     settings: &[Setting],
     names: &mut Option<Vec<String>>,
 ) -> Result<(Scenario, Vec<Variant>), ScreenError<E>> {
-    let invalid = |e: &dyn std::fmt::Display| ScreenError::Scenario(e.to_string());
+    let invalid = |e: &dyn std::fmt::Display| {
+        ScreenError::Scenario(format!("at {}: {e}", describe(settings)))
+    };
     let s = scenario.assuming(settings).map_err(|e| invalid(&e))?;
     let variants = s.resolved_variants().map_err(|e| invalid(&e))?;
     let variants = select_variants(variants, &plan.variants).map_err(|e| invalid(&e))?;
@@ -222,6 +224,19 @@ fn point_variants<E>(
         Some(_) => {}
     }
     Ok((s, variants))
+}
+
+/// Checks, before anything runs, that every point of `plan` (on `scenario`, with its
+/// seed's Morris design) is a valid scenario with the base's variants: assumptions that
+/// are valid one at a time may not be together (`push_min` above `push_max`, say). The
+/// error names the first bad point's settings and the problem.
+pub fn check_points(scenario: &Scenario, plan: &ScreenPlan) -> Result<(), String> {
+    let mut names = None;
+    for settings in point_settings(plan, scenario.seed) {
+        point_variants::<std::convert::Infallible>(scenario, plan, &settings, &mut names)
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
 }
 
 /// Runs one share of `plan` on `scenario` (a shard's): `replications` (in increasing

@@ -89,7 +89,8 @@ fn route_frame(t: &DayTrace) -> Frame {
     // Room around the outermost places for the markers and their labels (about 100 px
     // of the side on each side).
     let city_half = t.city.half_km.max(1.0) * 1.05;
-    let half = ((x1 - x0).max(y1 - y0) / 2.0 * 1.3 + 0.5).clamp(2.0, city_half);
+    // At least 2 km each way, unless the city is smaller than that.
+    let half = ((x1 - x0).max(y1 - y0) / 2.0 * 1.3 + 0.5).clamp(2.0_f64.min(city_half), city_half);
     Frame {
         left: MAIN.0,
         top: MAIN.1,
