@@ -74,8 +74,9 @@ pub struct Scenario {
     pub seed: u64,
     /// Replications per variant.
     pub replications: u32,
-    /// Variant every other is compared with (default: the first). A file that leaves it out
-    /// gets the first of its variants, not the embedded default's baseline.
+    /// Variant every other is compared with. A file that leaves it out gets the first of
+    /// its own `[[variant]]`s, or, when it lists none (keeping the embedded six), the
+    /// embedded default's baseline (`alibaba`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<String>,
     /// Horizon and working week.
@@ -294,11 +295,16 @@ impl Default for Scenario {
 impl Scenario {
     /// Parses and validates scenario TOML; `origin` names the file in messages.
     pub fn from_toml(text: &str, origin: &str) -> Result<Scenario, ScenarioError> {
-        let scenario: Scenario =
+        let mut scenario: Scenario =
             diagnose::from_document(text).map_err(|message| ScenarioError::Parse {
                 origin: origin.to_string(),
                 message,
             })?;
+        // A file that keeps the embedded variants keeps their baseline too.
+        let embedded = Scenario::default();
+        if scenario.baseline.is_none() && scenario.variants == embedded.variants {
+            scenario.baseline = embedded.baseline;
+        }
         scenario.validate(origin)?;
         Ok(scenario)
     }
@@ -485,6 +491,19 @@ mod tests {
     fn shipped_file_equals_embedded_default() {
         let from_file = Scenario::from_toml(BEIJING_TOML, "scenarios/beijing.toml").unwrap();
         assert_eq!(from_file, Scenario::default());
+    }
+
+    #[test]
+    fn a_file_without_a_baseline_gets_the_embedded_one_or_its_own_first_variant() {
+        let name = |s: &Scenario| s.variants[s.baseline_index()].name.clone();
+        // Keeping the embedded six variants keeps their baseline (this file once compared
+        // everything with `hoarding`, the first of them).
+        let only_city = Scenario::from_toml("[city]\nsize_km = 40.0\n", "t").unwrap();
+        assert_eq!(name(&only_city), "alibaba");
+        let own = "[[variant]]\nname = \"a\"\n[[variant]]\nname = \"b\"\n";
+        assert_eq!(name(&Scenario::from_toml(own, "t").unwrap()), "a");
+        let named = format!("baseline = \"b\"\n{own}");
+        assert_eq!(name(&Scenario::from_toml(&named, "t").unwrap()), "b");
     }
 
     #[test]
