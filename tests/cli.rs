@@ -557,3 +557,32 @@ fn precision_on_a_metric_no_replication_defines_stops_after_the_first_batch() {
         "{stdout}"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_is_refused_not_waited_on() {
+    // Opening a FIFO for reading waits for a writer: salesim once hung here.
+    let dir = TempDir::new("fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(dir.path().join("pipe.toml"))
+        .arg(dir.path().join("pipe.csv"))
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    std::fs::write(
+        dir.path().join("list.toml"),
+        "[city]\ncompanies_csv = \"pipe.csv\"\n",
+    )
+    .unwrap();
+    for (file, says) in [
+        ("pipe.toml", "not a regular file; a scenario is a TOML file"),
+        (
+            "list.toml",
+            "not a regular file; a customer list is a CSV file",
+        ),
+    ] {
+        let out = salesim(dir.path(), &["run", file, "-n", "2", "--days", "1"]);
+        assert_eq!(out.status.code(), Some(2), "{file}: {}", stderr(&out));
+        assert!(stderr(&out).contains(says), "{file}: {}", stderr(&out));
+    }
+}

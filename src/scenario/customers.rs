@@ -71,6 +71,13 @@ pub const MAX_PROBLEMS_LISTED: usize = 50;
 /// [`MAX_CUSTOMER_FILE_BYTES`] is refused before it is read.
 pub fn read_customers(path: &Path, origin: Option<Origin>) -> Result<CustomerList, Vec<String>> {
     let file = path.display().to_string();
+    // Checked before opening: opening a named pipe would wait for a writer.
+    let kind = std::fs::metadata(path).map_err(|e| vec![format!("cannot read {file}: {e}")])?;
+    if !kind.is_file() {
+        return Err(vec![format!(
+            "cannot read {file}: not a regular file; a customer list is a CSV file"
+        )]);
+    }
     let opened = std::fs::File::open(path).map_err(|e| vec![format!("cannot read {file}: {e}")])?;
     let bytes = opened
         .metadata()

@@ -318,6 +318,13 @@ impl Scenario {
             path: shown.clone(),
             source,
         };
+        // Checked before opening: opening a named pipe would wait for a writer.
+        if !std::fs::metadata(path).map_err(io)?.is_file() {
+            return Err(ScenarioError::Parse {
+                origin: shown,
+                message: "not a regular file; a scenario is a TOML file".into(),
+            });
+        }
         let file = std::fs::File::open(path).map_err(io)?;
         let size = file.metadata().map_err(io)?.len();
         if size > MAX_SCENARIO_BYTES {
