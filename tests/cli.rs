@@ -553,7 +553,9 @@ fn precision_on_a_metric_no_replication_defines_stops_after_the_first_batch() {
     assert!(out.status.success(), "{}", stderr(&out));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
-        stdout.contains("replications: 3 per variant (the metric is not defined in any of the 3"),
+        stdout.contains(
+            "replications: 3 per variant (the metric is not defined in any of the 3 replications of `alibaba`"
+        ),
         "{stdout}"
     );
 }

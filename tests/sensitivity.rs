@@ -472,6 +472,45 @@ fn one_morris_trajectory_reports_its_undefined_spread_as_not_defined() {
     );
     let report = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(report.contains("Morris screening"));
+    let terminal = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        terminal.contains("(n/a)") && !terminal.contains("NaN"),
+        "the terminal says n/a for sigma: {terminal}"
+    );
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+#[test]
+fn a_tornado_only_screen_writes_morris_csv_with_its_header_alone() {
+    let out = fresh("tornado-only");
+    let run = salesim(&[
+        "sensitivity",
+        "--days",
+        "2",
+        "--replications",
+        "2",
+        "--variant",
+        "alibaba",
+        "--variant",
+        "strict",
+        "--vary",
+        "leads.marketing_per_day=400,1200",
+        "--trajectories",
+        "0",
+        "--no-report",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let morris = std::fs::read_to_string(out.join("morris.csv")).unwrap();
+    assert_eq!(
+        morris,
+        "assumption,low,high,variant,metric,trajectories,mu,mu_star,sigma\n"
+    );
     let _ = std::fs::remove_dir_all(&out);
 }
 

@@ -11,6 +11,7 @@ use crate::experiment::ExperimentResults;
 use crate::metrics::{Better, METRICS, metric_index, unknown_metric};
 use crate::rng::{Seeds, Source};
 use rand::Rng;
+use std::collections::BTreeMap;
 
 /// Bootstrap draws used by `probability_best` unless told otherwise.
 pub const BOOTSTRAP_DRAWS: usize = 4000;
@@ -23,10 +24,12 @@ pub const BOOTSTRAP_DRAWS: usize = 4000;
 pub fn probability_best(values: &[Vec<f64>], better: Better, draws: usize, seed: u64) -> Vec<f64> {
     let variants = values.len();
     let n = values.iter().map(Vec::len).min().unwrap_or(0);
-    let mut wins = vec![0.0; variants];
     if n == 0 || draws == 0 {
-        return wins;
+        return vec![0.0; variants];
     }
+    // Draws won, by variant and by how many shared the win: counted as integers and
+    // divided once at the end, so that variants tied in every draw get exactly equal shares.
+    let mut wins: Vec<BTreeMap<usize, u64>> = vec![BTreeMap::new(); variants];
     let mut rng = Seeds::new(seed, u64::MAX).stream(Source::Bootstrap, 0);
     let mut picks = vec![0usize; n];
     let mut means = vec![f64::NAN; variants];
@@ -54,14 +57,23 @@ pub fn probability_best(values: &[Vec<f64>], better: Better, draws: usize, seed:
         if !top.is_finite() {
             continue;
         }
-        let tied = means.iter().filter(|&&m| m == top).count() as f64;
+        let tied = means.iter().filter(|&&m| m == top).count();
         for (v, &m) in means.iter().enumerate() {
             if m == top {
-                wins[v] += 1.0 / tied;
+                *wins[v].entry(tied).or_insert(0) += 1;
             }
         }
     }
-    wins.iter().map(|w| w / draws as f64).collect()
+    wins.iter()
+        .map(|by_ties| {
+            // Folded from +0.0: an empty f64 `sum` is -0.0, which a CSV would print as "-0".
+            let shares = by_ties
+                .iter()
+                .map(|(&tied, &count)| count as f64 / tied as f64)
+                .fold(0.0, |total, share| total + share);
+            shares / draws as f64
+        })
+        .collect()
 }
 
 /// A fairness floor: variants whose mean of `metric` is worse than `threshold` (below it
@@ -205,10 +217,9 @@ mod tests {
     #[test]
     fn a_dominant_variant_is_best_with_certainty() {
         let values = vec![vec![1.0, 2.0, 3.0], vec![11.0, 12.0, 13.0]];
-        assert_eq!(
-            probability_best(&values, Better::Higher, 500, 1),
-            [0.0, 1.0]
-        );
+        let p = probability_best(&values, Better::Higher, 500, 1);
+        assert_eq!(p, [0.0, 1.0]);
+        assert!(p[0].is_sign_positive(), "never won is +0, not -0");
         assert_eq!(probability_best(&values, Better::Lower, 500, 1), [1.0, 0.0]);
     }
 
@@ -216,9 +227,16 @@ mod tests {
     fn identical_variants_share_every_draw() {
         let values = vec![vec![1.0, 5.0, 2.0]; 3];
         let p = probability_best(&values, Better::Higher, 300, 9);
-        for x in p {
+        for &x in &p {
             assert!((x - 1.0 / 3.0).abs() < 1e-12);
         }
+        // Exactly equal shares, not shares that drift apart as 1/3 is added 300 times.
+        let six = probability_best(&vec![vec![0.0, 0.0]; 6], Better::Higher, 4000, 9);
+        assert!(six.iter().all(|&x| x == six[0]), "{six:?}");
+        assert!(
+            (six.iter().sum::<f64>() - 1.0).abs() <= 2.0 * f64::EPSILON,
+            "{six:?}"
+        );
     }
 
     #[test]

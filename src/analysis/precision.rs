@@ -59,8 +59,13 @@ impl PrecisionRule {
     }
 
     /// Decides after a batch: `summaries` holds each variant's summary of the metric over
-    /// the `replications` run so far.
-    pub fn status(&self, replications: u32, summaries: &[Summary]) -> PrecisionStatus {
+    /// the `replications` run so far, in the order of `names`.
+    pub fn status(
+        &self,
+        replications: u32,
+        summaries: &[Summary],
+        names: &[&str],
+    ) -> PrecisionStatus {
         let widths: Vec<f64> = summaries.iter().map(Self::relative_half_width).collect();
         let worst = widths.iter().copied().fold(0.0, f64::max);
         // A relative tolerance keeps rounding in the interval from deciding the stop.
@@ -72,8 +77,8 @@ impl PrecisionRule {
             (
                 None,
                 format!(
-                    "the metric is not defined in any of the {replications} replications of variant {} (in run order), so its precision cannot be reached; choose another --metric",
-                    v + 1
+                    "the metric is not defined in any of the {replications} replications of `{}`, so its precision cannot be reached; choose another --metric",
+                    names.get(v).copied().unwrap_or("a variant")
                 ),
             )
         } else if met {
@@ -145,12 +150,12 @@ mod tests {
             ci95_low: f64::NAN,
             ci95_high: f64::NAN,
         };
-        let s = rule().status(10, &[summary(1.0, 0.5), undefined]);
+        let s = rule().status(10, &[summary(1.0, 0.5), undefined], &["a", "b"]);
         assert!(!s.met);
         assert_eq!(s.next, None);
         assert!(
             s.reason
-                .contains("not defined in any of the 10 replications of variant 2"),
+                .contains("not defined in any of the 10 replications of `b`"),
             "{}",
             s.reason
         );
@@ -158,7 +163,7 @@ mod tests {
 
     #[test]
     fn stops_when_every_variant_is_precise() {
-        let s = rule().status(10, &[summary(1.0, 0.01), summary(-2.0, 0.04)]);
+        let s = rule().status(10, &[summary(1.0, 0.01), summary(-2.0, 0.04)], &[]);
         assert!(s.met);
         assert_eq!(s.next, None);
         assert!(s.reason.starts_with("precision reached"), "{}", s.reason);
@@ -172,23 +177,23 @@ mod tests {
     #[test]
     fn sizes_the_next_batch_from_the_widest_variant() {
         // Widest: 0.04 relative, twice the target: four times the replications.
-        let s = rule().status(10, &[summary(1.0, 0.01), summary(1.0, 0.04)]);
+        let s = rule().status(10, &[summary(1.0, 0.01), summary(1.0, 0.04)], &[]);
         assert!(!s.met);
         assert_eq!(s.next, Some(40));
         // Nearly there: at least a tenth more.
-        let s = rule().status(100, &[summary(1.0, 0.0201)]);
+        let s = rule().status(100, &[summary(1.0, 0.0201)], &[]);
         assert_eq!(s.next, Some(110));
         // Undefined interval or zero mean: double.
-        let s = rule().status(10, &[summary(0.0, 0.1)]);
+        let s = rule().status(10, &[summary(0.0, 0.1)], &[]);
         assert_eq!(s.next, Some(20));
         // Never beyond the maximum.
-        let s = rule().status(900, &[summary(1.0, 1.0)]);
+        let s = rule().status(900, &[summary(1.0, 1.0)], &[]);
         assert_eq!(s.next, Some(1000));
     }
 
     #[test]
     fn stops_at_the_maximum() {
-        let s = rule().status(1000, &[summary(1.0, 0.5)]);
+        let s = rule().status(1000, &[summary(1.0, 0.5)], &[]);
         assert_eq!(s.next, None);
         assert!(
             s.reason.starts_with("maximum replications reached (1000)"),

@@ -385,13 +385,13 @@ pub fn execute(setup: &Setup, args: &RunArgs, mut saved: SavedRuns) -> Result<()
         (None, None) => format!("{first} replications"),
     };
     eprintln!(
-        "salesim {}: scenario {} ({}), {} variant{} x {replications_text}, {} days, seed {}, {threads} thread{}",
+        "salesim {}: scenario {} ({}), {} variant{} x {replications_text}, {}, seed {}, {threads} thread{}",
         env!("CARGO_PKG_VERSION"),
         scenario.name,
         setup.origin,
         variants.len(),
         if variants.len() == 1 { "" } else { "s" },
-        scenario.calendar.days,
+        scenario.horizon_text(variants),
         scenario.seed,
         if threads == 1 { "" } else { "s" },
     );
@@ -436,7 +436,8 @@ pub fn execute(setup: &Setup, args: &RunArgs, mut saved: SavedRuns) -> Result<()
         }
         let Some(rule) = &plan.precision else { break };
         let summaries: Vec<Summary> = results.summaries.iter().map(|s| s[rule.metric]).collect();
-        let status = rule.status(results.replications, &summaries);
+        let names: Vec<&str> = results.variants.iter().map(|v| v.name.as_str()).collect();
+        let status = rule.status(results.replications, &summaries, &names);
         match status.next {
             Some(next) => target = next,
             None => {
@@ -558,13 +559,16 @@ pub fn written_summary(
         .iter()
         .map(|n| n.trim_end_matches(".svg").to_string())
         .collect();
-    let mut text = format!("\nresults in {}/\n", dir.display());
+    // `--out results/` is shown as `results/`, not `results//`.
+    let shown = dir.display().to_string();
+    let shown = shown.trim_end_matches('/');
+    let mut text = format!("\nresults in {shown}/\n");
     text.push_str(&format!("  tables:   {}\n", with("csv").join(", ")));
     text.push_str(&format!("  manifest: {}\n", with("json").join(", ")));
     if !pictures.is_empty() {
         text.push_str(&format!(
             "  plots:    {}/{{{}}}.svg (and .png)\n",
-            dir.display(),
+            shown,
             pictures.join(",")
         ));
     }
@@ -572,4 +576,21 @@ pub fn written_summary(
         text.push_str(&format!("report: {}\n", report.display()));
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_summary_shows_an_out_folder_with_a_trailing_slash_once() {
+        let paths = [
+            PathBuf::from("results/summary.csv"),
+            PathBuf::from("results/a.svg"),
+        ];
+        let text = written_summary(std::path::Path::new("results/"), &paths, None);
+        assert!(text.contains("results in results/\n"), "{text}");
+        assert!(text.contains("plots:    results/{a}.svg"), "{text}");
+        assert!(!text.contains("//"), "{text}");
+    }
 }

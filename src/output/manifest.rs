@@ -114,7 +114,8 @@ pub fn manifest_json(
         draws: v.draws,
         fairness_floors: v.floors.iter().map(|f| f.describe()).collect(),
         best: name(v.best),
-        best_meeting_floors: name(v.best_meeting_floors),
+        // Without floors there is no "best meeting them" (ranking.csv tags none either).
+        best_meeting_floors: name(v.best_meeting_floors.filter(|_| !v.floors.is_empty())),
         p_best: names
             .iter()
             .copied()
@@ -267,7 +268,7 @@ mod tests {
             min_replications: 3,
             max_replications: 9,
         };
-        let status = rule.status(3, &[results.summaries[0][0]]);
+        let status = rule.status(3, &[results.summaries[0][0]], &["alibaba"]);
         analysis.precision = Some((rule, status));
         let info = RunInfo {
             scenario_source: "embedded default".into(),
@@ -297,6 +298,8 @@ mod tests {
         assert_eq!(json["metrics"].as_array().unwrap().len(), METRICS.len());
         assert_eq!(json["baseline"], "alibaba");
         assert_eq!(json["verdict"]["best"], "alibaba");
+        // No floors were given, so no variant is "best meeting the floors".
+        assert!(json["verdict"]["best_meeting_floors"].is_null());
         assert_eq!(json["verdict"]["p_best"][0][1], 1.0);
         assert_eq!(json["precision"]["stopped_at"], 3);
         assert_eq!(json["precision"]["max_replications"], 9);

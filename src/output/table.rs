@@ -182,13 +182,21 @@ pub fn render_differences(results: &ExperimentResults, analysis: &Analysis) -> S
     out
 }
 
-/// A plain number with about three significant digits (see [`decimals`]).
+/// A plain number with about three significant digits (see [`decimals`]); "n/a" when
+/// it is not defined.
 pub fn value_text_plain(x: f64) -> String {
+    if !x.is_finite() {
+        return "n/a".into();
+    }
     format!("{x:.p$}", p = decimals(x))
 }
 
-/// A metric value in words: a share as a percentage, anything else with three digits.
+/// A metric value in words: a share as a percentage, anything else with three digits;
+/// "n/a" when it is not defined.
 pub fn value_text(metric: usize, x: f64) -> String {
+    if !x.is_finite() {
+        return "n/a".into();
+    }
     if METRICS[metric].unit == "share" {
         format!("{:.p$}%", x * 100.0, p = decimals(x * 100.0))
     } else {

@@ -22,7 +22,7 @@ pub fn heading(study: &Study) -> String {
         escape(&s.description),
         escape(&study.run.version),
         plural(study.results.replications, "replication"),
-        plural(s.calendar.days, "working day"),
+        s.horizon_text(&study.results.variants),
         s.seed,
         escape(name(study, study.analysis.baseline)),
     )
@@ -79,7 +79,7 @@ pub fn question(study: &Study) -> String {
         s.city.buildings,
         s.city.districts,
         plural(study.results.replications, "replication"),
-        plural(s.calendar.days, "working day"),
+        s.horizon_text(&study.results.variants),
         s.calendar.working_days_per_week,
     )
 }

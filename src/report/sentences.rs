@@ -137,18 +137,35 @@ pub fn versus_baseline(results: &ExperimentResults, analysis: &Analysis, v: usiz
         )
     };
     for f in fairness_metrics(analysis) {
+        let (value, base) = (mean(results, v, f), mean(results, b, f));
+        if !(value.is_finite() && base.is_finite()) {
+            text.push_str(&format!(
+                " {}.",
+                upper_first(&undefined_clause(f, name, base_name))
+            ));
+            continue;
+        }
         text.push_str(&format!(
             " {}: {}.",
-            upper_first(&fairness_clause(
-                f,
-                mean(results, v, f),
-                mean(results, b, f),
-                base_name
-            )),
+            upper_first(&fairness_clause(f, value, base, base_name)),
             difference_text(f, &comparison(f))
         ));
     }
     text
+}
+
+/// Why the fairness metric `metric` cannot compare `name` with the baseline: it is not
+/// defined in every replication of one of them (a ratio with no new hires, say).
+fn undefined_clause(metric: usize, name: &str, baseline: &str) -> String {
+    let why = match METRICS[metric].name {
+        "nh_win_ratio" => ": it needs new hires and veterans who win",
+        "nh_lead_quality_ratio" => ": it needs new hires and veterans who hold leads",
+        _ => "",
+    };
+    format!(
+        "`{}` is not defined for `{name}` or for `{baseline}` in these replications, so they cannot be compared on it{why}",
+        METRICS[metric].name
+    )
 }
 
 fn upper_first(text: &str) -> String {
@@ -186,8 +203,28 @@ pub fn verdict(results: &ExperimentResults, analysis: &Analysis) -> Vec<String> 
         v.p_best[best] * 100.0,
         v.draws
     )];
+    // Variants with the best's very value in every replication: no number of
+    // replications tells them apart.
+    let best_values = results.metric_values(best, m);
+    let identical: Vec<usize> = (0..results.variants.len())
+        .filter(|&i| i != best && results.metric_values(i, m) == best_values)
+        .collect();
+    if !identical.is_empty() {
+        let names: Vec<String> = identical
+            .iter()
+            .map(|&i| format!("`{}`", name(i)))
+            .collect();
+        out.push(format!(
+            "{} {} the same {} as `{}` in every replication: tied, not separable by more replications; `{}` is named as the first listed.",
+            names.join(", "),
+            if identical.len() == 1 { "has" } else { "have" },
+            metric.name,
+            name(best),
+            name(best)
+        ));
+    }
     let rivals: Vec<String> = (0..results.variants.len())
-        .filter(|&i| i != best && v.p_best[i] >= 0.01)
+        .filter(|&i| i != best && !identical.contains(&i) && v.p_best[i] >= 0.01)
         .map(|i| format!("`{}` in {:.0}%", name(i), v.p_best[i] * 100.0))
         .collect();
     if v.p_best[best] < 0.95 && !rivals.is_empty() {
@@ -306,6 +343,35 @@ mod tests {
         assert!(
             lower.starts_with("`new-hire-priority` converts 5.0% fewer of its leads"),
             "{lower}"
+        );
+    }
+
+    #[test]
+    fn variants_identical_in_every_replication_are_called_tied() {
+        let r = results([(0.020, 0.6), (0.020, 0.6), (0.019, 1.0)]);
+        let text = verdict(&r, &analysis(&r, &[])).join(" ");
+        assert!(
+            text.contains(
+                "`strict` has the same conversion_rate as `alibaba` in every replication: tied"
+            ),
+            "{text}"
+        );
+        assert!(!text.contains("would tell them apart"), "{text}");
+    }
+
+    #[test]
+    fn an_undefined_fairness_metric_is_said_in_words_not_nan() {
+        // No new hires: the ratio is undefined in every replication of every variant.
+        let r = results([(0.020, f64::NAN), (0.025, f64::NAN), (0.019, f64::NAN)]);
+        let text = versus_baseline(&r, &analysis(&r, &["nh_win_ratio=0.8"]), 1);
+        assert!(!text.contains("NaN"), "{text}");
+        assert!(
+            text.ends_with(
+                "`nh_win_ratio` is not defined for `strict` or for `alibaba` in these \
+                 replications, so they cannot be compared on it: it needs new hires and \
+                 veterans who win."
+            ),
+            "{text}"
         );
     }
 

@@ -484,6 +484,34 @@ impl Scenario {
             .unwrap_or(0)
     }
 
+    /// Working days variant `v` simulates: its own scenario's horizon, or a swept
+    /// `calendar.days` recorded in its parameters, else this scenario's.
+    pub fn variant_days(&self, v: &Variant) -> u32 {
+        if let Some(own) = &v.scenario {
+            return own.calendar.days;
+        }
+        v.parameters
+            .iter()
+            .find(|(key, _)| key == "calendar.days")
+            .and_then(|(_, text)| text.parse().ok())
+            .unwrap_or(self.calendar.days)
+    }
+
+    /// The horizon of `variants` in words: "120 working days", or "2 to 3 working days,
+    /// each variant its own" when a variant (a sweep over `calendar.days`, say) changes it.
+    pub fn horizon_text(&self, variants: &[Variant]) -> String {
+        let days: Vec<u32> = variants.iter().map(|v| self.variant_days(v)).collect();
+        let (low, high) = (
+            days.iter().copied().min().unwrap_or(self.calendar.days),
+            days.iter().copied().max().unwrap_or(self.calendar.days),
+        );
+        if low == high {
+            format!("{low} working day{}", if low == 1 { "" } else { "s" })
+        } else {
+            format!("{low} to {high} working days, each variant its own")
+        }
+    }
+
     /// Total reps at the start.
     pub fn starting_reps(&self) -> u32 {
         self.org.veterans + self.org.new_hires
@@ -511,6 +539,33 @@ mod tests {
         assert_eq!(name(&Scenario::from_toml(own, "t").unwrap()), "a");
         let named = format!("baseline = \"b\"\n{own}");
         assert_eq!(name(&Scenario::from_toml(&named, "t").unwrap()), "b");
+    }
+
+    #[test]
+    fn the_horizon_in_words_follows_variants_that_change_it() {
+        let s = Scenario::embedded();
+        let variants = s.resolved_variants().unwrap();
+        assert_eq!(s.horizon_text(&variants), "120 working days");
+        let base = variants[2].clone();
+        let swept: Vec<Variant> = ["2", "3"]
+            .iter()
+            .map(|d| {
+                s.vary(
+                    &base,
+                    &[Setting::new("calendar.days", d)],
+                    format!("days={d}"),
+                )
+                .unwrap()
+            })
+            .collect();
+        assert_eq!(
+            s.horizon_text(&swept),
+            "2 to 3 working days, each variant its own"
+        );
+        // As a report reads it back: the variant's scenario is not saved, its parameters are.
+        let mut read_back = swept[1].clone();
+        read_back.scenario = None;
+        assert_eq!(s.variant_days(&read_back), 3);
     }
 
     #[test]

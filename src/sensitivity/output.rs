@@ -114,7 +114,13 @@ pub fn morris_csv(screen: &Screen) -> Vec<u8> {
     ];
     let names = names(screen);
     let mut rows = vec![header.iter().map(|h| h.to_string()).collect::<Vec<_>>()];
-    for v in (0..names.len()).filter(|&v| v != screen.baseline) {
+    // Without trajectories (`--trajectories 0`) there are no Morris statistics: the header only.
+    let variants = if screen.morris.is_empty() {
+        0
+    } else {
+        names.len()
+    };
+    for v in (0..variants).filter(|&v| v != screen.baseline) {
         for (m, metric) in METRICS.iter().enumerate() {
             for (f, s) in screen.factors.iter().zip(screen.morris_statistics(v, m)) {
                 rows.push(vec![
