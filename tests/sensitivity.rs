@@ -436,12 +436,11 @@ fn a_screen_is_not_run_to_a_precision() {
     );
 }
 
-#[test]
-fn one_morris_trajectory_reports_its_undefined_spread_as_not_defined() {
-    // One trajectory gives one elementary effect per assumption: mu* is defined, sigma is
-    // not. The screen still writes every file and its report.
-    let out = fresh("one-trajectory");
-    let run = salesim(&[
+/// A screen of the inflow alone (400 to 1200 leads a day) with `alibaba` and `second`,
+/// 2 replications of 3 days, `trajectories` Morris trajectories and `extra` flags, into
+/// `out`; asserts it succeeds.
+fn inflow_screen(out: &Path, second: &str, trajectories: &str, extra: &[&str]) -> Output {
+    let mut args = vec![
         "sensitivity",
         "--days",
         "3",
@@ -450,21 +449,30 @@ fn one_morris_trajectory_reports_its_undefined_spread_as_not_defined() {
         "--variant",
         "alibaba",
         "--variant",
-        "hoarding",
+        second,
         "--vary",
         "leads.marketing_per_day=400,1200",
         "--trajectories",
-        "1",
-        "--threads",
-        "1",
+        trajectories,
         "--out",
         out.to_str().unwrap(),
-    ]);
+    ];
+    args.extend_from_slice(extra);
+    let run = salesim(&args);
     assert!(
         run.status.success(),
         "{}",
         String::from_utf8_lossy(&run.stderr)
     );
+    run
+}
+
+#[test]
+fn one_morris_trajectory_reports_its_undefined_spread_as_not_defined() {
+    // One trajectory gives one elementary effect per assumption: mu* is defined, sigma is
+    // not. The screen still writes every file and its report.
+    let out = fresh("one-trajectory");
+    let run = inflow_screen(&out, "hoarding", "1", &["--threads", "1"]);
     let json = std::fs::read_to_string(out.join("sensitivity.json")).unwrap();
     assert!(
         json.contains("null"),
@@ -483,29 +491,7 @@ fn one_morris_trajectory_reports_its_undefined_spread_as_not_defined() {
 #[test]
 fn a_tornado_only_screen_writes_morris_csv_with_its_header_alone() {
     let out = fresh("tornado-only");
-    let run = salesim(&[
-        "sensitivity",
-        "--days",
-        "2",
-        "--replications",
-        "2",
-        "--variant",
-        "alibaba",
-        "--variant",
-        "strict",
-        "--vary",
-        "leads.marketing_per_day=400,1200",
-        "--trajectories",
-        "0",
-        "--no-report",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    inflow_screen(&out, "strict", "0", &["--no-report"]);
     let morris = std::fs::read_to_string(out.join("morris.csv")).unwrap();
     assert_eq!(
         morris,
