@@ -57,7 +57,6 @@ pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-/// The parser's message, with "did you mean" for an unknown key.
 /// serde's `message` about the value at `path`, in words: a misspelt key with the key
 /// probably meant, a wrong type with the key's own rule where it has one.
 fn explain(message: &str, path: &str) -> String {
