@@ -280,8 +280,9 @@ fn execute_screen(
         Some(s) => format!(" (shard {s}: those with r mod {} = {})", s.count, s.index),
         None => String::new(),
     };
+    // The horizon is the base's: a screened `calendar.days` changes it at other points.
     eprintln!(
-        "salesim {}: sensitivity of scenario {} ({}): {} assumptions, {} points (base, low and high, {} Morris trajectories) x {} variants x {} replications{share}, {} days, seed {}, {threads} threads",
+        "salesim {}: sensitivity of scenario {} ({}): {} assumptions, {} points (base, low and high, {} Morris trajectories) x {} variants x {} replications{share}, {} days at the base, seed {}, {threads} threads",
         env!("CARGO_PKG_VERSION"),
         scenario.name,
         setup.origin,
