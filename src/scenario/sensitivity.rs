@@ -279,6 +279,7 @@ impl Scenario {
         }
         let mut changed: Scenario =
             super::diagnose::from_value(toml::Value::Table(table), "").map_err(invalid)?;
+        self.same_customers(&changed, "").map_err(invalid)?;
         changed.customers = self.customers.clone();
         // The screen's own settings are not needed (and not re-checked) in a screened copy.
         changed.sensitivity = Sensitivity::default();

@@ -142,11 +142,7 @@ impl Scenario {
         table.remove("baseline");
         let mut changed: Scenario =
             diagnose::from_value(toml::Value::Table(table), at.trim_end_matches('.'))?;
-        if changed.city.companies_csv != self.city.companies_csv {
-            return Err(format!(
-                "{at}city.companies_csv: a variant cannot change the customer list"
-            ));
-        }
+        self.same_customers(&changed, at)?;
         changed.customers = self.customers.clone();
         changed.variants = vec![super::VariantSpec {
             name: name.to_string(),
@@ -160,6 +156,29 @@ impl Scenario {
                 .join("; "));
         }
         Ok(changed)
+    }
+
+    /// Refuses a changed copy (a variant's, a sweep's, a screen point's) whose customer
+    /// list differs: the list is read, and its lat/lon projected around
+    /// `city.office_lat`/`office_lon`, once when the scenario file is loaded, so a copy
+    /// that changed them would silently run the file's list. `at` prefixes the key.
+    pub(super) fn same_customers(&self, changed: &Scenario, at: &str) -> Result<(), String> {
+        if changed.city.companies_csv != self.city.companies_csv {
+            return Err(format!(
+                "{at}city.companies_csv: a variant cannot change the customer list"
+            ));
+        }
+        for (key, was, now) in [
+            ("office_lat", self.city.office_lat, changed.city.office_lat),
+            ("office_lon", self.city.office_lon, changed.city.office_lon),
+        ] {
+            if was != now {
+                return Err(format!(
+                    "{at}city.{key}: a variant cannot move the point the customer list is projected around (it is read once, with the scenario file)"
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// The policy table of `policy` with `settings` (paths inside `[policy]`) applied.
@@ -335,6 +354,15 @@ mod tests {
         assert!(e.contains("seed") && e.contains("defines the study"), "{e}");
         let e = err("policy.assignment=lottery");
         assert!(e.contains("policy.assignment"), "{e}");
+        // The customer list and its projection are read once, with the file: a variant
+        // that changed them ran the file's list regardless.
+        let e = err("city.office_lat=39.95");
+        assert!(e.contains("city.office_lat: a variant cannot move"), "{e}");
+        let e = s
+            .assuming(&[Setting::new("city.companies_csv", "other.csv")])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("cannot change the customer list"), "{e}");
         // Policy values are range-checked as in a file: these once ran (or panicked).
         for (spec, key) in [
             ("policy.push_min=60", "policy.push_max (50)"),
