@@ -141,6 +141,9 @@ const DEFAULTS: &[(&str, Range)] = &[
     ),
     ("policy.push_order", Range::Both("newest", "best_scored")),
     ("behaviour.claim_browse", Range::Scale(0.5, 2.0)),
+    // The least judged chance an evening call books a visit at: booked visits go first on
+    // the next day's route, so a lax threshold costs the day its quota (see the README).
+    ("behaviour.book_min_chance", Range::Scale(0.5, 10.0)),
     ("leads.marketing_per_day", Range::Scale(0.5, 1.5)),
     ("leads.desk_per_rep", Range::Scale(0.0, 2.0)),
     ("funnel.window_mean_days", Range::Scale(0.5, 2.0)),
