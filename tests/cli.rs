@@ -358,6 +358,15 @@ fn bad_analysis_flags_exit_2_naming_the_flag() {
         (&["--metric", "conversion"][..], "--metric"),
         (&["--fairness-floor", "nh_win_ratio"], "--fairness-floor"),
         (&["--fairness-floor", "nh_wins=0.8"], "--fairness-floor"),
+        (
+            &[
+                "--fairness-floor",
+                "nh_win_ratio=0.5",
+                "--fairness-floor",
+                "nh_win_ratio=0.9",
+            ],
+            "given twice",
+        ),
         (&["--precision", "2"], "--precision"),
         (
             &["--precision", "0.02", "--min-replications", "1"],
@@ -587,4 +596,33 @@ fn a_named_pipe_is_refused_not_waited_on() {
         assert_eq!(out.status.code(), Some(2), "{file}: {}", stderr(&out));
         assert!(stderr(&out).contains(says), "{file}: {}", stderr(&out));
     }
+}
+
+#[test]
+fn one_replication_shows_no_interval_and_no_probability_of_being_best() {
+    let dir = TempDir::new("one-replication");
+    let out = salesim(
+        dir.path(),
+        &[
+            "-n",
+            "1",
+            "--days",
+            "2",
+            "--variant",
+            "alibaba",
+            "--variant",
+            "strict",
+            "--no-report",
+            "--out",
+            "o",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("NaN"), "{text}");
+    assert!(
+        text.contains("in one replication (too few to resample"),
+        "{text}"
+    );
+    assert!(!text.contains("bootstrap resamples"), "{text}");
 }

@@ -442,6 +442,36 @@ fn hiring_coaching_learning_and_attrition_work_as_configured() {
 }
 
 #[test]
+fn a_dry_spell_counts_from_the_start_of_the_run_not_from_hiring() {
+    // 21-day months, leaving certain after a dry spell. At the first month end (the
+    // morning of day 21) every rep has been observed for 21 working days, whatever its
+    // tenure: wins before the run are not simulated, so a 22-day dry spell cannot have
+    // happened yet and nobody leaves; a 20-day one can, and reps without a win since the
+    // start leave.
+    let (sc, variants) = scenario(22);
+    let leavers = |no_win_days: u32| {
+        let mut sc = sc.clone();
+        sc.attrition.enabled = true;
+        sc.attrition.no_win_days = no_win_days;
+        sc.attrition.veteran_monthly_prob = 1.0;
+        sc.attrition.new_hire_monthly_prob = 1.0;
+        let (_, left) = run_with(&sc, &variants[2], 0, SimOptions::default(), |sim| {
+            sim.reps.iter().filter(|r| !r.active).count()
+        });
+        left
+    };
+    assert_eq!(
+        leavers(22),
+        0,
+        "nobody has been observed for 22 working days"
+    );
+    assert!(
+        leavers(20) > 0,
+        "some rep went the first 21 working days without a win"
+    );
+}
+
+#[test]
 fn capacity_weighting_gives_fresh_new_hires_a_smaller_share_of_the_push() {
     let (sc, variants) = scenario(3);
     let baseline = variants[2].clone();

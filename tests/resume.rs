@@ -130,6 +130,10 @@ fn shards_run_anywhere_merge_to_the_bytes_of_one_run() {
                 .exists()
         );
     }
+    // A report of the shards alone points to merge.
+    let early = salesim(tmp.path(), &["report", "study"]);
+    assert_eq!(early.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&early.stderr).contains("salesim merge study --out study"));
     let merged = salesim(
         tmp.path(),
         &["merge", "study", "--out", "study", "--no-report"],
@@ -306,4 +310,157 @@ fn an_output_folder_holding_another_study_is_not_overwritten_without_force() {
         std::fs::read_to_string(tmp.path().join("mine/notes.txt")).unwrap(),
         "keep me"
     );
+}
+
+#[test]
+fn a_refused_or_foreign_folder_keeps_every_file_and_a_busy_one_is_refused() {
+    let tmp = TempDir::new("foreign");
+    let write = |path: &str, text: &str| {
+        let path = tmp.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    let exists = |path: &str| tmp.path().join(path).exists();
+    // Someone's folder with dotfiles that look like salesim's temporary files: refused,
+    // and nothing in it is deleted.
+    for name in [
+        "home/.config.tmp-backup",
+        "home/.hist.spool-1",
+        "home/thesis.docx",
+    ] {
+        write(name, "mine");
+    }
+    let home = salesim(tmp.path(), &args(&["--out", "home"]));
+    assert_eq!(home.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&home.stderr).contains("holds no salesim study"));
+    for name in [
+        "home/.config.tmp-backup",
+        "home/.hist.spool-1",
+        "home/thesis.docx",
+    ] {
+        assert!(exists(name), "{name} was deleted");
+    }
+    // A manifest.json salesim did not write is the owner's file: the folder is not taken
+    // for a study, and --force writes beside the files it lists instead of deleting them.
+    write(
+        "web/manifest.json",
+        r#"{"files": ["index.html", "thesis.docx"]}"#,
+    );
+    write("web/index.html", "mine");
+    write("web/thesis.docx", "mine");
+    let web = salesim(tmp.path(), &args(&["--out", "web"]));
+    assert_eq!(web.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&web.stderr).contains("holds no salesim study"));
+    assert!(
+        salesim(tmp.path(), &args(&["--out", "web", "--force"]))
+            .status
+            .success()
+    );
+    assert!(exists("web/index.html") && exists("web/thesis.docx"));
+    // A folder holding only a version-control marker is empty enough.
+    write("kept/.gitkeep", "");
+    assert!(
+        salesim(tmp.path(), &args(&["--out", "kept"]))
+            .status
+            .success()
+    );
+    // A file as --out is named for what it is.
+    write("a-file", "mine");
+    let file = salesim(tmp.path(), &args(&["--out", "a-file"]));
+    assert_eq!(file.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&file.stderr).contains("is a file, not a folder"));
+
+    // While a run writes into a folder, a second salesim there is refused (also with
+    // --resume) and takes nothing from it; once the first is gone, --resume goes on.
+    let long = [
+        "-n",
+        "200",
+        "--days",
+        "40",
+        "--variant",
+        "alibaba",
+        "-j",
+        "1",
+        "--no-report",
+        "--out",
+        "busy",
+    ];
+    let mut first = common::start(tmp.path(), &long);
+    let spool = || {
+        std::fs::read_dir(tmp.path().join("busy"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().contains(".spool-"))
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !spool() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(spool(), "the first run spools its per-rep rows");
+    for extra in [&[][..], &["--resume"][..], &["--force"][..]] {
+        let second: Vec<&str> = long.iter().copied().chain(extra.iter().copied()).collect();
+        let refused = salesim(tmp.path(), &second);
+        assert_eq!(refused.status.code(), Some(2), "{extra:?}");
+        assert!(
+            String::from_utf8_lossy(&refused.stderr).contains("in use by another salesim"),
+            "{}",
+            String::from_utf8_lossy(&refused.stderr)
+        );
+    }
+    assert!(spool(), "the refused runs left the first run's spool alone");
+    first.kill().unwrap();
+    first.wait().unwrap();
+    let resumed: Vec<&str> = [
+        "-n",
+        "2",
+        "--days",
+        "40",
+        "--variant",
+        "alibaba",
+        "--no-report",
+    ]
+    .iter()
+    .copied()
+    .chain(["--out", "busy", "--force"])
+    .collect();
+    assert!(salesim(tmp.path(), &resumed).status.success());
+    assert!(
+        !spool(),
+        "the killed run's spool is cleared once the folder is claimed"
+    );
+}
+
+#[test]
+fn a_run_that_fails_while_writing_says_so_in_its_manifest_and_resumes() {
+    let tmp = TempDir::new("failed");
+    // A folder where summary.csv cannot be written (a folder has its name).
+    std::fs::create_dir_all(tmp.path().join("out/summary.csv")).unwrap();
+    let failed = salesim(tmp.path(), &args(&["--out", "out", "--force"]));
+    assert_eq!(failed.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&failed.stderr).contains("summary.csv"));
+    let manifest: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(tmp.path().join("out/manifest.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(manifest["status"], "failed");
+    assert_eq!(
+        manifest["replications_saved"], 16,
+        "8 replications of 2 variants"
+    );
+    std::fs::remove_dir(tmp.path().join("out/summary.csv")).unwrap();
+    let again = salesim(tmp.path(), &args(&["--out", "out"]));
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("it failed"));
+    assert!(
+        salesim(tmp.path(), &args(&["--out", "out", "--resume"]))
+            .status
+            .success()
+    );
+    assert!(
+        salesim(tmp.path(), &args(&["--out", "whole"]))
+            .status
+            .success()
+    );
+    assert_same_study(&tmp.path().join("whole"), &tmp.path().join("out"));
 }

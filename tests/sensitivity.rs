@@ -142,6 +142,11 @@ fn bad_assumptions_exit_2_naming_the_flag() {
         ("leads.marketing_per_day=1,2,3", "exactly two values"),
         ("seed=1,2", "defines the study"),
         ("funnel.freshness_exponent=-1,1", "freshness_exponent"),
+        ("leads.marketing_per_day=400,400", "the same value"),
+        (
+            "leads.marketing_per_day=1200,400",
+            "give the lower value first",
+        ),
     ] {
         let o = salesim(&[
             "sensitivity",

@@ -17,9 +17,65 @@ pub enum Claim {
 }
 
 /// Whether `name` is a temporary file of salesim's own (a spool or an unfinished atomic
-/// write), which a killed run may leave behind.
+/// write, `.<file>.spool-<pid>`, `.<file>.tmp-<pid>` or a picture's
+/// `.<file>.tmp-<pid>-<n>.png`), which a killed run may leave behind.
 fn leftover(name: &str) -> bool {
-    name.starts_with('.') && (name.contains(".spool-") || name.contains(".tmp-"))
+    let Some(rest) = name.strip_prefix('.') else {
+        return false;
+    };
+    let tail = |marker: &str| {
+        rest.rsplit_once(marker).is_some_and(|(file, tail)| {
+            let tail = tail.strip_suffix(".png").unwrap_or(tail);
+            !file.is_empty()
+                && !tail.is_empty()
+                && tail
+                    .split('-')
+                    .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        })
+    };
+    tail(".spool-") || tail(".tmp-")
+}
+
+/// Whether `name` is a file that does not make a folder someone's: version-control and
+/// file-manager markers.
+fn ignorable(name: &str) -> bool {
+    matches!(name, ".gitkeep" | ".gitignore" | ".keep" | ".DS_Store")
+}
+
+/// An exclusive hold on an output folder for as long as it lives, so that two salesim
+/// processes never write into one folder at once: an advisory lock (`flock`) on the folder
+/// itself, released when the process ends, however it ends.
+#[derive(Debug)]
+pub struct OutputLock {
+    _folder: Option<std::fs::File>,
+}
+
+impl OutputLock {
+    /// Locks `dir`, or says which folder another salesim is using. Where the file system
+    /// cannot lock (or on a platform that cannot open a folder), the run goes on unlocked.
+    fn take(dir: &Path) -> Result<OutputLock, CliError> {
+        #[cfg(unix)]
+        {
+            let Ok(folder) = std::fs::File::open(dir) else {
+                return Ok(OutputLock { _folder: None });
+            };
+            match folder.try_lock() {
+                Ok(()) => Ok(OutputLock {
+                    _folder: Some(folder),
+                }),
+                Err(std::fs::TryLockError::WouldBlock) => Err(input(format!(
+                    "{} is in use by another salesim process still writing there; wait for it to finish, or choose another --out",
+                    dir.display()
+                ))),
+                Err(std::fs::TryLockError::Error(_)) => Ok(OutputLock { _folder: None }),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = dir;
+            Ok(OutputLock { _folder: None })
+        }
+    }
 }
 
 /// Whether `name` is a shard folder's name, `shard-I-of-N`.
@@ -29,19 +85,19 @@ pub fn is_shard_folder(name: &str) -> bool {
         .is_some_and(|(i, n)| i.parse::<u32>().is_ok() && n.parse::<u32>().is_ok())
 }
 
-/// The manifest's status and study identity, when `dir` has a readable manifest.
-fn manifest_facts(dir: &Path) -> Option<(String, Option<String>, Vec<String>)> {
+/// The manifest's status, study identity and listed files, when `dir` has a manifest
+/// salesim wrote (one naming a salesim version and a study; any other `manifest.json` is
+/// the folder owner's own file).
+fn manifest_facts(dir: &Path) -> Option<(String, String, Vec<String>)> {
     let text = std::fs::read_to_string(dir.join(MANIFEST_FILE)).ok()?;
     let value: serde_json::Value = serde_json::from_str(&text).ok()?;
+    value.get("salesim_version")?.as_str()?;
+    let hash = value.get("study_hash")?.as_str()?.to_string();
     let status = value
         .get("status")
         .and_then(|s| s.as_str())
         .unwrap_or("complete")
         .to_string();
-    let hash = value
-        .get("study_hash")
-        .and_then(|s| s.as_str())
-        .map(str::to_string);
     let files = value
         .get("files")
         .and_then(|f| f.as_array())
@@ -54,38 +110,72 @@ fn manifest_facts(dir: &Path) -> Option<(String, Option<String>, Vec<String>)> {
     Some((status, hash, files))
 }
 
-/// Decides how a run of `study` (shard `shard`) may use `dir`, creating it when missing
-/// and clearing salesim's own leftovers. `force` replaces another study (its listed files
-/// are removed first); `resume` goes on with an interrupted run of the same study.
+/// Whether `dir`'s manifest says a run is still going (`running`): one that stopped
+/// without rewriting it. A run's failure rewrites it to `failed`.
+pub fn manifest_says_running(dir: &Path) -> bool {
+    manifest_facts(dir).is_some_and(|(status, _, _)| status == "running")
+}
+
+/// Decides how a run of `study` (shard `shard`) may use `dir`, creating it when missing.
+/// `force` replaces another study (its listed files are removed first); `resume` goes on
+/// with an interrupted run of the same study. The folder stays locked against other
+/// salesim processes while the returned lock lives; salesim's own leftovers (temporary
+/// files of a killed run) are cleared once the folder is claimed, never in a folder that
+/// is refused.
 pub fn claim_output(
     dir: &Path,
     study: &Study,
     shard: Option<Shard>,
     force: bool,
     resume: bool,
-) -> Result<Claim, CliError> {
-    std::fs::create_dir_all(dir).map_err(|e| {
-        input(format!(
-            "cannot create output directory {}: {e}",
-            dir.display()
-        ))
-    })?;
-    let entries = std::fs::read_dir(dir).map_err(|e| {
-        input(format!(
-            "cannot read output directory {}: {e}",
-            dir.display()
-        ))
-    })?;
+) -> Result<(Claim, OutputLock), CliError> {
+    let shown = dir.display();
+    if let Ok(meta) = std::fs::symlink_metadata(dir) {
+        let target = std::fs::metadata(dir);
+        if meta.file_type().is_symlink() && target.is_err() {
+            return Err(input(format!(
+                "--out {shown} is a symbolic link to a folder that does not exist; create the folder or choose another --out"
+            )));
+        }
+        if target.is_ok_and(|t| !t.is_dir()) {
+            return Err(input(format!(
+                "--out {shown} is a file, not a folder; choose a folder's name"
+            )));
+        }
+    }
+    std::fs::create_dir_all(dir)
+        .map_err(|e| input(format!("cannot create output directory {shown}: {e}")))?;
+    let lock = OutputLock::take(dir)?;
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| input(format!("cannot read output directory {shown}: {e}")))?;
     let mut names = Vec::new();
+    let mut leftovers = Vec::new();
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         if leftover(&name) {
-            let _ = std::fs::remove_file(entry.path());
-        } else {
+            leftovers.push(entry.path());
+        } else if !ignorable(&name) {
             names.push(name);
         }
     }
     names.sort();
+    let claim = decide(dir, &names, study, shard, force, resume)?;
+    // The lock is held: no other salesim is writing these.
+    for path in leftovers {
+        let _ = std::fs::remove_file(path);
+    }
+    Ok((claim, lock))
+}
+
+/// [`claim_output`]'s decision for a folder holding `names` (leftovers and markers left out).
+fn decide(
+    dir: &Path,
+    names: &[String],
+    study: &Study,
+    shard: Option<Shard>,
+    force: bool,
+    resume: bool,
+) -> Result<Claim, CliError> {
     let shown = dir.display();
     let nothing_to_resume = || {
         if resume {
@@ -119,12 +209,18 @@ pub fn claim_output(
         let differences = header.study.differences(study);
         let same_shard = header.shard == shard;
         if differences.is_empty() && same_shard {
-            let complete = manifest_facts(dir).is_some_and(|(status, _, _)| status == "complete");
+            let status = manifest_facts(dir).map(|(status, _, _)| status);
+            let complete = status.as_deref() == Some("complete");
             return match (resume, complete, force) {
                 (true, _, _) => Ok(Claim::Resume),
                 (false, true, _) | (false, _, true) => Ok(Claim::Fresh),
                 (false, false, false) => Err(input(format!(
-                    "{shown} holds an interrupted run of this study: add --resume to finish it, or --force to start it again"
+                    "{shown} holds an unfinished run of this study ({}): add --resume to finish it, or --force to start it again",
+                    match status.as_deref() {
+                        Some("failed") => "it failed",
+                        Some("interrupted") => "it was interrupted",
+                        _ => "it was stopped",
+                    }
                 ))),
             };
         }
@@ -153,7 +249,7 @@ pub fn claim_output(
         ));
     }
     if let Some((_, hash, _)) = manifest_facts(dir) {
-        if hash.as_deref() == Some(study.hash.as_str()) {
+        if hash == study.hash {
             return nothing_to_resume();
         }
         return replace("holds the results of another salesim study");
@@ -212,7 +308,12 @@ mod tests {
     fn leftovers_are_ours_only() {
         assert!(leftover(".reps.csv.spool-123"));
         assert!(leftover(".summary.csv.tmp-9"));
+        assert!(leftover(".tornado_conversion_rate.png.tmp-77-3.png"));
         assert!(!leftover("notes.tmp-1"));
         assert!(!leftover("summary.csv"));
+        // A user's own dotfiles that merely look similar stay.
+        assert!(!leftover(".config.tmp-backup"));
+        assert!(!leftover(".tmp-12"));
+        assert!(!leftover(".hist.spool-"));
     }
 }

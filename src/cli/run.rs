@@ -78,6 +78,16 @@ pub fn study_plan(args: &RunArgs, scenario: &Scenario) -> Result<StudyPlan, CliE
             .collect::<Result<Vec<_>, _>>()
     }
     .map_err(input)?;
+    for (i, floor) in floors.iter().enumerate() {
+        if let Some(earlier) = floors[..i].iter().find(|f| f.metric == floor.metric) {
+            return Err(input(format!(
+                "--fairness-floor: {} is given twice ({} and {}); give each metric one floor",
+                METRICS[floor.metric].name,
+                crate::scenario::number(earlier.threshold),
+                crate::scenario::number(floor.threshold)
+            )));
+        }
+    }
     let precision = match args.precision {
         None => None,
         Some(p) => {
@@ -351,7 +361,7 @@ pub fn execute(setup: &Setup, args: &RunArgs, mut saved: SavedRuns) -> Result<()
         Some(s) => args.out.join(s.folder()),
         None => args.out.clone(),
     };
-    let claim = claim_output(&out, &setup.study, shard, args.force, args.resume)?;
+    let (claim, _lock) = claim_output(&out, &setup.study, shard, args.force, args.resume)?;
     let header = Header {
         study: setup.study.clone(),
         shard,
@@ -404,80 +414,86 @@ pub fn execute(setup: &Setup, args: &RunArgs, mut saved: SavedRuns) -> Result<()
         no_report: args.no_report,
     };
     status.write("running", checkpoint.len())?;
-    let load = |v: usize, r: u32| saved.load(v, r).map(|x| x.map_err(CliError::from));
-    if let Some(shard) = shard {
-        return run_shard(setup, &runner, shard, &status, &mut checkpoint, &load);
-    }
-
-    let bar = progress_bar(variants.len() as u64 * u64::from(first));
-    let started = status.started;
-    let mut results = ExperimentResults::empty(variants);
-    // Each replication's per-rep rows go to the output folder as it finishes.
-    let mut reps = RepsSpool::create(&out, variants)?;
-    let mut target = first;
-    let mut stopped = None;
-    loop {
-        bar.set_length(variants.len() as u64 * u64::from(target));
-        let finished = runner.extend_from(
-            scenario,
-            &mut results,
-            target,
-            &|| bar.inc(1),
-            &load,
-            &mut |v, r, run| {
-                checkpoint.append(v, r, run)?;
-                reps.add(v, r, &run.reps)?;
-                Ok(())
-            },
-        )?;
-        if !finished {
-            bar.finish_and_clear();
-            return Err(status.interrupted(&checkpoint));
+    let outcome = (|| -> Result<(), CliError> {
+        let load = |v: usize, r: u32| saved.load(v, r).map(|x| x.map_err(CliError::from));
+        if let Some(shard) = shard {
+            return run_shard(setup, &runner, shard, &status, &mut checkpoint, &load);
         }
-        let Some(rule) = &plan.precision else { break };
-        let summaries: Vec<Summary> = results.summaries.iter().map(|s| s[rule.metric]).collect();
-        let names: Vec<&str> = results.variants.iter().map(|v| v.name.as_str()).collect();
-        let status = rule.status(results.replications, &summaries, &names);
-        match status.next {
-            Some(next) => target = next,
-            None => {
-                stopped = Some((rule.clone(), status));
-                break;
+
+        let bar = progress_bar(variants.len() as u64 * u64::from(first));
+        let started = status.started;
+        let mut results = ExperimentResults::empty(variants);
+        // Each replication's per-rep rows go to the output folder as it finishes.
+        let mut reps = RepsSpool::create(&out, variants)?;
+        let mut target = first;
+        let mut stopped = None;
+        loop {
+            bar.set_length(variants.len() as u64 * u64::from(target));
+            let finished = runner.extend_from(
+                scenario,
+                &mut results,
+                target,
+                &|| bar.inc(1),
+                &load,
+                &mut |v, r, run| {
+                    checkpoint.append(v, r, run)?;
+                    reps.add(v, r, &run.reps)?;
+                    Ok(())
+                },
+            )?;
+            if !finished {
+                bar.finish_and_clear();
+                return Err(status.interrupted(&checkpoint));
+            }
+            let Some(rule) = &plan.precision else { break };
+            let summaries: Vec<Summary> =
+                results.summaries.iter().map(|s| s[rule.metric]).collect();
+            let names: Vec<&str> = results.variants.iter().map(|v| v.name.as_str()).collect();
+            let status = rule.status(results.replications, &summaries, &names);
+            match status.next {
+                Some(next) => target = next,
+                None => {
+                    stopped = Some((rule.clone(), status));
+                    break;
+                }
             }
         }
-    }
-    let finished = SystemTime::now();
-    bar.finish_and_clear();
-    checkpoint.sync()?;
+        let finished = SystemTime::now();
+        bar.finish_and_clear();
+        checkpoint.sync()?;
 
-    let mut analysis = analyse(
-        &results,
-        baseline,
-        plan.metric,
-        &plan.floors,
-        BOOTSTRAP_DRAWS,
-        scenario.seed,
-    );
-    analysis.precision = stopped;
-    emit(&output::table::render(&results, &analysis));
-    let info = RunInfo {
-        scenario_source: setup.origin.clone(),
-        threads,
-        started,
-        finished,
-        command: setup.study.command.clone(),
-        study_hash: setup.study.hash.clone(),
-    };
-    let extra = [checkpoint.path().to_path_buf()];
-    let mut paths = output::write_all(&out, scenario, &results, &analysis, &info, reps, &extra)?;
-    paths.extend(extra);
-    let report = if args.no_report {
-        None
-    } else {
-        Some(crate::report::write_report(&out).map_err(super::report::report_error)?)
-    };
-    emit(&written_summary(&out, &paths, report.as_deref()));
-    Ok(())
+        let mut analysis = analyse(
+            &results,
+            baseline,
+            plan.metric,
+            &plan.floors,
+            BOOTSTRAP_DRAWS,
+            scenario.seed,
+        );
+        analysis.precision = stopped;
+        emit(&output::table::render(&results, &analysis));
+        let info = RunInfo {
+            scenario_source: setup.origin.clone(),
+            threads,
+            started,
+            finished,
+            command: setup.study.command.clone(),
+            study_hash: setup.study.hash.clone(),
+        };
+        let extra = [checkpoint.path().to_path_buf()];
+        let mut paths =
+            output::write_all(&out, scenario, &results, &analysis, &info, reps, &extra)?;
+        paths.extend(extra);
+        let report = if args.no_report {
+            None
+        } else {
+            Some(crate::report::write_report(&out).map_err(super::report::report_error)?)
+        };
+        emit(&written_summary(&out, &paths, report.as_deref()));
+        Ok(())
+    })();
+    status.settle(&outcome, checkpoint.len());
+    outcome
 }
 
 /// Runs shard `shard` of `setup`: its replications of every variant, each saved to

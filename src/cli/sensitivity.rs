@@ -261,7 +261,7 @@ fn execute_screen(
     };
     let out = &out;
     let points = plan.points();
-    let claim = claim_output(out, identity, shard, run_args.force, run_args.resume)?;
+    let (claim, _lock) = claim_output(out, identity, shard, run_args.force, run_args.resume)?;
     let header = Header {
         study: identity.clone(),
         shard,
@@ -303,100 +303,105 @@ fn execute_screen(
         no_report: run_args.no_report,
     };
     status.write("running", checkpoint.len())?;
-    let bar = progress_bar((points * variants.len() * owned.len()) as u64);
-    let started = status.started;
-    // Every replication of every point is saved to the checkpoint as it is handed over, in
-    // the order the screen runs them (frame variant field: point x variants + variant);
-    // the base point's whole, the others' metrics alone.
-    let nv = variants.len();
-    let load =
-        |p: usize, v: usize, r: u32| saved.load(p * nv + v, r).map(|x| x.map_err(CliError::from));
-    let mut save = |p: usize, v: usize, r: u32, result: &ReplicationResult| {
-        if p == 0 {
-            checkpoint.append(v, r, result)
-        } else {
-            checkpoint.append(p * nv + v, r, &metrics_only(result))
+    let outcome = (|| -> Result<(), CliError> {
+        let bar = progress_bar((points * variants.len() * owned.len()) as u64);
+        let started = status.started;
+        // Every replication of every point is saved to the checkpoint as it is handed over, in
+        // the order the screen runs them (frame variant field: point x variants + variant);
+        // the base point's whole, the others' metrics alone.
+        let nv = variants.len();
+        let load = |p: usize, v: usize, r: u32| {
+            saved.load(p * nv + v, r).map(|x| x.map_err(CliError::from))
+        };
+        let mut save = |p: usize, v: usize, r: u32, result: &ReplicationResult| {
+            if p == 0 {
+                checkpoint.append(v, r, result)
+            } else {
+                checkpoint.append(p * nv + v, r, &metrics_only(result))
+            }
+        };
+        if let Some(shard) = shard {
+            let done = run_share(
+                scenario,
+                plan,
+                &runner,
+                &owned,
+                &|| bar.inc(1),
+                &load,
+                &mut |p, v, r, result| Ok(save(p, v, r, result)?),
+            );
+            bar.finish_and_clear();
+            return match done {
+                Ok(()) => shard_complete(shard, &status, &checkpoint),
+                Err(e) => Err(screen_error(e, &status, &checkpoint)),
+            };
         }
-    };
-    if let Some(shard) = shard {
-        let done = run_share(
+        // The base point's per-rep rows go to the output folder as its replications finish.
+        let mut reps = RepsSpool::create(out, variants)?;
+        let screen = run(
             scenario,
             plan,
             &runner,
-            &owned,
             &|| bar.inc(1),
             &load,
-            &mut |p, v, r, result| Ok(save(p, v, r, result)?),
+            &mut |p, v, r, result| {
+                save(p, v, r, result)?;
+                if p == 0 {
+                    reps.add(v, r, &result.reps)?;
+                }
+                Ok(())
+            },
         );
         bar.finish_and_clear();
-        return match done {
-            Ok(()) => shard_complete(shard, &status, &checkpoint),
-            Err(e) => Err(screen_error(e, &status, &checkpoint)),
-        };
-    }
-    // The base point's per-rep rows go to the output folder as its replications finish.
-    let mut reps = RepsSpool::create(out, variants)?;
-    let screen = run(
-        scenario,
-        plan,
-        &runner,
-        &|| bar.inc(1),
-        &load,
-        &mut |p, v, r, result| {
-            save(p, v, r, result)?;
-            if p == 0 {
-                reps.add(v, r, &result.reps)?;
-            }
-            Ok(())
-        },
-    );
-    bar.finish_and_clear();
-    let screen = screen.map_err(|e| screen_error(e, &status, &checkpoint))?;
-    let finished = SystemTime::now();
-    checkpoint.sync()?;
+        let screen = screen.map_err(|e| screen_error(e, &status, &checkpoint))?;
+        let finished = SystemTime::now();
+        checkpoint.sync()?;
 
-    let base_values: Vec<Option<f64>> = plan
-        .factors
-        .iter()
-        .map(|f| {
-            value_at(scenario, &f.key)
-                .and_then(|v| v.as_float().or(v.as_integer().map(|i| i as f64)))
-        })
-        .collect();
-    let study = &setup.study;
-    let metrics = main_metrics(study.metric, &study.floors);
-    let summary = screen_output::summary(&screen, &metrics, &base_values);
-    let results = &screen.base.results;
-    let analysis = analyse(
-        results,
-        screen.baseline,
-        study.metric,
-        &study.floors,
-        BOOTSTRAP_DRAWS,
-        scenario.seed,
-    );
-    emit(&output::table::render(results, &analysis));
-    emit("\n");
-    emit(&screen_output::render(&summary));
-    let mut extra = screen_output::write(out, &screen, &summary, &metrics)?;
-    extra.push(checkpoint.path().to_path_buf());
-    let info = RunInfo {
-        scenario_source: setup.origin.clone(),
-        threads,
-        started,
-        finished,
-        command: identity.command.clone(),
-        study_hash: identity.hash.clone(),
-    };
-    let mut paths = output::write_all(out, scenario, results, &analysis, &info, reps, &extra)?;
-    paths.extend(extra);
-    let report = if run_args.no_report {
-        None
-    } else {
-        Some(crate::report::write_report(out).map_err(super::report::report_error)?)
-    };
-    emit(&written_summary(out, &paths, report.as_deref()));
-    Ok(())
+        let base_values: Vec<Option<f64>> = plan
+            .factors
+            .iter()
+            .map(|f| {
+                value_at(scenario, &f.key)
+                    .and_then(|v| v.as_float().or(v.as_integer().map(|i| i as f64)))
+            })
+            .collect();
+        let study = &setup.study;
+        let metrics = main_metrics(study.metric, &study.floors);
+        let summary = screen_output::summary(&screen, &metrics, &base_values);
+        let results = &screen.base.results;
+        let analysis = analyse(
+            results,
+            screen.baseline,
+            study.metric,
+            &study.floors,
+            BOOTSTRAP_DRAWS,
+            scenario.seed,
+        );
+        emit(&output::table::render(results, &analysis));
+        emit("\n");
+        emit(&screen_output::render(&summary));
+        let mut extra = screen_output::write(out, &screen, &summary, &metrics)?;
+        extra.push(checkpoint.path().to_path_buf());
+        let info = RunInfo {
+            scenario_source: setup.origin.clone(),
+            threads,
+            started,
+            finished,
+            command: identity.command.clone(),
+            study_hash: identity.hash.clone(),
+        };
+        let mut paths = output::write_all(out, scenario, results, &analysis, &info, reps, &extra)?;
+        paths.extend(extra);
+        let report = if run_args.no_report {
+            None
+        } else {
+            Some(crate::report::write_report(out).map_err(super::report::report_error)?)
+        };
+        emit(&written_summary(out, &paths, report.as_deref()));
+        Ok(())
+    })();
+    status.settle(&outcome, checkpoint.len());
+    outcome
 }
 
 /// The error a screen that stopped early ends with; after an interrupt the checkpoint is

@@ -1,6 +1,7 @@
 //! The manifest of a study that is not finished: written when a run starts (`running`),
-//! rewritten when it is interrupted (`interrupted`, with the command that resumes it) and
-//! when a shard completes (`complete`, for `salesim merge`). A finished study's full
+//! rewritten when it is interrupted (`interrupted`, with the command that resumes it), when
+//! it fails (`failed`, e.g. a full disk; it resumes the same way) and when a shard
+//! completes (`complete`, for `salesim merge`). A finished study's full
 //! manifest replaces it.
 
 use super::{CliError, shell_word};
@@ -90,6 +91,19 @@ impl StudyStatus<'_> {
         bytes.push(b'\n');
         write_atomic(&self.out.join(MANIFEST_FILE), &bytes)?;
         Ok(())
+    }
+
+    /// After a run that ended in an error other than an interrupt while its manifest still
+    /// says `running` (nothing final was written): the manifest says `failed`, with the
+    /// replications saved, which `--resume` goes on from. Best effort: the error may be a
+    /// full disk, and the run's own error is what the user sees.
+    pub fn settle<T>(&self, outcome: &Result<T, CliError>, saved: usize) {
+        if let Err(e) = outcome
+            && !matches!(e, CliError::Interrupted(_))
+            && super::outdir::manifest_says_running(self.out)
+        {
+            let _ = self.write("failed", saved);
+        }
     }
 
     /// After an interrupt: the checkpoint forced to disk, the manifest marked

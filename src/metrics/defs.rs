@@ -149,7 +149,7 @@ pub const METRICS: &[MetricDef] = &[
     m(
         "late_return_share",
         "share",
-        "Rep-days back at the office after the deadline (travel noise).",
+        "Rep-days back at the office after the deadline (travel noise, or a visit longer than the planned mean).",
         Better::Lower,
     ),
     m(

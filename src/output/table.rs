@@ -225,12 +225,19 @@ pub fn render_verdict(results: &ExperimentResults, analysis: &Analysis) -> Strin
         _ => "highest",
     };
     out.push_str(&format!(
-        "verdict: {} has the {direction} {} ({}), best in {:.0}% of {} bootstrap resamples",
+        "verdict: {} has the {direction} {} ({}), {}",
         name(best),
         metric.name,
         value_text(v.metric, results.summaries[best][v.metric].mean),
-        v.p_best[best] * 100.0,
-        v.draws
+        if results.replications < 2 {
+            "in one replication (too few to resample: no probability of being best)".to_string()
+        } else {
+            format!(
+                "best in {:.0}% of {} bootstrap resamples",
+                v.p_best[best] * 100.0,
+                v.draws
+            )
+        }
     ));
     if best != analysis.baseline
         && let Some(c) = analysis
@@ -245,11 +252,18 @@ pub fn render_verdict(results: &ExperimentResults, analysis: &Analysis) -> Strin
             ""
         };
         let p = decimals((c.test.mean_diff * scale).abs());
+        let interval = if c.test.ci95_low.is_finite() && c.test.ci95_high.is_finite() {
+            format!(
+                " [{:+.p$}, {:+.p$}]",
+                c.test.ci95_low * scale,
+                c.test.ci95_high * scale
+            )
+        } else {
+            " (no interval: too few replications)".to_string()
+        };
         out.push_str(&format!(
-            "; {:+.p$}{unit} [{:+.p$}, {:+.p$}] against {}{}",
+            "; {:+.p$}{unit}{interval} against {}{}",
             c.test.mean_diff * scale,
-            c.test.ci95_low * scale,
-            c.test.ci95_high * scale,
             name(analysis.baseline),
             if c.test.significant() {
                 ""
@@ -277,12 +291,16 @@ pub fn render_verdict(results: &ExperimentResults, analysis: &Analysis) -> Strin
         let floors: Vec<String> = v.floors.iter().map(|f| f.describe()).collect();
         match v.best_meeting_floors {
             Some(b) => out.push_str(&format!(
-                "         meeting {}: {} ({} {}, best in {:.0}% of resamples overall)\n",
+                "         meeting {}: {} ({} {}{})\n",
                 floors.join(" and "),
                 name(b),
                 metric.name,
                 value_text(v.metric, results.summaries[b][v.metric].mean),
-                v.p_best[b] * 100.0
+                if results.replications < 2 {
+                    String::new()
+                } else {
+                    format!(", best in {:.0}% of resamples overall", v.p_best[b] * 100.0)
+                }
             )),
             None => out.push_str(&format!(
                 "         no variant meets {}\n",

@@ -196,12 +196,19 @@ pub fn verdict(results: &ExperimentResults, analysis: &Analysis) -> Vec<String> 
         "highest"
     };
     let mut out = vec![format!(
-        "`{}` has the {direction} {}: {}. It is best in {:.0}% of {} bootstrap resamples of the replications.",
+        "`{}` has the {direction} {}: {}. {}",
         name(best),
         metric.name,
         level_text(m, &results.summaries[best][m]),
-        v.p_best[best] * 100.0,
-        v.draws
+        if results.replications < 2 {
+            "That is one replication: too few to resample, so there is no probability of being best.".to_string()
+        } else {
+            format!(
+                "It is best in {:.0}% of {} bootstrap resamples of the replications.",
+                v.p_best[best] * 100.0,
+                v.draws
+            )
+        }
     )];
     // Variants with the best's very value in every replication: no number of
     // replications tells them apart.

@@ -154,7 +154,8 @@ impl Default for Skill {
 pub struct Attrition {
     /// Whether anyone ever leaves.
     pub enabled: bool,
-    /// Working days without a win after which a rep may leave.
+    /// Working days without a win after which a rep may leave, counted from its last win, its
+    /// hiring or the start of the run, whichever is latest (wins before the run are not simulated).
     pub no_win_days: u32,
     /// Monthly chance that such a veteran leaves.
     pub veteran_monthly_prob: f64,

@@ -57,17 +57,33 @@ impl Factor {
                 .replace("V1,V2,...", "LOW,HIGH")
                 .replace("=24,48", "=24,96")
         })?;
-        match <[Setting; 2]>::try_from(values) {
-            Ok([low, high]) => Ok(Factor {
+        let factor = match <[Setting; 2]>::try_from(values) {
+            Ok([low, high]) => Factor {
                 key: low.key.clone(),
                 low,
                 high,
-            }),
-            Err(values) => Err(format!(
-                "{spec:?}: give exactly two values, LOW,HIGH (got {})",
-                values.len()
-            )),
+            },
+            Err(values) => {
+                return Err(format!(
+                    "{spec:?}: give exactly two values, LOW,HIGH (got {})",
+                    values.len()
+                ));
+            }
+        };
+        if factor.low.value == factor.high.value {
+            return Err(format!(
+                "{spec:?}: LOW and HIGH are the same value; an assumption is screened between two different values"
+            ));
         }
+        if let Some((low, high, _)) = factor.numbers()
+            && low > high
+        {
+            return Err(format!(
+                "{spec:?}: LOW ({}) is above HIGH ({}); give the lower value first",
+                factor.low.text, factor.high.text
+            ));
+        }
+        Ok(factor)
     }
 
     /// The two values as numbers, when both are (and whether both are integers).
@@ -191,7 +207,9 @@ pub fn default_factors(scenario: &Scenario) -> Vec<Factor> {
                     _ => return None,
                 },
             };
-            (low != high).then(|| Factor::parse(&format!("{key}={low},{high}")).ok())?
+            // A negative base value scales to ends in the other order.
+            let spec = |a: &str, b: &str| Factor::parse(&format!("{key}={a},{b}"));
+            (low != high).then(|| spec(&low, &high).or_else(|_| spec(&high, &low)).ok())?
         })
         .collect()
 }
@@ -358,6 +376,18 @@ mod tests {
 
     #[test]
     fn factors_interpolate_numbers_and_switch_choices_at_one_half() {
+        for (bad, why) in [
+            ("leads.marketing_per_day=400,400", "the same value"),
+            ("leads.marketing_per_day=1200,400", "is above HIGH"),
+            ("funnel.freshness_exponent=0.7,0.70", "the same value"),
+            ("behaviour.call_private_leads=true,true", "the same value"),
+            ("policy.private_cap=none,\"none\"", "the same value"),
+        ] {
+            let e = Factor::parse(bad).unwrap_err();
+            assert!(e.contains(why), "{bad}: {e}");
+        }
+        // Choices have no order.
+        assert!(Factor::parse("behaviour.call_private_leads=true,false").is_ok());
         let f = Factor::parse("leads.marketing_per_day=400,1200").unwrap();
         assert_eq!(f.at(0.0).text, "400");
         assert_eq!(f.at(1.0 / 3.0).text, "667");

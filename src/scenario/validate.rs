@@ -520,7 +520,10 @@ impl Scenario {
             c.problems
                 .push("variant: no [[variant]] tables; declare at least one policy variant".into());
         }
+        c.problems.extend(name_problem("name", &s.name));
         for (i, v) in s.variants.iter().enumerate() {
+            c.problems
+                .extend(name_problem(&format!("variant[{i}].name"), &v.name));
             if v.name.trim().is_empty() {
                 c.problems.push(format!(
                     "variant[{i}].name: missing or empty; every variant needs a name"
@@ -572,6 +575,17 @@ impl Scenario {
     }
 }
 
+/// A name shown in tables, reports, pictures and file names (`key`) must be printable: a
+/// control character (a newline, a tab, an escape sequence) would break the terminal's
+/// tables and make the SVG pictures invalid XML.
+fn name_problem(key: &str, name: &str) -> Option<String> {
+    let bad = name.chars().find(|c| c.is_control())?;
+    Some(format!(
+        "{key}: {name:?} contains the control character {:?}; names may hold letters, digits, spaces and punctuation, not control characters",
+        bad
+    ))
+}
+
 fn check_offices(c: &mut Checks, s: &Scenario) {
     c.rules.push((
         "office".into(),
@@ -582,6 +596,8 @@ fn check_offices(c: &mut Checks, s: &Scenario) {
     }
     let half = s.city.size_km / 2.0;
     for (i, o) in s.offices.iter().enumerate() {
+        c.problems
+            .extend(name_problem(&format!("office[{i}].name"), &o.name));
         if o.name.trim().is_empty() {
             c.problems.push(format!(
                 "office[{i}].name: missing or empty; every office needs a name"

@@ -162,8 +162,11 @@ impl Sim<'_> {
     }
 
     /// Month-end attrition: reps without a win for `no_win_days` working days may leave;
-    /// their leads go back to the pool.
+    /// their leads go back to the pool. A dry spell counts from the last win, the hiring or
+    /// the start of the run, whichever is latest: wins before the run are not simulated, so
+    /// a rep hired before it is not taken to have won nothing since hiring.
     fn attrition(&mut self, now: Minute, month: u32) {
+        let start = self.cal.at(0, self.sc.day.office_open);
         let a = &self.sc.attrition;
         let calendar_days =
             f64::from(a.no_win_days) * 7.0 / f64::from(self.sc.calendar.working_days_per_week);
@@ -178,7 +181,8 @@ impl Sim<'_> {
                 .last()
                 .copied()
                 .unwrap_or(rep.hired_at)
-                .max(rep.hired_at);
+                .max(rep.hired_at)
+                .max(start);
             if now - last < dry_spell {
                 continue;
             }

@@ -194,10 +194,28 @@ fn map_file_names_are_safe() {
         map_file_name("alibaba", 0, 3, 2),
         "trace-alibaba-r0-rep3-day2.svg"
     );
-    assert_eq!(
-        map_file_name("a b/c", 1, 2, 3),
-        "trace-a_b_c-r1-rep2-day3.svg"
+    let changed = map_file_name("a b/c", 1, 2, 3);
+    assert!(changed.starts_with("trace-a_b_c-") && changed.ends_with("-r1-rep2-day3.svg"));
+    // Names that map to the same characters, or differ only after the cut, keep apart.
+    assert_ne!(
+        map_file_name("sub/dir", 0, 0, 0),
+        map_file_name("sub_dir", 0, 0, 0)
     );
+    assert_eq!(
+        map_file_name("sub_dir", 0, 0, 0),
+        "trace-sub_dir-r0-rep0-day0.svg"
+    );
+    assert_ne!(
+        map_file_name("北京", 0, 0, 0),
+        map_file_name("上海", 0, 0, 0)
+    );
+    assert_eq!(
+        map_file_name("北京", 0, 0, 0),
+        "trace-北京-r0-rep0-day0.svg"
+    );
+    let long = |tail: &str| map_file_name(&format!("{}{tail}", "V".repeat(300)), 0, 0, 0);
+    assert_ne!(long("a"), long("b"));
+    assert!(long("a").len() < 120, "{}", long("a"));
 }
 
 #[test]
