@@ -66,13 +66,16 @@ fn columns() -> Vec<(usize, String, bool)> {
         .collect()
 }
 
-/// Lays out rows (the first a header) in aligned columns, the first left-aligned.
+/// Lays out rows (the first a header) in aligned columns, the first left-aligned. Widths
+/// are terminal columns (a CJK character or an emoji takes two), so names in any script
+/// keep the columns straight.
 pub fn layout(rows: &[Vec<String>]) -> String {
+    use unicode_width::UnicodeWidthStr;
     let width = rows.iter().map(Vec::len).max().unwrap_or(0);
     let widths: Vec<usize> = (0..width)
         .map(|c| {
             rows.iter()
-                .map(|r| r.get(c).map_or(0, |t| t.chars().count()))
+                .map(|r| r.get(c).map_or(0, |t| t.width()))
                 .max()
                 .unwrap_or(0)
         })
@@ -81,10 +84,14 @@ pub fn layout(rows: &[Vec<String>]) -> String {
     for row in rows {
         let mut line = String::new();
         for (c, text) in row.iter().enumerate() {
+            let pad = " ".repeat(widths[c] - text.width());
             if c == 0 {
-                line.push_str(&format!("{text:<w$}", w = widths[0]));
+                line.push_str(text);
+                line.push_str(&pad);
             } else {
-                line.push_str(&format!("  {text:>w$}", w = widths[c]));
+                line.push_str("  ");
+                line.push_str(&pad);
+                line.push_str(text);
             }
         }
         out.push_str(line.trim_end());
@@ -425,5 +432,18 @@ mod tests {
             text.contains("meeting nh_win_ratio>=0.8: new-hire-priority (conversion_rate 1.90%"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn columns_line_up_for_wide_characters() {
+        let rows = vec![
+            vec!["variant".to_string(), "won".to_string()],
+            vec!["北京推送".to_string(), "12".to_string()],
+            vec!["alibaba".to_string(), "3".to_string()],
+        ];
+        let text = layout(&rows);
+        use unicode_width::UnicodeWidthStr;
+        let widths: Vec<usize> = text.lines().map(|l| l.width()).collect();
+        assert_eq!(widths, [13, 13, 13], "{text}");
     }
 }
