@@ -356,6 +356,7 @@ fn bad_analysis_flags_exit_2_naming_the_flag() {
     let dir = TempDir::new("analysis-flags");
     for (args, expected) in [
         (&["--metric", "conversion"][..], "--metric"),
+        (&["--metric", "pool_size_end"], "no better direction"),
         (&["--fairness-floor", "nh_win_ratio"], "--fairness-floor"),
         (&["--fairness-floor", "nh_wins=0.8"], "--fairness-floor"),
         (

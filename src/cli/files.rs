@@ -13,7 +13,14 @@ pub fn validate(args: &ValidateArgs) -> Result<(), CliError> {
         "# {} is valid. The scenario resolved, every default filled in:\n",
         args.scenario.display()
     );
-    text.push_str(&scenario.to_toml());
+    // The baseline a run would use, also when the file leaves it to the first variant.
+    let mut shown = scenario.clone();
+    if shown.baseline.is_none() {
+        shown.baseline = variants
+            .get(scenario.baseline_index())
+            .map(|v| v.name.clone());
+    }
+    text.push_str(&shown.to_toml());
     for (v, spec) in variants.iter().zip(&scenario.variants) {
         let policy = toml::to_string(&v.policy).expect("a policy always serialises");
         let changes = settings_in(&spec.scenario, "");

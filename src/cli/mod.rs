@@ -69,6 +69,9 @@ pub enum Command {
     Run(RunArgs),
     /// Run a grid of settings as variants: `--set policy.reclaim_timeout_hours=12,24,48 --set
     /// policy.private_cap=15,30` runs every combination, compared with the first.
+    #[command(mut_arg("variants", |a| a.help(
+        "The one base variant whose policy the grid changes [default: the baseline]"
+    )))]
     Sweep(SweepArgs),
     /// Show one rep's working day: a timeline (departure, travel, visits and their
     /// outcomes, cold visits, return, evening work) on stdout and an SVG map of the route.
@@ -77,6 +80,14 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Screen uncertain assumptions (each at a low and a high value, and Morris
     /// trajectories): does the verdict hold, and where does it flip?
+    #[command(
+        mut_arg("replications", |a| a.help(
+            "Replications per variant at every point [default: the scenario's `sensitivity.replications`]"
+        )),
+        mut_arg("precision", |a| a.hide(true)),
+        mut_arg("min_replications", |a| a.hide(true)),
+        mut_arg("max_replications", |a| a.hide(true))
+    )]
     Sensitivity(SensitivityArgs),
     /// Combine the shard folders of a study run with `--shard` (on a cluster, say) into the
     /// result files one `salesim run` would have written.

@@ -64,6 +64,14 @@ pub fn study_plan(args: &RunArgs, scenario: &Scenario) -> Result<StudyPlan, CliE
     let name = args.metric.as_deref().unwrap_or(&scenario.analysis.metric);
     let metric =
         metric_index(name).ok_or_else(|| input(format!("--metric: {}", unknown_metric(name))))?;
+    if let Some(why) = crate::metrics::unrankable(metric) {
+        let flag = if args.metric.is_some() {
+            "--metric"
+        } else {
+            "analysis.metric"
+        };
+        return Err(input(format!("{flag}: {why}")));
+    }
     let floors = if args.fairness_floors.is_empty() {
         scenario
             .analysis

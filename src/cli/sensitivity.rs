@@ -29,7 +29,11 @@ fn factors(args: &SensitivityArgs, scenario: &Scenario) -> Result<Vec<Factor>, C
     } else {
         args.vary
             .iter()
-            .map(|v| Factor::parse(v).map_err(|e| input(format!("--vary {e}"))))
+            .map(|v| {
+                Factor::parse(v)
+                    .map(|f| f.typed_for(scenario))
+                    .map_err(|e| input(format!("--vary {e}")))
+            })
             .collect::<Result<Vec<_>, _>>()?
     };
     // The scenario's own `[sensitivity] vary` list was checked when the file was loaded.

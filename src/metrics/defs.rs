@@ -233,7 +233,7 @@ pub const METRICS: &[MetricDef] = &[
     m(
         "nh_attrition_share",
         "share",
-        "Reps who left while new hires (attrition, when on) over reps who were new hires during the horizon.",
+        "Reps who left while new hires through attrition (when on; dismissals for caught fake entries are not counted) over reps who were new hires during the horizon.",
         Better::Lower,
     ),
     m(
@@ -285,6 +285,23 @@ pub fn unknown_metric(name: &str) -> String {
         "{name:?} is not a metric; {hint}metrics are: {}",
         names.join(", ")
     )
+}
+
+/// Why metric `m` cannot rank variants, if it cannot: a metric with no better direction
+/// (it describes the run, like `pool_size_end`) has no "best".
+pub fn unrankable(m: usize) -> Option<String> {
+    (METRICS[m].better == Better::Neither).then(|| {
+        let rankable: Vec<&str> = METRICS
+            .iter()
+            .filter(|x| x.better != Better::Neither)
+            .map(|x| x.name)
+            .collect();
+        format!(
+            "{} has no better direction (neither higher nor lower is better), so it cannot rank variants; metrics that can: {}",
+            METRICS[m].name,
+            rankable.join(", ")
+        )
+    })
 }
 
 /// The position of a metric in `METRICS`.

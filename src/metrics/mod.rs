@@ -3,4 +3,4 @@
 mod defs;
 pub mod fairness;
 
-pub use defs::{Better, METRICS, MetricDef, metric_index, unknown_metric};
+pub use defs::{Better, METRICS, MetricDef, metric_index, unknown_metric, unrankable};

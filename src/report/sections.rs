@@ -14,12 +14,16 @@ fn name(study: &Study, v: usize) -> &str {
 /// Title, the scenario's own description, and the run in one line.
 pub fn heading(study: &Study) -> String {
     let s = &study.scenario;
+    let lede = if s.description.trim().is_empty() {
+        String::new()
+    } else {
+        format!("<p class=\"lede\">{}</p>\n", escape(&s.description))
+    };
     format!(
         "<h1>Which lead-pool policy? <span class=\"note\">{}</span></h1>\n\
-         <p class=\"lede\">{}</p>\n\
+         {lede}\
          <p class=\"note\">salesim {} &middot; {} per variant &middot; {} &middot; seed {} &middot; baseline <code>{}</code></p>\n",
         escape(&s.name),
-        escape(&s.description),
         escape(&study.run.version),
         plural(study.results.replications, "replication"),
         s.horizon_text(&study.results.variants),

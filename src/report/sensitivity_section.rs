@@ -36,7 +36,7 @@ pub fn section(study: &Study) -> String {
             study,
             stem,
             &format!(
-                "Tornado: each variant's difference from {} on {metric} as each assumption goes from its low value to its high value (marker at the high end, black tick at the base), the assumption that moves it most at the top. A bar crossing the dashed zero line is an assumption under which the comparison flips.",
+                "Tornado: each variant's difference from {} on {metric} as each assumption goes from its low value to its high value (marker at the high end, black tick at the base), the assumption that moves it most at the top. A bar crossing the dashed zero line has opposite signs at the low and the high value; whether either end differs from the base, and whether clearly, is in the stability table below.",
                 s.baseline
             ),
         ));

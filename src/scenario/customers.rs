@@ -304,16 +304,25 @@ fn parse(
 /// city puts every company of a building at the first one's position.
 pub const SAME_BUILDING_KM: f64 = 0.1;
 
-/// Companies of one named building that the city could not place together: each more
-/// than [`SAME_BUILDING_KM`] from the building's first company, or in another district.
+/// Companies of one building that the city could not place together: each more than
+/// [`SAME_BUILDING_KM`] from the building's first company, or in another district. A
+/// building is a `building` name, or without one an exact position (as the city groups
+/// them).
 fn building_conflicts(file: &str, rows: &[(u64, CustomerRow)]) -> Vec<String> {
-    let mut first: BTreeMap<&str, (u64, &CustomerRow)> = BTreeMap::new();
+    let mut first: BTreeMap<String, (u64, &CustomerRow)> = BTreeMap::new();
     let mut problems = Vec::new();
     for (line, row) in rows {
-        let Some(name) = row.building.as_deref() else {
-            continue;
+        let (key, name) = match row.building.as_deref() {
+            Some(name) => (format!("name:{name}"), format!("building {name:?}")),
+            None => (
+                format!("at:{:?},{:?}", row.x_km, row.y_km),
+                format!(
+                    "the building at ({}, {}) km (companies at one point share one)",
+                    row.x_km, row.y_km
+                ),
+            ),
         };
-        let &mut (first_line, founder) = first.entry(name).or_insert((*line, row));
+        let &mut (first_line, founder) = first.entry(key).or_insert((*line, row));
         let km = (row.x_km - founder.x_km).hypot(row.y_km - founder.y_km);
         if km > SAME_BUILDING_KM {
             problems.push(problem(
@@ -321,7 +330,7 @@ fn building_conflicts(file: &str, rows: &[(u64, CustomerRow)]) -> Vec<String> {
                 *line,
                 "building",
                 format!(
-                    "{name:?} is {km:.2} km from where line {first_line} puts it; the companies of one building share its position (within {SAME_BUILDING_KM} km): give them one position or different building names"
+                    "{name} is {km:.2} km from where line {first_line} puts it; the companies of one building share its position (within {SAME_BUILDING_KM} km): give them one position or different building names"
                 ),
             ));
         } else if row.district != founder.district {
@@ -334,7 +343,7 @@ fn building_conflicts(file: &str, rows: &[(u64, CustomerRow)]) -> Vec<String> {
                 *line,
                 "district",
                 format!(
-                    "{} differs from line {first_line}'s {} for building {name:?}; a building lies in one district",
+                    "{} differs from line {first_line}'s {} for {name}; a building lies in one district",
                     shown(&row.district),
                     shown(&founder.district)
                 ),
@@ -433,10 +442,17 @@ mod tests {
         // One building name at two places 3 km apart: the city would move the second.
         let p = problems_of("id,x_km,y_km,building\nA,0,0,T1\nB,0.05,0,T1\nC,3,0,T1\n");
         assert!(
-            p.contains("line 4, column `building`: \"T1\" is 3.00 km from where line 2 puts it"),
+            p.contains(
+                "line 4, column `building`: building \"T1\" is 3.00 km from where line 2 puts it"
+            ),
             "{p}"
         );
         assert!(!p.contains("line 3"), "50 m apart is one building: {p}");
+        let unnamed = problems_of("id,x_km,y_km,district\nA,1,2,D1\nB,1,2,D2\nC,1,2.5,D2\n");
+        assert!(
+            unnamed.contains("line 3, column `district`: \"D2\" differs from line 2's \"D1\" for the building at (1, 2) km"),
+            "{unnamed}"
+        );
         let p = problems_of("id,x_km,y_km,building,district\nA,0,0,T1,D1\nB,0,0,T1,D2\n");
         assert!(
             p.contains("line 3, column `district`: \"D2\" differs from line 2's \"D1\""),

@@ -110,7 +110,8 @@ pub struct Desk {
     pub crm_entry_min: u32,
     /// One screening call, minutes.
     pub call_min: u32,
-    /// Chance a call reaches the decision-maker.
+    /// Chance a call reaches the decision-maker (a call to a lead whose buying window has
+    /// closed finds it lost instead: a call, not reached).
     pub call_reach_prob: f64,
     /// Minutes kept for prospect research before the desk evening ends.
     pub research_min: u32,

@@ -68,7 +68,8 @@ pub const BEIJING_TOML: &str = include_str!("../../scenarios/beijing.toml");
 pub struct Scenario {
     /// Short name, used in outputs.
     pub name: String,
-    /// What the scenario is for, in plain words.
+    /// What the scenario is for, in plain words (shown atop the report); a file that does
+    /// not set it has none (the embedded default's is not inherited).
     pub description: String,
     /// Master seed: every random stream derives from (seed, replication, source, entity).
     pub seed: u64,
@@ -300,6 +301,13 @@ impl Scenario {
                 origin: origin.to_string(),
                 message,
             })?;
+        // The embedded default's description tells of its own 96 reps and six policies: a
+        // file that does not describe itself has no description.
+        let describes_itself = toml::from_str::<toml::Table>(text)
+            .is_ok_and(|table| table.contains_key("description"));
+        if !describes_itself {
+            scenario.description = String::new();
+        }
         // A file that keeps the embedded variants keeps their baseline too.
         let embedded = Scenario::default();
         if scenario.baseline.is_none() && scenario.variants == embedded.variants {

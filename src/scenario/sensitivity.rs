@@ -127,6 +127,24 @@ impl Factor {
         }
     }
 
+    /// The factor with whole-number ends written as decimals when `scenario`'s value of the
+    /// key is a decimal (`travel.road_factor=1,2` means 1.0 to 2.0): whether the Morris
+    /// grid rounds its levels follows the key's type, not how its ends were written.
+    pub fn typed_for(self, scenario: &Scenario) -> Factor {
+        if !matches!(value_at(scenario, &self.key), Some(toml::Value::Float(_))) {
+            return self;
+        }
+        let decimal = |end: Setting| match end.value {
+            toml::Value::Integer(i) => Setting::new(&end.key, &format!("{i}.0")),
+            _ => end,
+        };
+        Factor {
+            low: decimal(self.low),
+            high: decimal(self.high),
+            key: self.key,
+        }
+    }
+
     /// Whether both ends are numbers (so a flip point can be interpolated).
     pub fn is_numeric(&self) -> bool {
         self.numbers().is_some()
@@ -273,7 +291,11 @@ impl Scenario {
             .vary
             .iter()
             .enumerate()
-            .map(|(i, spec)| Factor::parse(spec).map_err(|e| format!("sensitivity.vary[{i}]: {e}")))
+            .map(|(i, spec)| {
+                Factor::parse(spec)
+                    .map(|f| f.typed_for(self))
+                    .map_err(|e| format!("sensitivity.vary[{i}]: {e}"))
+            })
             .collect()
     }
 
@@ -376,6 +398,17 @@ mod tests {
 
     #[test]
     fn factors_interpolate_numbers_and_switch_choices_at_one_half() {
+        // A decimal key written with whole numbers keeps its grid's middle levels.
+        let base = Scenario::embedded();
+        let road = Factor::parse("travel.road_factor=1,2")
+            .unwrap()
+            .typed_for(&base);
+        assert_eq!(road.at(1.0 / 3.0).text, "1.333333333");
+        assert_eq!(road.spec(), "travel.road_factor=1.0,2.0");
+        let desk = Factor::parse("leads.desk_per_rep=1,4")
+            .unwrap()
+            .typed_for(&base);
+        assert_eq!(desk.at(1.0 / 3.0).text, "2");
         for (bad, why) in [
             ("leads.marketing_per_day=400,400", "the same value"),
             ("leads.marketing_per_day=1200,400", "is above HIGH"),

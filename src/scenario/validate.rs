@@ -46,6 +46,12 @@ impl Checks {
             format!("a number above 0 and at most {high}"),
         );
     }
+    /// Says in words what `key` allows where its limit is another key's value (the
+    /// numbers of one scenario would mislead in the key reference).
+    fn describe(&mut self, key: &str, rule: &str) {
+        self.rules.retain(|(k, _)| k != key);
+        self.rules.push((key.to_string(), rule.to_string()));
+    }
     fn count(&mut self, key: &str, value: u64, low: u64, high: u64) {
         self.check(
             key,
@@ -134,6 +140,10 @@ impl Scenario {
             0,
             d.visit_quota.into(),
         );
+        c.describe(
+            "day.effective_quota",
+            "a whole number from 0 to day.visit_quota",
+        );
 
         let o = &s.org;
         c.count("org.teams", o.teams.into(), 1, MAX_REPS);
@@ -147,6 +157,17 @@ impl Scenario {
         let reps = u64::from(o.veterans) + u64::from(o.new_hires);
         c.count("org.veterans + org.new_hires", reps, 1, MAX_REPS);
         c.count("org.hires_per_batch × hiring batches", hires, 0, MAX_REPS);
+        let starting = format!("a whole number; org.veterans + org.new_hires from 1 to {MAX_REPS}");
+        c.describe("org.veterans", &starting);
+        c.describe("org.new_hires", &starting);
+        c.describe(
+            "org.hires_per_batch",
+            &format!("a whole number; at most {MAX_REPS} hires over calendar.days"),
+        );
+        c.describe(
+            "org.hire_every_days",
+            &format!("a whole number (0: no hiring); at most {MAX_REPS} hires over calendar.days"),
+        );
         c.range(
             "org.veteran_tenure_min_months",
             o.veteran_tenure_min_months,
@@ -268,6 +289,19 @@ impl Scenario {
             "city.district_spread_max_km",
             y.district_spread_max_km,
         );
+        for key in [
+            "city.district_min_km",
+            "city.district_max_km",
+            "city.district_spread_min_km",
+            "city.district_spread_max_km",
+        ] {
+            let pair = if key.contains("spread") {
+                "city.district_spread_min_km ≤ city.district_spread_max_km"
+            } else {
+                "city.district_min_km ≤ city.district_max_km"
+            };
+            c.describe(key, &format!("a number from 0 to city.size_km; {pair}"));
+        }
         c.range(
             "city.companies_per_building_extra_mean",
             y.companies_per_building_extra_mean,
@@ -338,6 +372,12 @@ impl Scenario {
         c.range("travel.road_factor", t.road_factor, 1.0, 5.0);
         c.range("travel.rail_factor", t.rail_factor, 1.0, 5.0);
         c.range("travel.taxi_wait_min", t.taxi_wait_min, 0.0, 240.0);
+        c.range(
+            "travel.taxi_choice_penalty_min",
+            t.taxi_choice_penalty_min,
+            0.0,
+            600.0,
+        );
         c.range(
             "travel.taxi_wait_peak_min",
             t.taxi_wait_peak_min,
@@ -506,6 +546,10 @@ impl Scenario {
             0,
             d.visit_quota.into(),
         );
+        c.describe(
+            "behaviour.book_max_per_evening",
+            "a whole number from 0 to day.visit_quota",
+        );
         c.count(
             "behaviour.claim_browse",
             b.claim_browse.into(),
@@ -627,11 +671,15 @@ fn check_analysis(c: &mut Checks, a: &super::Analysis) {
     use crate::metrics::{Better, METRICS, metric_index, unknown_metric};
     c.rules.push((
         "analysis.metric".into(),
-        "a metric name from the README's metric table".into(),
+        "a metric name from the README's metric table where higher or lower is better".into(),
     ));
-    if metric_index(&a.metric).is_none() {
-        c.problems
-            .push(format!("analysis.metric: {}", unknown_metric(&a.metric)));
+    match metric_index(&a.metric) {
+        None => c
+            .problems
+            .push(format!("analysis.metric: {}", unknown_metric(&a.metric))),
+        Some(m) => c
+            .problems
+            .extend(crate::metrics::unrankable(m).map(|why| format!("analysis.metric: {why}"))),
     }
     c.rules.push((
         "analysis.fairness_floors".into(),
@@ -687,6 +735,10 @@ fn check_policy(c: &mut Checks, at: &str, p: &super::Policy) {
         1,
         100_000,
     );
+    c.rules.push((
+        format!("{at}.timeout_by_level"),
+        "a table with a, b and c (the CRM levels), each a whole number of hours from 1 to 1000000 or \"none\"".into(),
+    ));
     let mut timeouts = vec![("reclaim_timeout_hours".to_string(), p.reclaim_timeout_hours)];
     if let Some(levels) = &p.timeout_by_level {
         for (level, limit) in [("a", levels.a), ("b", levels.b), ("c", levels.c)] {

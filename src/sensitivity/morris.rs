@@ -73,6 +73,102 @@ pub fn design(
         .collect()
 }
 
+/// Pairwise distances of candidate trajectories cost about (k + 1)² k operations each;
+/// the candidate count is capped so that choosing among them stays under about this many.
+const SPREAD_BUDGET: f64 = 2e8;
+
+/// The distance between two trajectories: the sum of the Euclidean distances between every
+/// point of one and every point of the other (Campolongo, Cariboni and Saltelli 2007, eq. 3).
+pub fn distance(a: &Trajectory, b: &Trajectory) -> f64 {
+    let mut total = 0.0;
+    for x in &a.points {
+        for y in &b.points {
+            total += x
+                .iter()
+                .zip(y)
+                .map(|(x, y)| (x - y) * (x - y))
+                .sum::<f64>()
+                .sqrt();
+        }
+    }
+    total
+}
+
+/// The spread of a set of trajectories: the root of the sum of their squared pairwise
+/// distances (Campolongo et al. 2007, eq. 4).
+pub fn spread(set: &[Trajectory]) -> f64 {
+    let mut sum = 0.0;
+    for (i, a) in set.iter().enumerate() {
+        for b in &set[i + 1..] {
+            sum += distance(a, b).powi(2);
+        }
+    }
+    sum.sqrt()
+}
+
+/// `trajectories` trajectories chosen for their spread over the factor space, after
+/// Campolongo et al. (2007): ten times as many random candidates are drawn (fewer when
+/// that would be slow: never fewer than asked), and the set is grown greedily, starting
+/// from the farthest pair and adding each time the candidate with the largest summed
+/// squared distance to those already chosen (the forward selection of Ruano et al. 2012,
+/// "An improved sampling strategy based on trajectory design for application of the
+/// Morris method to systems with many input factors", Environmental Modelling & Software
+/// 37). Spread-out trajectories cover the ranges better than random ones, and a
+/// trajectory is not drawn twice when distinct ones exist.
+pub fn spread_design(
+    factors: usize,
+    levels: usize,
+    trajectories: usize,
+    rng: &mut impl Rng,
+) -> Vec<Trajectory> {
+    let per_pair = ((factors + 1) * (factors + 1) * factors.max(1)) as f64;
+    let affordable = (2.0 * SPREAD_BUDGET / per_pair).sqrt() as usize;
+    let count = (10 * trajectories).min(affordable).max(trajectories);
+    let candidates = design(factors, levels, count, rng);
+    if count == trajectories || trajectories < 2 {
+        return candidates.into_iter().take(trajectories).collect();
+    }
+    let mut d = vec![vec![0.0; count]; count];
+    for i in 0..count {
+        for j in i + 1..count {
+            let x = distance(&candidates[i], &candidates[j]).powi(2);
+            d[i][j] = x;
+            d[j][i] = x;
+        }
+    }
+    // The farthest distinct pair (the first such on a tie), then the farthest from the chosen.
+    let mut first = (0, 1);
+    for i in 0..count {
+        for j in i + 1..count {
+            let better =
+                d[i][j] > d[first.0][first.1] || candidates[first.0] == candidates[first.1];
+            if better && candidates[i] != candidates[j] {
+                first = (i, j);
+            }
+        }
+    }
+    let mut chosen = vec![first.0, first.1];
+    let mut gain: Vec<f64> = (0..count).map(|c| d[c][first.0] + d[c][first.1]).collect();
+    while chosen.len() < trajectories {
+        // A candidate equal to a chosen one only when no distinct one is left.
+        let pick = |distinct: bool| {
+            (0..count)
+                .filter(|c| !chosen.contains(c))
+                .filter(|&c| !distinct || chosen.iter().all(|&o| candidates[o] != candidates[c]))
+                .max_by(|&a, &b| gain[a].total_cmp(&gain[b]).then(b.cmp(&a)))
+        };
+        let next = pick(true)
+            .or_else(|| pick(false))
+            .expect("more candidates than trajectories");
+        chosen.push(next);
+        for (c, g) in gain.iter_mut().enumerate() {
+            *g += d[c][next];
+        }
+    }
+    chosen.sort_unstable();
+    chosen.into_iter().map(|c| candidates[c].clone()).collect()
+}
+
 /// The elementary effects of one trajectory, one per factor (in factor order): the change
 /// of `outputs` (one per point) over the change of the factor's position, read from
 /// `positions` (one row per point: where each factor really was, e.g. after rounding an
@@ -124,7 +220,7 @@ mod tests {
 
     fn screen(k: usize, r: usize, f: impl Fn(&[f64]) -> f64) -> Vec<Screening> {
         let mut rng = Stream::seed_from_u64(42);
-        let design = design(k, 4, r, &mut rng);
+        let design = spread_design(k, 4, r, &mut rng);
         let mut per_factor = vec![Vec::new(); k];
         for t in &design {
             let outputs: Vec<f64> = t.points.iter().map(|x| f(x)).collect();
@@ -204,6 +300,46 @@ mod tests {
         for w in s.windows(2) {
             assert!(w[0].mu_star > w[1].mu_star, "{s:?}");
         }
+    }
+
+    #[test]
+    fn spread_trajectories_cover_more_than_random_ones_and_stay_valid() {
+        for (k, levels, r) in [(3, 4, 4), (13, 4, 4), (5, 2, 3), (2, 4, 10)] {
+            let chosen = spread_design(k, levels, r, &mut Stream::seed_from_u64(7));
+            let random = design(k, levels, r, &mut Stream::seed_from_u64(7));
+            assert_eq!(chosen.len(), r);
+            // The candidates begin with the random design, so the greedy choice can only
+            // spread at least as far (checked, not assumed).
+            assert!(spread(&chosen) >= spread(&random), "{k} {levels} {r}");
+            for t in &chosen {
+                assert_eq!(t.points.len(), k + 1);
+                for (j, &i) in t.changed.iter().enumerate() {
+                    let step = t.points[j + 1][i] - t.points[j][i];
+                    assert!((step.abs() - delta(levels)).abs() < 1e-12);
+                }
+            }
+            for (i, a) in chosen.iter().enumerate() {
+                assert!(chosen[i + 1..].iter().all(|b| b != a), "a trajectory twice");
+            }
+        }
+        // Two factors on two levels have only 8 distinct trajectories: 3 are all distinct.
+        let few = spread_design(2, 2, 3, &mut Stream::seed_from_u64(1));
+        assert!(few[0] != few[1] && few[1] != few[2] && few[0] != few[2]);
+    }
+
+    #[test]
+    fn distance_and_spread_follow_their_definitions() {
+        let t = |points: Vec<Vec<f64>>| Trajectory {
+            changed: vec![0],
+            points,
+        };
+        let a = t(vec![vec![0.0, 0.0], vec![1.0, 0.0]]);
+        let b = t(vec![vec![0.0, 1.0], vec![1.0, 1.0]]);
+        // |00-01| + |00-11| + |10-01| + |10-11| = 1 + √2 + √2 + 1.
+        let d = 2.0 + 2.0 * 2f64.sqrt();
+        assert!((distance(&a, &b) - d).abs() < 1e-12);
+        assert!((spread(&[a.clone(), b.clone()]) - d).abs() < 1e-12);
+        assert_eq!(spread(&[a]), 0.0);
     }
 
     #[test]

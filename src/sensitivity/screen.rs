@@ -84,10 +84,11 @@ impl ScreenPlan {
     }
 }
 
-/// The Morris design of `plan` for master seed `seed`, from its own named stream.
+/// The Morris design of `plan` for master seed `seed` (spread-out trajectories, see
+/// [`morris::spread_design`]), from its own named stream.
 pub fn design(plan: &ScreenPlan, seed: u64) -> Vec<Trajectory> {
     let mut rng = Seeds::new(seed, u64::MAX).stream(Source::MorrisDesign, 0);
-    morris::design(plan.factors.len(), plan.levels, plan.trajectories, &mut rng)
+    morris::spread_design(plan.factors.len(), plan.levels, plan.trajectories, &mut rng)
 }
 
 /// The settings of the Morris point `position` (each factor's place in [0, 1]).

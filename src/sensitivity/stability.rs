@@ -46,9 +46,11 @@ fn sign(x: f64) -> i8 {
     }
 }
 
-/// How `end` compares with `base`.
+/// How `end` compares with `base`. A difference of exactly zero (a variant that equals the
+/// baseline there) has no sign to keep or lose: only its significance can change.
 pub fn holding(base: &PairedTest, end: &PairedTest) -> Holding {
-    let same = sign(base.mean_diff) == sign(end.mean_diff);
+    let (b, e) = (sign(base.mean_diff), sign(end.mean_diff));
+    let same = b == e || b == 0 || e == 0;
     match (same, base.significant(), end.significant()) {
         (true, a, b) if a == b => Holding::Holds,
         (true, true, false) => Holding::Weakens,
@@ -148,15 +150,26 @@ pub fn sentences(
     // difference from the baseline flips, at one of their ends.
     let mut deciding: Vec<usize> = Vec::new();
     let best = best_at(&screen.base, verdict_metric);
+    // A change of the best variant counts when the new one is clearly ahead of the base's
+    // best there (paired difference significant in the better direction); a lead the
+    // replications cannot tell from noise is said, not counted.
     let mut changes: Vec<String> = Vec::new();
+    let mut unclear_changes: Vec<String> = Vec::new();
     for (f, ends) in screen.tornado.iter().enumerate() {
         for (e, p) in ends.iter().enumerate() {
             if let (Some(best), Some(there)) = (best, best_at(p, verdict_metric))
                 && there != best
             {
                 let s = end_of(f, e);
-                changes.push(format!("{} = {} (`{}`)", s.key, s.text, names[there]));
-                deciding.push(f);
+                let text = format!("{} = {} (`{}`)", s.key, s.text, names[there]);
+                let ahead = p.difference(there, best, verdict_metric);
+                let better = METRICS[verdict_metric].better;
+                if ahead.significant() && better.oriented(ahead.mean_diff) > 0.0 {
+                    changes.push(text);
+                    deciding.push(f);
+                } else {
+                    unclear_changes.push(text);
+                }
             }
         }
     }
@@ -188,18 +201,30 @@ pub fn sentences(
         } else {
             "highest"
         };
-        out.push(if changes.is_empty() {
+        out.push(if changes.is_empty() && unclear_changes.is_empty() {
             format!(
                 "The variant with the {direction} {metric} is `{}` at the base and at every low and high value screened.",
                 names[best]
             )
+        } else if changes.is_empty() {
+            format!(
+                "The variant with the {direction} {metric} is `{}` at the base, and no other variant is clearly ahead of it at any low or high value screened.",
+                names[best]
+            )
         } else {
             format!(
-                "The variant with the {direction} {metric} is `{}` at the base, but another one is when {}.",
+                "The variant with the {direction} {metric} is `{}` at the base, but another one is, clearly, when {}.",
                 names[best],
                 changes.join("; ")
             )
         });
+        if !unclear_changes.is_empty() {
+            out.push(format!(
+                "Another variant comes out ahead of `{}` on {metric}, by a margin these replications cannot tell from noise, when {}.",
+                names[best],
+                unclear_changes.join("; ")
+            ));
+        }
     }
     // The clear flips, one sentence per assumption end.
     for (f, &base_value) in base_values.iter().enumerate().take(screen.factors.len()) {
@@ -267,10 +292,13 @@ fn flip_clause(
     if let (Some(b), Some(e)) = (base_value, end_value)
         && let Some(x) = crossing(b, base.mean_diff, e, c.test.mean_diff)
     {
+        let base_text = match end.value {
+            toml::Value::Integer(_) => format!("{}", b.round() as i64),
+            _ => crate::output::table::value_text_plain(b),
+        };
         text.push_str(&format!(
-            ", crossing zero near {} (interpolated between {} and {})",
+            ", crossing zero near {} (interpolated between {base_text} and {})",
             crate::output::table::value_text_plain(x),
-            crate::output::table::value_text_plain(b),
             end.text
         ));
     }
@@ -298,6 +326,11 @@ mod tests {
         assert_eq!(holding(&sig_up, &t(0.5, -0.1, 1.1)), Holding::Weakens);
         assert_eq!(holding(&t(0.5, -0.1, 1.1), &sig_up), Holding::Strengthens);
         assert_eq!(holding(&sig_up, &t(-0.2, -0.5, 0.1)), Holding::Reverses);
+        // A variant equal to the baseline at the base has no sign to reverse.
+        let zero = t(0.0, 0.0, 0.0);
+        assert_eq!(holding(&zero, &t(-0.066, -0.157, 0.024)), Holding::Holds);
+        assert_eq!(holding(&zero, &t(-0.5, -0.9, -0.1)), Holding::Strengthens);
+        assert_eq!(holding(&sig_up, &zero), Holding::Weakens);
         assert_eq!(holding(&sig_up, &t(-1.0, -1.5, -0.5)), Holding::Flips);
     }
 
