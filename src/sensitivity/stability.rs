@@ -213,7 +213,7 @@ pub fn sentences(
             )
         } else {
             format!(
-                "The variant with the {direction} {metric} is `{}` at the base, but another one is, clearly, when {}.",
+                "The variant with the {direction} {metric} is `{}` at the base, but another one is clearly ahead of it when {}.",
                 names[best],
                 changes.join("; ")
             )
@@ -340,5 +340,92 @@ mod tests {
         assert_eq!(crossing(800.0, 0.2, 400.0, -0.2), Some(600.0));
         assert_eq!(crossing(1.0, 3.0, 2.0, -1.0), Some(1.75));
         assert_eq!(crossing(1.0, 3.0, 2.0, 1.0), None);
+    }
+
+    /// A screen of two variants (`alibaba` the baseline, `strict`) on conversion, made by
+    /// hand: each point's per-replication values for the two.
+    fn screen_of(points: [[[f64; 3]; 2]; 3]) -> Screen {
+        use crate::experiment::{ExperimentResults, RunMetrics};
+        let all = crate::scenario::Scenario::embedded()
+            .resolved_variants()
+            .unwrap();
+        let variants: Vec<_> = ["alibaba", "strict"]
+            .iter()
+            .map(|n| all.iter().find(|v| v.name == *n).unwrap().clone())
+            .collect();
+        let m = crate::metrics::metric_index("conversion_rate").unwrap();
+        let point = |values: [[f64; 3]; 2]| {
+            let runs = values
+                .iter()
+                .map(|reps| {
+                    reps.iter()
+                        .map(|&x| {
+                            let mut metrics = vec![0.0; METRICS.len()];
+                            metrics[m] = x;
+                            RunMetrics { metrics }
+                        })
+                        .collect()
+                })
+                .collect();
+            Point {
+                settings: Vec::new(),
+                results: ExperimentResults::from_runs(&variants, runs),
+            }
+        };
+        let [base, low, high] = points;
+        Screen {
+            factors: vec![
+                crate::scenario::Factor::parse("leads.marketing_per_day=400,1200").unwrap(),
+            ],
+            baseline: 0,
+            replications: 3,
+            base: point(base),
+            tornado: vec![[point(low), point(high)]],
+            morris: Vec::new(),
+            levels: 4,
+        }
+    }
+
+    #[test]
+    fn a_new_best_variant_moves_the_verdict_only_when_clearly_ahead() {
+        let m = crate::metrics::metric_index("conversion_rate").unwrap();
+        // `strict` is best at the base; `alibaba` is clearly ahead at the low value and
+        // ahead within the noise at the high value.
+        let screen = screen_of([
+            [[1.0, 1.1, 0.9], [2.0, 2.0, 2.0]],
+            [[3.0, 3.1, 2.9], [2.0, 2.0, 2.0]],
+            [[2.5, 1.6, 2.2], [2.0, 2.0, 2.0]],
+        ]);
+        let said = sentences(&screen, &cells(&screen, &[m]), m, &[Some(800.0)]);
+        assert!(
+            said[0].starts_with("The verdict rests on leads.marketing_per_day"),
+            "{said:?}"
+        );
+        assert!(
+            said[1].contains("clearly ahead of it when leads.marketing_per_day = 400 (`alibaba`)")
+                && !said[1].contains("1200"),
+            "{said:?}"
+        );
+        assert!(
+            said[2].contains(
+                "cannot tell from noise, when leads.marketing_per_day = 1200 (`alibaba`)"
+            ),
+            "{said:?}"
+        );
+        // Ahead within the noise at both ends: the verdict does not rest on it.
+        let screen = screen_of([
+            [[1.0, 1.1, 0.9], [2.0, 2.0, 2.0]],
+            [[2.5, 1.6, 2.2], [2.0, 2.0, 2.0]],
+            [[2.5, 1.6, 2.2], [2.0, 2.0, 2.0]],
+        ]);
+        let said = sentences(&screen, &cells(&screen, &[m]), m, &[Some(800.0)]);
+        assert!(
+            said[0].starts_with("No assumption screened moves the verdict"),
+            "{said:?}"
+        );
+        assert!(
+            said[1].contains("no other variant is clearly ahead"),
+            "{said:?}"
+        );
     }
 }
