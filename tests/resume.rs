@@ -371,7 +371,7 @@ fn a_refused_or_foreign_folder_keeps_every_file_and_a_busy_one_is_refused() {
     assert!(String::from_utf8_lossy(&file.stderr).contains("is a file, not a folder"));
 
     // While a run writes into a folder, a second salesim there is refused (also with
-    // --resume) and takes nothing from it; once the first is gone, --resume goes on.
+    // --resume) and takes nothing from it; once the first is gone, the folder can be claimed again.
     let long = [
         "-n",
         "200",
@@ -463,4 +463,42 @@ fn a_run_that_fails_while_writing_says_so_in_its_manifest_and_resumes() {
             .success()
     );
     assert_same_study(&tmp.path().join("whole"), &tmp.path().join("out"));
+}
+
+#[test]
+fn a_merge_that_failed_is_made_again_and_shards_need_a_folder() {
+    let tmp = TempDir::new("merge-again");
+    for shard in ["0/2", "1/2"] {
+        let out = salesim(tmp.path(), &args(&["--out", "st", "--shard", shard]));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    std::fs::create_dir_all(tmp.path().join("st/summary.csv")).unwrap();
+    let failed = salesim(
+        tmp.path(),
+        &["merge", "st", "--out", "st", "--no-report", "--force"],
+    );
+    assert_eq!(failed.status.code(), Some(1));
+    std::fs::remove_dir(tmp.path().join("st/summary.csv")).unwrap();
+    // No flag needed: the shards hold every replication.
+    let again = salesim(tmp.path(), &["merge", "st", "--out", "st", "--no-report"]);
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    assert!(
+        salesim(tmp.path(), &args(&["--out", "whole"]))
+            .status
+            .success()
+    );
+    assert_same_study(&tmp.path().join("whole"), &tmp.path().join("st"));
+    // A shard's folder lies inside --out: a file there is named as such.
+    std::fs::write(tmp.path().join("a-file"), "mine").unwrap();
+    let file = salesim(tmp.path(), &args(&["--out", "a-file", "--shard", "0/2"]));
+    assert_eq!(file.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&file.stderr).contains("a-file is a file, not a folder"));
 }

@@ -147,6 +147,13 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
     for (_, _, own) in shards {
         saved.absorb(own);
     }
+    // The shards hold every replication: a merge of this study into `--out` that did not
+    // finish (interrupted, or failed while writing) is simply made again.
+    let again = MergeArgs {
+        force: args.force || super::outdir::holds_unfinished(&args.out, &study.hash),
+        ..args.clone()
+    };
+    let args = &again;
     if study.kind == StudyKind::Sensitivity {
         return super::sensitivity::merge_screen(&study, scenario, saved, args);
     }

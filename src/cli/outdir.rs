@@ -18,15 +18,22 @@ pub enum Claim {
 
 /// Whether `name` is a temporary file of salesim's own (a spool or an unfinished atomic
 /// write, `.<file>.spool-<pid>`, `.<file>.tmp-<pid>` or a picture's
-/// `.<file>.tmp-<pid>-<n>.png`), which a killed run may leave behind.
+/// `.<file>.tmp-<pid>-<n>.png`, `<file>` one of the kinds salesim writes), which a killed
+/// run may leave behind.
 fn leftover(name: &str) -> bool {
     let Some(rest) = name.strip_prefix('.') else {
         return false;
     };
+    // The files salesim writes end so; a user's `.notes.tmp-2024` does not.
+    let ours = |file: &str| {
+        [".csv", ".json", ".svg", ".png", ".html", ".checkpoint"]
+            .iter()
+            .any(|ext| file.len() > ext.len() && file.ends_with(ext))
+    };
     let tail = |marker: &str| {
         rest.rsplit_once(marker).is_some_and(|(file, tail)| {
             let tail = tail.strip_suffix(".png").unwrap_or(tail);
-            !file.is_empty()
+            ours(file)
                 && !tail.is_empty()
                 && tail
                     .split('-')
@@ -110,6 +117,12 @@ fn manifest_facts(dir: &Path) -> Option<(String, String, Vec<String>)> {
     Some((status, hash, files))
 }
 
+/// Whether `dir` holds an unfinished run (its manifest not `complete`) of the study with
+/// identity `hash`.
+pub fn holds_unfinished(dir: &Path, hash: &str) -> bool {
+    manifest_facts(dir).is_some_and(|(status, h, _)| h == hash && status != "complete")
+}
+
 /// Whether `dir`'s manifest says a run is still going (`running`): one that stopped
 /// without rewriting it. A run's failure rewrites it to `failed`.
 pub fn manifest_says_running(dir: &Path) -> bool {
@@ -130,17 +143,25 @@ pub fn claim_output(
     resume: bool,
 ) -> Result<(Claim, OutputLock), CliError> {
     let shown = dir.display();
-    if let Ok(meta) = std::fs::symlink_metadata(dir) {
-        let target = std::fs::metadata(dir);
-        if meta.file_type().is_symlink() && target.is_err() {
-            return Err(input(format!(
-                "--out {shown} is a symbolic link to a folder that does not exist; create the folder or choose another --out"
-            )));
-        }
-        if target.is_ok_and(|t| !t.is_dir()) {
-            return Err(input(format!(
-                "--out {shown} is a file, not a folder; choose a folder's name"
-            )));
+    // The folder, or the first of its parents that exists (a shard's folder lies inside
+    // `--out`), must be a folder.
+    for path in dir.ancestors().filter(|p| !p.as_os_str().is_empty()) {
+        let Ok(meta) = std::fs::symlink_metadata(path) else {
+            continue;
+        };
+        let at = path.display();
+        match std::fs::metadata(path) {
+            Err(e) if meta.file_type().is_symlink() => {
+                return Err(input(format!(
+                    "{at} is a symbolic link whose target cannot be reached ({e}); create its folder or choose another --out"
+                )));
+            }
+            Ok(target) if !target.is_dir() => {
+                return Err(input(format!(
+                    "{at} is a file, not a folder; choose a folder's name for --out"
+                )));
+            }
+            _ => break,
         }
     }
     std::fs::create_dir_all(dir)
@@ -315,5 +336,8 @@ mod tests {
         assert!(!leftover(".config.tmp-backup"));
         assert!(!leftover(".tmp-12"));
         assert!(!leftover(".hist.spool-"));
+        assert!(!leftover(".hist.spool-1"));
+        assert!(!leftover(".notes.tmp-2024-05"));
+        assert!(leftover(".runs.checkpoint.tmp-4"));
     }
 }

@@ -70,7 +70,8 @@ impl Factor {
                 ));
             }
         };
-        if factor.low.value == factor.high.value {
+        let same_number = factor.numbers().is_some_and(|(low, high, _)| low == high);
+        if factor.low.value == factor.high.value || same_number {
             return Err(format!(
                 "{spec:?}: LOW and HIGH are the same value; an assumption is screened between two different values"
             ));
@@ -413,6 +414,7 @@ mod tests {
             ("leads.marketing_per_day=400,400", "the same value"),
             ("leads.marketing_per_day=1200,400", "is above HIGH"),
             ("funnel.freshness_exponent=0.7,0.70", "the same value"),
+            ("travel.road_factor=1,1.0", "the same value"),
             ("behaviour.call_private_leads=true,true", "the same value"),
             ("policy.private_cap=none,\"none\"", "the same value"),
         ] {

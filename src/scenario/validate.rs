@@ -623,9 +623,12 @@ impl Scenario {
 /// control character (a newline, a tab, an escape sequence) would break the terminal's
 /// tables and make the SVG pictures invalid XML.
 fn name_problem(key: &str, name: &str) -> Option<String> {
-    let bad = name.chars().find(|c| c.is_control())?;
+    // Control characters, and the invisible format characters that reorder or split text
+    // (bidirectional overrides, zero-width and line separators, the byte-order mark).
+    let invisible = |c: char| matches!(c, '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{FEFF}');
+    let bad = name.chars().find(|&c| c.is_control() || invisible(c))?;
     Some(format!(
-        "{key}: {name:?} contains the control character {:?}; names may hold letters, digits, spaces and punctuation, not control characters",
+        "{key}: {name:?} contains {:?}, a control or invisible formatting character; names may hold letters, digits, spaces and punctuation",
         bad
     ))
 }

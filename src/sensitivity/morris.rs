@@ -77,6 +77,10 @@ pub fn design(
 /// the candidate count is capped so that choosing among them stays under about this many.
 const SPREAD_BUDGET: f64 = 2e8;
 
+/// Most candidate trajectories drawn: their squared distances are kept in a matrix (2,000
+/// candidates: 32 MB).
+const MAX_CANDIDATES: usize = 2000;
+
 /// The distance between two trajectories: the sum of the Euclidean distances between every
 /// point of one and every point of the other (Campolongo, Cariboni and Saltelli 2007, eq. 3).
 pub fn distance(a: &Trajectory, b: &Trajectory) -> f64 {
@@ -122,12 +126,20 @@ pub fn spread_design(
     rng: &mut impl Rng,
 ) -> Vec<Trajectory> {
     let per_pair = ((factors + 1) * (factors + 1) * factors.max(1)) as f64;
-    let affordable = (2.0 * SPREAD_BUDGET / per_pair).sqrt() as usize;
+    let affordable = ((2.0 * SPREAD_BUDGET / per_pair).sqrt() as usize).min(MAX_CANDIDATES);
     let count = (10 * trajectories).min(affordable).max(trajectories);
     let candidates = design(factors, levels, count, rng);
     if count == trajectories || trajectories < 2 {
         return candidates.into_iter().take(trajectories).collect();
     }
+    // Equal candidates share a class: the index of the first of them.
+    let class: Vec<usize> = (0..count)
+        .map(|c| {
+            (0..=c)
+                .find(|&o| candidates[o] == candidates[c])
+                .unwrap_or(c)
+        })
+        .collect();
     let mut d = vec![vec![0.0; count]; count];
     for i in 0..count {
         for j in i + 1..count {
@@ -140,30 +152,35 @@ pub fn spread_design(
     let mut first = (0, 1);
     for i in 0..count {
         for j in i + 1..count {
-            let better =
-                d[i][j] > d[first.0][first.1] || candidates[first.0] == candidates[first.1];
-            if better && candidates[i] != candidates[j] {
+            let better = d[i][j] > d[first.0][first.1] || class[first.0] == class[first.1];
+            if better && class[i] != class[j] {
                 first = (i, j);
             }
         }
     }
-    let mut chosen = vec![first.0, first.1];
-    let mut gain: Vec<f64> = (0..count).map(|c| d[c][first.0] + d[c][first.1]).collect();
-    while chosen.len() < trajectories {
+    let mut taken = vec![false; count];
+    let mut class_taken = vec![false; count];
+    let mut gain = vec![0.0; count];
+    let mut chosen = Vec::with_capacity(trajectories);
+    let mut next = Some(first.0);
+    let mut second = Some(first.1);
+    while let Some(c) = next {
+        taken[c] = true;
+        class_taken[class[c]] = true;
+        chosen.push(c);
+        for (o, g) in gain.iter_mut().enumerate() {
+            *g += d[o][c];
+        }
+        if chosen.len() == trajectories {
+            break;
+        }
         // A candidate equal to a chosen one only when no distinct one is left.
         let pick = |distinct: bool| {
             (0..count)
-                .filter(|c| !chosen.contains(c))
-                .filter(|&c| !distinct || chosen.iter().all(|&o| candidates[o] != candidates[c]))
+                .filter(|&c| !(taken[c] || (distinct && class_taken[class[c]])))
                 .max_by(|&a, &b| gain[a].total_cmp(&gain[b]).then(b.cmp(&a)))
         };
-        let next = pick(true)
-            .or_else(|| pick(false))
-            .expect("more candidates than trajectories");
-        chosen.push(next);
-        for (c, g) in gain.iter_mut().enumerate() {
-            *g += d[c][next];
-        }
+        next = second.take().or_else(|| pick(true)).or_else(|| pick(false));
     }
     chosen.sort_unstable();
     chosen.into_iter().map(|c| candidates[c].clone()).collect()

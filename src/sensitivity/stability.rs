@@ -21,6 +21,9 @@ pub enum Holding {
     Reverses,
     /// Opposite sign and significant here: the conclusion flips.
     Flips,
+    /// The difference is undefined at the base or here (a metric no replication defines,
+    /// such as `nh_win_ratio` without new hires).
+    Undefined,
 }
 
 impl Holding {
@@ -32,6 +35,7 @@ impl Holding {
             Holding::Strengthens => "strengthens",
             Holding::Reverses => "reverses",
             Holding::Flips => "flips",
+            Holding::Undefined => "undefined",
         }
     }
 }
@@ -49,6 +53,9 @@ fn sign(x: f64) -> i8 {
 /// How `end` compares with `base`. A difference of exactly zero (a variant that equals the
 /// baseline there) has no sign to keep or lose: only its significance can change.
 pub fn holding(base: &PairedTest, end: &PairedTest) -> Holding {
+    if base.mean_diff.is_nan() || end.mean_diff.is_nan() {
+        return Holding::Undefined;
+    }
     let (b, e) = (sign(base.mean_diff), sign(end.mean_diff));
     let same = b == e || b == 0 || e == 0;
     match (same, base.significant(), end.significant()) {
@@ -183,7 +190,7 @@ pub fn sentences(
     deciding.dedup();
     out.push(if deciding.is_empty() {
         format!(
-            "No assumption screened moves the verdict: at every low and high value the best variant on {metric} stays the same and no clear difference from `{baseline}` changes sign."
+            "No assumption screened moves the verdict: at no low or high value is another variant clearly ahead of the best on {metric}, and no clear difference from `{baseline}` changes sign."
         )
     } else {
         format!(
@@ -331,6 +338,9 @@ mod tests {
         assert_eq!(holding(&zero, &t(-0.066, -0.157, 0.024)), Holding::Holds);
         assert_eq!(holding(&zero, &t(-0.5, -0.9, -0.1)), Holding::Strengthens);
         assert_eq!(holding(&sig_up, &zero), Holding::Weakens);
+        let undefined = t(f64::NAN, f64::NAN, f64::NAN);
+        assert_eq!(holding(&sig_up, &undefined), Holding::Undefined);
+        assert_eq!(holding(&undefined, &sig_up), Holding::Undefined);
         assert_eq!(holding(&sig_up, &t(-1.0, -1.5, -0.5)), Holding::Flips);
     }
 
@@ -425,6 +435,10 @@ mod tests {
         );
         assert!(
             said[1].contains("no other variant is clearly ahead"),
+            "{said:?}"
+        );
+        assert!(
+            said[0].contains("is another variant clearly ahead"),
             "{said:?}"
         );
     }

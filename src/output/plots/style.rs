@@ -119,7 +119,9 @@ pub(super) fn text_size<DB: Canvas>(
     ))
 }
 
-/// `text`, shortened with an ellipsis to at most `max_w` pixels.
+/// `text`, shortened with an ellipsis in the middle to at most `max_w` pixels: the start
+/// and the end stay, so long names that differ only at the end (a sweep's settings) keep
+/// apart.
 pub(super) fn fit_text<DB: Canvas>(
     area: &DrawingArea<DB, Shift>,
     text: &str,
@@ -132,7 +134,33 @@ pub(super) fn fit_text<DB: Canvas>(
     let chars: Vec<char> = text.chars().collect();
     (0..chars.len())
         .rev()
-        .map(|keep| format!("{}…", chars[..keep].iter().collect::<String>()))
+        .map(|keep| middle_cut(&chars, keep))
         .find(|t| text_size(area, t, size).0 <= max_w)
         .unwrap_or_else(|| "…".to_string())
+}
+
+/// `chars` cut to `keep` of them around an ellipsis: the first half (rounded up) and the
+/// last half.
+fn middle_cut(chars: &[char], keep: usize) -> String {
+    let tail = keep / 2;
+    let head = keep - tail;
+    let mut out: String = chars[..head].iter().collect();
+    out.push('…');
+    out.extend(&chars[chars.len() - tail..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::middle_cut;
+
+    #[test]
+    fn a_middle_cut_keeps_both_ends() {
+        let chars: Vec<char> = "alibaba private_cap=15".chars().collect();
+        assert_eq!(middle_cut(&chars, 7), "alib…=15");
+        let other: Vec<char> = "alibaba private_cap=30".chars().collect();
+        assert_ne!(middle_cut(&chars, 7), middle_cut(&other, 7));
+        assert_eq!(middle_cut(&chars, 0), "…");
+        assert_eq!(middle_cut(&chars, 1), "a…");
+    }
 }
