@@ -397,10 +397,12 @@ pub fn execute(setup: &Setup, args: &RunArgs, mut saved: SavedRuns) -> Result<()
             p.relative * 100.0
         ),
         (None, Some(s)) => format!(
-            "{first} replications (shard {s}: those with r mod {} = {})",
-            s.count, s.index
+            "{} (shard {s}: those with r mod {} = {})",
+            crate::output::plural(first, "replication"),
+            s.count,
+            s.index
         ),
-        (None, None) => format!("{first} replications"),
+        (None, None) => crate::output::plural(first, "replication"),
     };
     eprintln!(
         "salesim {}: scenario {} ({}), {} variant{} x {replications_text}, {}, seed {}, {threads} thread{}",

@@ -286,15 +286,19 @@ fn execute_screen(
     };
     // The horizon is the base's: a screened `calendar.days` changes it at other points.
     eprintln!(
-        "salesim {}: sensitivity of scenario {} ({}): {} assumptions, {} points (base, low and high, {} Morris trajectories) x {} variants x {} replications{share}, {} days at the base, seed {}, {threads} threads",
+        "salesim {}: sensitivity of scenario {} ({}): {}, {} points (base, low and high, {}) x {} x {}{share}, {} days at the base, seed {}, {threads} threads",
         env!("CARGO_PKG_VERSION"),
         scenario.name,
         setup.origin,
-        plan.factors.len(),
+        crate::output::plural(plan.factors.len() as u64, "assumption"),
         points,
-        plan.trajectories,
-        variants.len(),
-        replications,
+        crate::output::plural_of(
+            plan.trajectories as u64,
+            "Morris trajectory",
+            "Morris trajectories"
+        ),
+        crate::output::plural(variants.len() as u64, "variant"),
+        crate::output::plural(replications, "replication"),
         scenario.calendar.days,
         scenario.seed,
     );

@@ -27,6 +27,12 @@ pub fn plural(n: impl Into<u64>, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
+/// `n` with `one` or `many`: "1 trajectory", "4 trajectories".
+pub fn plural_of(n: impl Into<u64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// File name of the per-replication results.
 pub const REPLICATIONS_FILE: &str = "replications.csv";
 /// File name of the per-variant, per-metric summaries.

@@ -34,7 +34,10 @@ pub fn draw_all(
 ) -> Result<Vec<PathBuf>, PlotError> {
     let mut paths = Vec::new();
     let names: Vec<String> = results.variants.iter().map(|v| v.name.clone()).collect();
-    let replications = format!("{} replications per variant", results.replications);
+    let replications = format!(
+        "{} per variant",
+        super::plural(results.replications, "replication")
+    );
 
     for &(name, label) in TABLE_METRICS {
         let Some(m) = metric_index(name) else {

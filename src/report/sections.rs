@@ -57,16 +57,26 @@ pub fn question(study: &Study) -> String {
     } else {
         String::new()
     };
+    let city = match &s.city.companies_csv {
+        Some(list) => format!(
+            "The companies, their buildings and districts come from the customer list <code>{}</code>",
+            escape(list)
+        ),
+        None => format!(
+            "The city is {} km across with {} office buildings in {} business districts",
+            s.city.size_km, s.city.buildings, s.city.districts
+        ),
+    };
     format!(
         "<h2>The question</h2>\n\
          <p>Which lead-pool policy converts the most leads, how fair is it to new hires, and what does one cost in the other? \
-         This study compares {} policies ({}) on <strong>{}</strong>: {}</p>\n\
+         This study compares {} ({}) on <strong>{}</strong>: {}</p>\n\
          <p>The simulated sales force: {} veterans and {} new hires in {} teams{offices}{hiring}. \
-         Marketing brings {} leads into the public pool each working day, and each rep finds {} more at the desk each evening. \
+         Marketing brings {} leads into the public pool each working day, and {}. \
          Reps leave the office at {}, aim for {} visits a day ({} with the decision-maker), must be back by {}, and enter their day into the CRM in the evening. \
-         The city is {} km across with {} office buildings in {} business districts; travel is limited by traffic that varies over the day. \
+         {city}; travel is limited by traffic that varies over the day. \
          Each variant runs {} of {} ({} days a week).</p>\n",
-        study.results.variants.len(),
+        crate::output::plural_of(study.results.variants.len() as u64, "policy", "policies"),
         variants.join(", "),
         metric.name,
         escape(&lowercase_first(metric.meaning)),
@@ -74,14 +84,14 @@ pub fn question(study: &Study) -> String {
         o.new_hires,
         o.teams,
         s.leads.marketing_per_day,
-        s.leads.desk_per_rep,
+        match s.leads.desk_per_rep {
+            0 => "reps do no desk research".to_string(),
+            n => format!("each rep finds {n} more at the desk each evening"),
+        },
         s.day.depart,
         s.day.visit_quota,
         s.day.effective_quota,
         s.day.return_deadline,
-        s.city.size_km,
-        s.city.buildings,
-        s.city.districts,
         plural(study.results.replications, "replication"),
         s.horizon_text(&study.results.variants),
         s.calendar.working_days_per_week,

@@ -11,7 +11,7 @@ pub fn section(study: &Study) -> String {
         return String::new();
     };
     let mut out = format!(
-        "<h2>Which assumptions decide the answer</h2>\n<p>Each assumption below was set to a low and a high value, one at a time, the others at the base ({} per variant at every point, the same replications everywhere, so differences between points come from the assumption, not from noise){}.</p>\n<ul class=\"sentences\">\n",
+        "<h2>Which assumptions decide the answer</h2>\n<p>Each assumption below was set to a low and a high value, one at a time, the others at the base ({} per variant at every point, the same replications everywhere, so differences between points come from the assumption rather than from other random draws, though each point's mean keeps some replication noise: see its interval){}.</p>\n<ul class=\"sentences\">\n",
         if s.replications == 1 {
             "1 replication".to_string()
         } else {
@@ -19,8 +19,12 @@ pub fn section(study: &Study) -> String {
         },
         if s.trajectories > 0 {
             format!(
-                "; {} Morris trajectories over the same ranges look for interactions",
-                s.trajectories
+                "; {} over the same ranges look for interactions",
+                crate::output::plural_of(
+                    s.trajectories as u64,
+                    "Morris trajectory",
+                    "Morris trajectories"
+                )
             )
         } else {
             String::new()
@@ -94,8 +98,10 @@ pub fn section(study: &Study) -> String {
     }
     if !s.morris.is_empty() {
         out.push_str(&format!(
-            "<p class=\"note\">Morris elementary effects (Morris 1991; mu* from Campolongo, Cariboni and Saltelli 2007) over {} trajectories on a {}-level grid: mu* is the mean absolute change in each variant's difference from {} when the assumption moves from its low to its high value (shares in percentage points), sigma the spread of that change (a large sigma means the effect depends on the other assumptions). All numbers are in sensitivity.csv and morris.csv.</p>\n",
-            s.trajectories, s.levels, escape(&s.baseline)
+            "<p class=\"note\">Morris elementary effects (Morris 1991; mu* from Campolongo, Cariboni and Saltelli 2007) over {} on a {}-level grid: mu* is the mean absolute change in each variant's difference from {} when the assumption moves from its low to its high value (shares in percentage points), sigma the spread of that change (a large sigma means the effect depends on the other assumptions; n/a with one trajectory). All numbers are in sensitivity.csv and morris.csv.</p>\n",
+            crate::output::plural_of(s.trajectories as u64, "trajectory", "trajectories"),
+            s.levels,
+            escape(&s.baseline)
         ));
     }
     out

@@ -121,11 +121,12 @@ pub fn versus_baseline(results: &ExperimentResults, analysis: &Analysis, v: usiz
     let relative = (x - y) / y.abs() * 100.0;
     let mut text = if relative.is_finite() {
         format!(
-            "`{name}` {} than `{base_name}` ({} against {}): {}.",
+            "`{name}` {} than `{base_name}` ({} against {}): {}.{}",
             change_phrase(m, relative),
             value_text(m, x),
             value_text(m, y),
-            difference_text(m, &comparison(m))
+            difference_text(m, &comparison(m)),
+            denominator_caution(results, v, b, m)
         )
     } else {
         format!(
@@ -152,6 +153,33 @@ pub fn versus_baseline(results: &ExperimentResults, analysis: &Analysis, v: usiz
         ));
     }
     text
+}
+
+/// For a ranking on conversion: a caution when the two variants' leads won move the other
+/// way from their conversion, because the leads created (the denominator: the starting
+/// stock, held at up to half the private cap, and desk and cold-visit leads) differ by
+/// variant. Empty otherwise.
+fn denominator_caution(results: &ExperimentResults, v: usize, b: usize, m: usize) -> String {
+    let index = |name: &str| crate::metrics::metric_index(name).expect("a metric");
+    if METRICS[m].name != "conversion_rate" {
+        return String::new();
+    }
+    let (won, created) = (index("leads_won"), index("leads_created"));
+    let (won_v, won_b) = (mean(results, v, won), mean(results, b, won));
+    let (conv_v, conv_b) = (mean(results, v, m), mean(results, b, m));
+    let opposite = (conv_v - conv_b) * (won_v - won_b) < 0.0;
+    if !opposite {
+        return String::new();
+    }
+    format!(
+        " Conversion counts leads created, and these differ: `{}` creates {} leads and wins {}, `{}` creates {} and wins {} (the starting private stock is half the private cap; desk and cold-visit leads follow the reps' days), so the share and the count of deals won point different ways.",
+        results.variants[v].name,
+        value_text(created, mean(results, v, created)),
+        value_text(won, won_v),
+        results.variants[b].name,
+        value_text(created, mean(results, b, created)),
+        value_text(won, won_b),
+    )
 }
 
 /// Why the fairness metric `metric` cannot compare `name` with the baseline: it is not
@@ -243,9 +271,14 @@ pub fn verdict(results: &ExperimentResults, analysis: &Analysis) -> Vec<String> 
     }
     if best == analysis.baseline {
         out.push(format!(
-            "That is the baseline: no variant beats `{}` on {}.",
-            name(best),
-            metric.name
+            "That is the baseline: no variant has a {} mean {} than `{}`.",
+            if metric.better == Better::Lower {
+                "lower"
+            } else {
+                "higher"
+            },
+            metric.name,
+            name(best)
         ));
     } else {
         out.push(versus_baseline(results, analysis, best));
@@ -351,6 +384,35 @@ mod tests {
             lower.starts_with("`new-hire-priority` converts 5.0% fewer of its leads"),
             "{lower}"
         );
+    }
+
+    #[test]
+    fn a_higher_share_from_fewer_leads_created_is_pointed_out() {
+        let mut r = results([(0.020, 0.6), (0.025, 0.7), (0.019, 1.0)]);
+        let (won, created) = (
+            metric_index("leads_won").unwrap(),
+            metric_index("leads_created").unwrap(),
+        );
+        // strict converts more of fewer leads: 90 of 3,600 against alibaba's 100 of 5,000.
+        for (v, (w, c)) in [
+            (0, (100.0, 5000.0)),
+            (1, (90.0, 3600.0)),
+            (2, (95.0, 5000.0)),
+        ] {
+            for run in &mut r.runs[v] {
+                run.metrics[won] = w;
+                run.metrics[created] = c;
+            }
+        }
+        let r = ExperimentResults::from_runs(&r.variants.clone(), r.runs);
+        let text = versus_baseline(&r, &analysis(&r, &[]), 1);
+        assert!(
+            text.contains("Conversion counts leads created, and these differ: `strict` creates 3600 leads and wins 90"),
+            "{text}"
+        );
+        // new-hire-priority converts less and wins less: nothing to point out.
+        let text = versus_baseline(&r, &analysis(&r, &[]), 2);
+        assert!(!text.contains("Conversion counts leads created"), "{text}");
     }
 
     #[test]

@@ -471,8 +471,10 @@ pub fn render(summary: &Summary) -> String {
     }
     if !summary.morris.is_empty() {
         out.push_str(&format!(
-            "Morris elementary effects over {} trajectories ({} levels): mu* = mean |effect| of moving an assumption from its low to its high value on the difference from {} (shares in percentage points), sigma = their spread (interactions, curvature)\n",
-            summary.trajectories, summary.levels, summary.baseline
+            "Morris elementary effects over {} ({} levels): mu* = mean |effect| of moving an assumption from its low to its high value on the difference from {} (shares in percentage points), sigma = their spread (interactions, curvature; n/a with one trajectory)\n",
+            crate::output::plural_of(summary.trajectories as u64, "trajectory", "trajectories"),
+            summary.levels,
+            summary.baseline
         ));
     }
     out

@@ -262,7 +262,7 @@ pub fn sentences(
         .count();
     if unclear > 0 {
         out.push(format!(
-            "{unclear} other difference{} change{} sign without the new sign being clear (\"reverses\" in the tables).",
+            "{unclear} difference{} from the baseline change{} sign without the new sign being clear (\"reverses\" in the tables).",
             if unclear == 1 { "" } else { "s" },
             if unclear == 1 { "s" } else { "" }
         ));
