@@ -129,6 +129,23 @@ impl FairnessFloor {
     }
 }
 
+/// The floors no variant can be judged against: their metric is undefined (no finite mean)
+/// in every variant of `results`, e.g. `nh_win_ratio` in a force without new hires.
+pub fn unjudgeable_floors<'a>(
+    results: &ExperimentResults,
+    floors: &'a [FairnessFloor],
+) -> Vec<&'a FairnessFloor> {
+    floors
+        .iter()
+        .filter(|f| {
+            results
+                .summaries
+                .iter()
+                .all(|s| !s[f.metric].mean.is_finite())
+        })
+        .collect()
+}
+
 /// The metrics that stand for fairness next to the ranking metric `verdict_metric`: those
 /// of the fairness floors, or `nh_win_ratio` when there are none; never the ranking metric.
 pub fn fairness_metrics(verdict_metric: usize, floors: &[FairnessFloor]) -> Vec<usize> {

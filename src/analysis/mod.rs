@@ -7,7 +7,8 @@ pub mod paired;
 pub mod precision;
 
 pub use best::{
-    BOOTSTRAP_DRAWS, FairnessFloor, Verdict, fairness_metrics, probability_best, verdict,
+    BOOTSTRAP_DRAWS, FairnessFloor, Verdict, fairness_metrics, probability_best,
+    unjudgeable_floors, verdict,
 };
 pub use paired::{Comparison, PairedTest, compare_all, paired_t, unpaired_half_width};
 pub use precision::{PrecisionRule, PrecisionStatus};

@@ -309,10 +309,20 @@ pub fn render_verdict(results: &ExperimentResults, analysis: &Analysis) -> Strin
                     format!(", best in {:.0}% of resamples overall", v.p_best[b] * 100.0)
                 }
             )),
-            None => out.push_str(&format!(
-                "         no variant meets {}\n",
-                floors.join(" and ")
-            )),
+            None => {
+                let unjudged: Vec<String> = crate::analysis::unjudgeable_floors(results, &v.floors)
+                    .iter()
+                    .map(|f| f.describe())
+                    .collect();
+                out.push_str(&if unjudged.is_empty() {
+                    format!("         no variant meets {}\n", floors.join(" and "))
+                } else {
+                    format!(
+                        "         {} cannot be judged: undefined in every variant\n",
+                        unjudged.join(" and ")
+                    )
+                });
+            }
         }
     }
     out.push_str(&precision_line(analysis));

@@ -322,9 +322,22 @@ pub fn verdict(results: &ExperimentResults, analysis: &Analysis) -> Vec<String> 
             text.push('.');
             out.push(text);
         }
-        None => out.push(format!(
-            "No variant meets the fairness floor {floors}: the recommendation has to weigh conversion against fairness by hand (see the trade-off picture)."
-        )),
+        None => {
+            let unjudged: Vec<String> = crate::analysis::unjudgeable_floors(results, &v.floors)
+                .iter()
+                .map(|f| f.describe())
+                .collect();
+            out.push(if unjudged.is_empty() {
+                format!(
+                    "No variant meets the fairness floor {floors}: the recommendation has to weigh conversion against fairness by hand (see the trade-off picture)."
+                )
+            } else {
+                format!(
+                    "The fairness floor {} cannot be judged: its metric is undefined in every variant (a ratio of new hires to veterans needs both, and wins or leads for both), so no variant is recommended on fairness.",
+                    unjudged.join(" and ")
+                )
+            });
+        }
     }
     out
 }
@@ -413,6 +426,18 @@ mod tests {
         // new-hire-priority converts less and wins less: nothing to point out.
         let text = versus_baseline(&r, &analysis(&r, &[]), 2);
         assert!(!text.contains("Conversion counts leads created"), "{text}");
+    }
+
+    #[test]
+    fn a_floor_no_variant_defines_cannot_be_judged() {
+        // No new hires: nh_win_ratio is undefined everywhere.
+        let r = results([(0.020, f64::NAN), (0.025, f64::NAN), (0.019, f64::NAN)]);
+        let text = verdict(&r, &analysis(&r, &["nh_win_ratio=0.8"])).join(" ");
+        assert!(
+            text.contains("The fairness floor nh_win_ratio>=0.8 cannot be judged"),
+            "{text}"
+        );
+        assert!(!text.contains("No variant meets"), "{text}");
     }
 
     #[test]
