@@ -23,8 +23,7 @@ pub use records_csv::RepsSpool;
 
 /// `n` and `word`, with an "s" unless `n` is 1: "1 replication", "2 replications".
 pub fn plural(n: impl Into<u64>, word: &str) -> String {
-    let n = n.into();
-    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+    plural_of(n, word, &format!("{word}s"))
 }
 
 /// `n` with `one` or `many`: "1 trajectory", "4 trajectories".

@@ -231,7 +231,7 @@ impl Scenario {
         let policy =
             Self::policy_with(&base.policy, &policy_settings, "policy.").map_err(invalid)?;
         if !policy_settings.is_empty() {
-            let problems = super::validate::policy_problems("policy", &policy);
+            let problems = super::policy_checks::policy_problems("policy", &policy);
             if !problems.is_empty() {
                 return Err(ScenarioError::Invalid {
                     origin: format!("{} with --set", self.name),

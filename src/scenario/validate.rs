@@ -1,5 +1,7 @@
 //! Range and cross-field checks; every problem names its key path and what is allowed.
 
+use super::checks::Checks;
+use super::policy_checks::check_policy;
 use super::{Scenario, ScenarioError};
 
 /// Largest organisation a scenario may ask for (reps at the start plus hires).
@@ -12,72 +14,6 @@ pub const MAX_BUILDINGS: u32 = 1_000_000;
 pub const MAX_LEADS: u64 = 100_000_000;
 /// Most replications per variant.
 pub const MAX_REPLICATIONS: u32 = 1_000_000;
-
-/// The problems found, and the rule applied to each key (the reference docs list these).
-#[derive(Default)]
-struct Checks {
-    problems: Vec<String>,
-    rules: Vec<(String, String)>,
-}
-
-impl Checks {
-    fn check(&mut self, key: &str, ok: bool, value: impl std::fmt::Display, rule: String) {
-        if !ok {
-            self.problems
-                .push(format!("{key}: {value} is not allowed; expected {rule}"));
-        }
-        self.rules.push((key.to_string(), rule));
-    }
-    fn range(&mut self, key: &str, value: f64, low: f64, high: f64) {
-        let ok = value.is_finite() && value >= low && value <= high;
-        self.check(
-            key,
-            ok,
-            number(value),
-            format!("a number from {low} to {high}"),
-        );
-    }
-    fn positive(&mut self, key: &str, value: f64, high: f64) {
-        let ok = value.is_finite() && value > 0.0 && value <= high;
-        self.check(
-            key,
-            ok,
-            number(value),
-            format!("a number above 0 and at most {high}"),
-        );
-    }
-    /// Says in words what `key` allows where its limit is another key's value (the
-    /// numbers of one scenario would mislead in the key reference).
-    fn describe(&mut self, key: &str, rule: &str) {
-        self.rules.retain(|(k, _)| k != key);
-        self.rules.push((key.to_string(), rule.to_string()));
-    }
-    fn count(&mut self, key: &str, value: u64, low: u64, high: u64) {
-        self.check(
-            key,
-            value >= low && value <= high,
-            value,
-            format!("a whole number from {low} to {high}"),
-        );
-    }
-    fn order(&mut self, low_key: &str, low: f64, high_key: &str, high: f64) {
-        if low > high {
-            self.problems.push(format!("{low_key}: {low} is above {high_key} ({high}); the minimum must not exceed the maximum"));
-        }
-        self.rules
-            .push((low_key.to_string(), format!("at most `{high_key}`")));
-    }
-}
-
-/// `x` as a message shows it: plainly, or in scientific notation when it is very large or
-/// very small (`1e300`, not three hundred digits).
-pub fn number(x: f64) -> String {
-    if x.is_finite() && x != 0.0 && !(1e-6..1e15).contains(&x.abs()) {
-        format!("{x:e}")
-    } else {
-        format!("{x}")
-    }
-}
 
 impl Scenario {
     /// Checks every key's range and the cross-field rules; lists every problem found.
@@ -699,58 +635,6 @@ fn check_analysis(c: &mut Checks, a: &super::Analysis) {
                 .problems
                 .push(format!("{at}: {value} is not a finite number")),
             Some(_) => {}
-        }
-    }
-}
-
-/// The problems of policy `p` alone (its ranges and its own cross-field rules), each
-/// named under `at` (e.g. `policy`): what a `[[variant]]` policy is checked against.
-pub(super) fn policy_problems(at: &str, p: &super::Policy) -> Vec<String> {
-    let mut c = Checks::default();
-    check_policy(&mut c, at, p);
-    c.problems
-}
-
-fn check_policy(c: &mut Checks, at: &str, p: &super::Policy) {
-    c.count(&format!("{at}.push_max"), p.push_max.into(), 0, 100_000);
-    c.order(
-        &format!("{at}.push_min"),
-        p.push_min.into(),
-        &format!("{at}.push_max"),
-        p.push_max.into(),
-    );
-    c.count(
-        &format!("{at}.claim_appetite"),
-        p.claim_appetite.into(),
-        0,
-        100_000,
-    );
-    c.range(&format!("{at}.audit_rate"), p.audit_rate, 0.0, 1.0);
-    c.range(
-        &format!("{at}.new_hire_capacity"),
-        p.new_hire_capacity,
-        0.0,
-        1.0,
-    );
-    c.count(
-        &format!("{at}.performance_window_days"),
-        p.performance_window_days.into(),
-        1,
-        100_000,
-    );
-    c.rules.push((
-        format!("{at}.timeout_by_level"),
-        "a table with a, b and c (the CRM levels), each a whole number of hours from 1 to 1000000 or \"none\"".into(),
-    ));
-    let mut timeouts = vec![("reclaim_timeout_hours".to_string(), p.reclaim_timeout_hours)];
-    if let Some(levels) = &p.timeout_by_level {
-        for (level, limit) in [("a", levels.a), ("b", levels.b), ("c", levels.c)] {
-            timeouts.push((format!("timeout_by_level.{level}"), limit));
-        }
-    }
-    for (key, limit) in timeouts {
-        if let Some(h) = limit.value() {
-            c.count(&format!("{at}.{key}"), h.into(), 1, 1_000_000);
         }
     }
 }
