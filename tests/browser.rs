@@ -152,8 +152,8 @@ fn the_report_renders_in_headless_chromium_offline_without_errors() {
         "{headline} not in the rendered page"
     );
     assert!(dom.contains(&format!(
-        "best in {:.0}% of {} bootstrap resamples",
-        v.p_best[best] * 100.0,
+        "best in {} of {} bootstrap resamples",
+        salesim::output::probability_text(v.p_best[best]),
         v.draws
     )));
     for variant in &study.results.variants {

@@ -178,6 +178,17 @@ fn a_sweep_runs_every_combination_with_parameter_columns() {
         report.contains("<th scope=\"row\">reclaim_timeout_hours=48 marketing_per_day=600</th>")
     );
     assert!(report.contains("leads.marketing_per_day = 600"));
+    // Each combination is described as the base variant with its settings, not by the
+    // base's own description; the baseline row names its settings too, and the TOML shown
+    // is called the sweep's base (its own variants were not run).
+    assert!(report.contains(
+        "<td>alibaba with policy.reclaim_timeout_hours = 48, leads.marketing_per_day = 600</td>"
+    ));
+    assert!(!report.contains("<td>The baseline: the CRM pushes"));
+    assert!(report.contains(
+        "<td>the baseline; policy.reclaim_timeout_hours = 24; leads.marketing_per_day = 300</td>"
+    ));
+    assert!(report.contains("The base scenario of the sweep"));
     assert!(report.contains(
         "salesim sweep --set policy.reclaim_timeout_hours=24,48 --set leads.marketing_per_day=300,600"
     ));

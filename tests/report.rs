@@ -104,8 +104,8 @@ fn a_study_read_back_gives_the_runs_own_analysis_and_a_self_contained_page() {
         "verdict sentence missing"
     );
     assert!(page.contains(&format!(
-        "best in {:.0}% of {BOOTSTRAP_DRAWS} bootstrap resamples",
-        analysis.verdict.p_best[best] * 100.0
+        "best in {} of {BOOTSTRAP_DRAWS} bootstrap resamples",
+        salesim::output::probability_text(analysis.verdict.p_best[best])
     )));
     for v in &results.variants {
         assert!(page.contains(&format!("<th scope=\"row\">{}</th>", v.name)));
@@ -197,4 +197,80 @@ fn folders_that_are_not_studies_are_refused_with_exit_2() {
     std::fs::write(&csv, &text).unwrap();
     std::fs::remove_file(dir.0.join("tradeoff.svg")).unwrap();
     check("missing picture", &["tradeoff.svg"]);
+}
+
+#[test]
+fn the_page_asks_the_question_of_its_metric_and_does_not_rank_a_lone_variant() {
+    let dir = TempDir::new("metric");
+    let out = dir.0.join("out");
+    let ran = salesim(&[
+        "--replications",
+        "2",
+        "--days",
+        "2",
+        "--variant",
+        "alibaba",
+        "--metric",
+        "hours_to_first_contact",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        ran.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ran.stderr)
+    );
+    let page = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(
+        page.contains("Which lead-pool policy gives the lowest hours_to_first_contact, how fair"),
+        "the question is not about the ranking metric"
+    );
+    assert!(!page.contains("converts the most leads"));
+    assert!(page.contains("It is the only variant in the study"));
+    assert!(!page.contains("bootstrap resamples of the replications."));
+    assert!(!page.contains("P(best on"));
+    let stdout = String::from_utf8_lossy(&ran.stdout);
+    assert!(
+        stdout.contains("the only variant (nothing to rank it against)"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn no_reclaims_for_want_of_a_timeout_are_not_coloured_an_improvement() {
+    let dir = TempDir::new("hoard");
+    let out = dir.0.join("out");
+    let ran = salesim(&[
+        "--replications",
+        "2",
+        "--days",
+        "3",
+        "--variant",
+        "alibaba",
+        "--variant",
+        "hoarding",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        ran.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ran.stderr)
+    );
+    let page = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let note =
+        "The reclaimed share is left grey where one of the two policies has no reclaim timeout";
+    assert!(
+        page.contains(note),
+        "no note on the uncoloured reclaimed share"
+    );
+    // hoarding's row of differences: the reclaimed column is grey, not green.
+    let row = page
+        .split("<h3>Differences from the baseline</h3>")
+        .nth(1)
+        .and_then(|t| t.split("<th scope=\"row\">hoarding</th>").nth(1))
+        .and_then(|t| t.split("</tr>").next())
+        .unwrap();
+    let reclaimed = row.split("<td").nth(6).unwrap();
+    assert!(reclaimed.contains("class=\"same\""), "{reclaimed}");
 }

@@ -118,6 +118,18 @@ impl FairnessFloor {
         }
     }
 
+    /// Whether a variant whose mean meets the floor has a 95% interval reaching past it (met
+    /// on average, not with confidence); `false` when the mean does not meet it or there is
+    /// no interval.
+    pub fn met_only_on_average(&self, summary: &crate::stats::Summary) -> bool {
+        self.met_by(summary.mean)
+            && match METRICS[self.metric].better {
+                Better::Higher => summary.ci95_low < self.threshold,
+                Better::Lower => summary.ci95_high > self.threshold,
+                Better::Neither => false,
+            }
+    }
+
     /// The floor as written on the command line, e.g. `nh_win_ratio>=0.8`.
     pub fn describe(&self) -> String {
         let op = if METRICS[self.metric].better == Better::Lower {

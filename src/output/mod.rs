@@ -32,6 +32,24 @@ pub fn plural_of(n: impl Into<u64>, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// A probability (0 to 1) as a whole percentage that never rounds to a certainty it is
+/// not: `100%` and `0%` only when exact, `>99%` and `<1%` next to them, else the nearest
+/// percent ("best in 98% of resamples").
+pub fn probability_text(p: f64) -> String {
+    match p {
+        p if p.is_nan() => "undefined".into(),
+        p if p >= 1.0 => "100%".into(),
+        p if p <= 0.0 => "0%".into(),
+        p if p > 0.99 => ">99%".into(),
+        p if p < 0.01 => "<1%".into(),
+        p => format!("{:.0}%", p * 100.0),
+    }
+}
+
+/// Least probability of being best for which a variant other than the best is named as a
+/// rival (terminal and report alike).
+pub const RIVAL_MIN_P_BEST: f64 = 0.005;
+
 /// File name of the per-replication results.
 pub const REPLICATIONS_FILE: &str = "replications.csv";
 /// File name of the per-variant, per-metric summaries.
@@ -155,6 +173,20 @@ pub fn write_all(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn probabilities_never_round_to_a_certainty() {
+        let texts: Vec<String> = [1.0, 0.9996, 0.995, 0.99, 0.5, 0.014, 0.006, 0.0001, 0.0]
+            .iter()
+            .map(|&p| probability_text(p))
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                "100%", ">99%", ">99%", "99%", "50%", "1%", "<1%", "<1%", "0%"
+            ]
+        );
+    }
 
     #[test]
     fn atomic_write_replaces_and_leaves_no_temporary() {

@@ -2,6 +2,7 @@
 //! metric, each cell `mean [ci95_low, ci95_high]`), a table of paired differences against
 //! the baseline with the significant ones marked, and the verdict in words.
 
+use super::{RIVAL_MIN_P_BEST, probability_text};
 use crate::analysis::{Analysis, PairedTest};
 use crate::experiment::ExperimentResults;
 use crate::metrics::{Better, METRICS, metric_index};
@@ -236,12 +237,14 @@ pub fn render_verdict(results: &ExperimentResults, analysis: &Analysis) -> Strin
         name(best),
         metric.name,
         value_text(v.metric, results.summaries[best][v.metric].mean),
-        if results.replications < 2 {
+        if results.variants.len() < 2 {
+            "the only variant (nothing to rank it against)".to_string()
+        } else if results.replications < 2 {
             "in one replication (too few to resample: no probability of being best)".to_string()
         } else {
             format!(
-                "best in {:.0}% of {} bootstrap resamples",
-                v.p_best[best] * 100.0,
+                "best in {} of {} bootstrap resamples",
+                probability_text(v.p_best[best]),
                 v.draws
             )
         }
@@ -259,7 +262,8 @@ pub fn render_verdict(results: &ExperimentResults, analysis: &Analysis) -> Strin
             ""
         };
         let p = decimals((c.test.mean_diff * scale).abs());
-        let interval = if c.test.ci95_low.is_finite() && c.test.ci95_high.is_finite() {
+        let has_interval = c.test.ci95_low.is_finite() && c.test.ci95_high.is_finite();
+        let interval = if has_interval {
             format!(
                 " [{:+.p$}, {:+.p$}]",
                 c.test.ci95_low * scale,
@@ -272,17 +276,17 @@ pub fn render_verdict(results: &ExperimentResults, analysis: &Analysis) -> Strin
             "; {:+.p$}{unit}{interval} against {}{}",
             c.test.mean_diff * scale,
             name(analysis.baseline),
-            if c.test.significant() {
+            if c.test.significant() || !has_interval {
                 ""
             } else {
-                ", not significant"
+                ", not a clear difference"
             }
         ));
     }
     out.push('\n');
     let others: Vec<String> = (0..results.variants.len())
-        .filter(|&i| i != best && v.p_best[i] >= 0.005)
-        .map(|i| format!("{} {:.0}%", name(i), v.p_best[i] * 100.0))
+        .filter(|&i| i != best && v.p_best[i] >= RIVAL_MIN_P_BEST)
+        .map(|i| format!("{} {}", name(i), probability_text(v.p_best[i])))
         .collect();
     if !others.is_empty() {
         out.push_str(&format!(
@@ -297,25 +301,41 @@ pub fn render_verdict(results: &ExperimentResults, analysis: &Analysis) -> Strin
     } else {
         let floors: Vec<String> = v.floors.iter().map(|f| f.describe()).collect();
         match v.best_meeting_floors {
-            Some(b) => out.push_str(&format!(
-                "         meeting {}: {} ({} {}{})\n",
-                floors.join(" and "),
-                name(b),
-                metric.name,
-                value_text(v.metric, results.summaries[b][v.metric].mean),
-                if results.replications < 2 {
-                    String::new()
-                } else {
-                    format!(", best in {:.0}% of resamples overall", v.p_best[b] * 100.0)
+            Some(b) => {
+                out.push_str(&format!(
+                    "         meeting {} (checked on means): {} ({} {}{})\n",
+                    floors.join(" and "),
+                    name(b),
+                    metric.name,
+                    value_text(v.metric, results.summaries[b][v.metric].mean),
+                    if results.replications < 2 {
+                        String::new()
+                    } else {
+                        format!(
+                            ", best in {} of resamples overall",
+                            probability_text(v.p_best[b])
+                        )
+                    }
+                ));
+                for f in &v.floors {
+                    if f.met_only_on_average(&results.summaries[b][f.metric]) {
+                        out.push_str(&format!(
+                            "         but the 95% interval of its {} reaches past the floor\n",
+                            METRICS[f.metric].name
+                        ));
+                    }
                 }
-            )),
+            }
             None => {
                 let unjudged: Vec<String> = crate::analysis::unjudgeable_floors(results, &v.floors)
                     .iter()
                     .map(|f| f.describe())
                     .collect();
                 out.push_str(&if unjudged.is_empty() {
-                    format!("         no variant meets {}\n", floors.join(" and "))
+                    format!(
+                        "         no variant meets {} (checked on means)\n",
+                        floors.join(" and ")
+                    )
                 } else {
                     format!(
                         "         {} cannot be judged: undefined in every variant\n",
@@ -439,7 +459,7 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains("meeting nh_win_ratio>=0.8: new-hire-priority (conversion_rate 1.90%"),
+            text.contains("meeting nh_win_ratio>=0.8 (checked on means): new-hire-priority (conversion_rate 1.90%"),
             "{text}"
         );
     }

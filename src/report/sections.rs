@@ -4,8 +4,8 @@ use super::Study;
 use super::html::{Cell, escape, inline_svg, sentence, table};
 use super::sentences::{self, fairness_metrics, versus_baseline};
 use crate::metrics::{Better, METRICS, metric_index};
-use crate::output::plural;
 use crate::output::table::{TABLE_METRICS, cell, diff_cell};
+use crate::output::{plural, probability_text};
 
 fn name(study: &Study, v: usize) -> &str {
     &study.results.variants[v].name
@@ -67,9 +67,22 @@ pub fn question(study: &Study) -> String {
             s.city.size_km, s.city.buildings, s.city.districts
         ),
     };
+    let ask = if metric.name == "conversion_rate" {
+        "Which lead-pool policy converts the most leads".to_string()
+    } else {
+        format!(
+            "Which lead-pool policy gives the {} {}",
+            if metric.better == Better::Lower {
+                "lowest"
+            } else {
+                "highest"
+            },
+            metric.name
+        )
+    };
     format!(
         "<h2>The question</h2>\n\
-         <p>Which lead-pool policy converts the most leads, how fair is it to new hires, and what does one cost in the other? \
+         <p>{ask}, how fair is it to new hires, and what does one cost in the other? \
          This study compares {} ({}) on <strong>{}</strong>: {}</p>\n\
          <p>The simulated sales force: {} veterans and {} new hires in {} teams{offices}{hiring}. \
          Marketing brings {} leads into the public pool each working day, and {}. \
@@ -184,9 +197,12 @@ pub fn numbers(study: &Study) -> String {
     let metrics = table_metrics(study);
     let mut header = vec!["variant".to_string()];
     header.extend(metrics.iter().map(|&m| column_label(m)));
-    header.push(format!("P(best on {})", METRICS[a.verdict.metric].name));
+    let ranked = r.variants.len() > 1 && r.replications > 1;
+    if ranked {
+        header.push(format!("P(best on {})", METRICS[a.verdict.metric].name));
+    }
     if !a.verdict.floors.is_empty() {
-        header.push("meets the floors".into());
+        header.push("mean meets the floors".into());
     }
     let rows: Vec<Vec<Cell>> = (0..r.variants.len())
         .map(|v| {
@@ -196,10 +212,9 @@ pub fn numbers(study: &Study) -> String {
                     .iter()
                     .map(|&m| Cell::number(&cell(&r.summaries[v][m], scale(m)), "num")),
             );
-            row.push(Cell::number(
-                &format!("{:.0}%", a.verdict.p_best[v] * 100.0),
-                "num",
-            ));
+            if ranked {
+                row.push(Cell::number(&probability_text(a.verdict.p_best[v]), "num"));
+            }
             if !a.verdict.floors.is_empty() {
                 row.push(Cell::text(if a.verdict.meets_floors[v] {
                     "yes"
@@ -227,6 +242,14 @@ pub fn numbers(study: &Study) -> String {
     }
     let mut header = vec![format!("minus {}", name(study, a.baseline))];
     header.extend(metrics.iter().map(|&m| column_label(m)));
+    // A variant without a reclaim timeout has no timeout reclaims at all: a lower
+    // reclaimed share there is the rule's absence, not an improvement, so it is not coloured.
+    let by_construction = |v: usize, m: usize| {
+        METRICS[m].name == "reclaimed_share"
+            && (r.variants[v].policy.never_times_out()
+                || r.variants[a.baseline].policy.never_times_out())
+    };
+    let mut uncoloured = false;
     let rows: Vec<Vec<Cell>> = (0..r.variants.len())
         .filter(|&v| v != a.baseline)
         .map(|v| {
@@ -236,9 +259,11 @@ pub fn numbers(study: &Study) -> String {
                     .comparisons
                     .iter()
                     .find(|c| c.variant == v && c.metric == m);
+                let plain = by_construction(v, m);
+                uncoloured |= plain && c.is_some_and(|c| c.test.significant());
                 row.push(match c {
                     Some(c) => {
-                        let class = match (c.test.significant(), METRICS[m].better) {
+                        let class = match (c.test.significant() && !plain, METRICS[m].better) {
                             (false, _) | (true, Better::Neither) => "same",
                             (true, better) => {
                                 if better.oriented(c.test.mean_diff) > 0.0 {
@@ -261,9 +286,14 @@ pub fn numbers(study: &Study) -> String {
         .collect();
     out.push_str(&format!(
         "<h3>Differences from the baseline</h3>\n{}<p class=\"note\">Variant minus <code>{}</code>, replication by replication (common random numbers), with the 95% interval of the mean difference; shares in percentage points. \
-         <span class=\"legend-better\">Green</span>: a clear improvement; <span class=\"legend-worse\">red</span>: clearly worse; grey: the interval includes zero (or the metric has no better direction).</p>\n",
+         <span class=\"legend-better\">Green</span>: a clear improvement; <span class=\"legend-worse\">red</span>: clearly worse; grey: the interval includes zero (or the metric has no better direction).{}</p>\n",
         table(&header, &rows),
-        escape(name(study, a.baseline))
+        escape(name(study, a.baseline)),
+        if uncoloured {
+            " The reclaimed share is left grey where one of the two policies has no reclaim timeout: it reclaims nothing by construction, which is no improvement in follow-up."
+        } else {
+            ""
+        }
     ));
     out
 }
@@ -289,7 +319,7 @@ pub fn figure(study: &Study, stem: &str, caption: &str) -> String {
 fn caption(stem: &str) -> String {
     match stem {
         "tradeoff" => "Conversion against fairness: each variant's conversion rate (across) and new hires' wins per rep-day relative to veterans' (up), with 95% intervals. Up and to the right is better on both; the dashed line is parity.".into(),
-        "lorenz_wins" => "How evenly wins per working day are spread across reps (Lorenz curves, all replications pooled): the further a curve sags below the diagonal, the more the wins are concentrated in a few reps.".into(),
+        "lorenz_wins" => "How evenly wins per working day are spread across reps (Lorenz curves, all replications pooled): the further a curve sags below the diagonal, the more the wins are concentrated in a few reps. The Gini in the legend is that of the pooled curve, so it can differ a little from the table's gini_wins, the mean of each replication's own Gini.".into(),
         "new_hire_ramp" => "New hires' expected cumulative wins by week since hire: how fast each policy lets a new hire start winning.".into(),
         s => match s.strip_prefix("metric_").or_else(|| s.strip_prefix("sweep_")).and_then(metric_index) {
             Some(m) if s.starts_with("sweep_") => format!("{} across the sweep's values, with 95% intervals. {}", METRICS[m].name, METRICS[m].meaning),
@@ -410,7 +440,11 @@ pub fn variants(study: &Study) -> String {
         .map(|v| {
             let variant = &study.results.variants[v];
             let changed = if v == study.analysis.baseline {
-                "the baseline".to_string()
+                let mut text = "the baseline".to_string();
+                for (key, value) in &variant.parameters {
+                    text.push_str(&format!("; {key} = {value}"));
+                }
+                text
             } else {
                 let c = changes(study, v);
                 if c.is_empty() {
@@ -530,6 +564,10 @@ pub fn method(study: &Study) -> String {
             escape(&status.reason)
         ));
     }
+    out.push_str(&format!(
+        "<li>Terms: a lead's <em>propensity</em> is its company's true chance of buying, which the model knows and the CRM does not (the CRM ranks leads by a noisy score of it); a <em>new hire</em> is a rep in their first {} calendar days; the <em>private cap</em> is how many leads a rep may keep for themselves, and the <em>swap rule</em> (one in, one out) lets a rep at the cap keep a new lead by returning their worst-judged one to the pool; a <em>reclaim</em> takes back a pushed or claimed lead not contacted within the timeout (and, where the policy sets a stale period, a private lead without progress).</li>\n",
+        s.org.new_hire_days
+    ));
     out.push_str("<li>What the model assumes and how each part was calibrated: MODEL.md and the scenario reference (docs/scenario.md) in the salesim repository.</li>\n</ul>\n");
     out
 }
@@ -554,9 +592,19 @@ pub fn reproduce(study: &Study) -> String {
             escape(&study.run.command)
         )
     };
+    let summary = if study
+        .results
+        .variants
+        .iter()
+        .any(|v| !v.parameters.is_empty())
+    {
+        "The base scenario of the sweep (TOML, every default filled in): the sweep ran the variants in the table above, each a variant of this file with the settings it names, not this file's own list of variants"
+    } else {
+        "The scenario as run (TOML, every default filled in)"
+    };
     format!(
         "<h2>Reproduce</h2>\n<p>Run with {versions}, scenario from {}.</p>\n{command}\
-         <details>\n<summary>The scenario as run (TOML, every default filled in)</summary>\n<pre>{}</pre>\n</details>\n\
+         <details>\n<summary>{summary}</summary>\n<pre>{}</pre>\n</details>\n\
          <p class=\"note\">The per-replication numbers are in replications.csv beside this file; run details (threads, timings) in manifest.json.</p>\n",
         escape(&study.run.scenario_source),
         escape(&study.scenario.to_toml())

@@ -4,6 +4,8 @@
 use super::Study;
 use super::html::{Cell, escape, sentence, table};
 use super::sections::figure;
+use crate::output::table::value_text_plain;
+use crate::sensitivity::output::difference_header;
 
 /// The section, empty when the study has no screen.
 pub fn section(study: &Study) -> String {
@@ -46,7 +48,7 @@ pub fn section(study: &Study) -> String {
         ));
     }
     for t in &s.stability {
-        let mut header = vec![format!("{}: minus {}", t.metric, s.baseline)];
+        let mut header = vec![difference_header(&t.metric, &s.baseline)];
         header.extend(t.variants.iter().cloned());
         let rows: Vec<Vec<Cell>> = t
             .rows
@@ -85,7 +87,10 @@ pub fn section(study: &Study) -> String {
             .map(|(name, stats)| {
                 let mut row = vec![Cell::text(name)];
                 row.extend(stats.iter().map(|(mu, sd)| {
-                    Cell::number(&format!("{} ({})", short(*mu), short(*sd)), "num")
+                    Cell::number(
+                        &format!("{} ({})", value_text_plain(*mu), value_text_plain(*sd)),
+                        "num",
+                    )
                 }));
                 row
             })
@@ -105,23 +110,4 @@ pub fn section(study: &Study) -> String {
         ));
     }
     out
-}
-
-/// A statistic with about three significant digits.
-fn short(x: f64) -> String {
-    if x.is_finite() {
-        let a = x.abs();
-        let p = if a >= 100.0 {
-            0
-        } else if a >= 1.0 {
-            2
-        } else if a >= 0.001 || a == 0.0 {
-            4
-        } else {
-            6
-        };
-        format!("{x:.p$}")
-    } else {
-        "n/a".into()
-    }
 }

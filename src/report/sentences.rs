@@ -6,6 +6,7 @@ use crate::analysis::{Analysis, PairedTest, paired_t};
 use crate::experiment::ExperimentResults;
 use crate::metrics::{Better, METRICS};
 use crate::output::table::{decimals, value_text};
+use crate::output::{RIVAL_MIN_P_BEST, probability_text};
 use crate::stats::Summary;
 
 /// A mean with its 95% interval, e.g. `1.31% (95% CI 1.15% to 1.46%)`; just the mean when
@@ -88,7 +89,7 @@ fn fairness_clause(metric: usize, value: f64, base: f64, baseline: &str) -> Stri
         "nh_win_ratio" => format!(
             "new hires win {x} times as much per rep-day as veterans, against {y} under `{baseline}`"
         ),
-        name => format!("{name} is {x}, against {y} under `{baseline}`"),
+        name => format!("`{name}` is {x}, against {y} under `{baseline}`"),
     }
 }
 
@@ -119,7 +120,14 @@ pub fn versus_baseline(results: &ExperimentResults, analysis: &Analysis, v: usiz
     };
     let (x, y) = (mean(results, v, m), mean(results, b, m));
     let relative = (x - y) / y.abs() * 100.0;
-    let mut text = if relative.is_finite() {
+    let identical = results.metric_values(v, m) == results.metric_values(b, m);
+    let mut text = if identical {
+        format!(
+            "`{name}` has the same {} as `{base_name}` in every replication ({}): on this metric the two policies do not differ here.",
+            METRICS[m].name,
+            value_text(m, x)
+        )
+    } else if relative.is_finite() {
         format!(
             "`{name}` {} than `{base_name}` ({} against {}): {}.{}",
             change_phrase(m, relative),
@@ -228,16 +236,22 @@ pub fn verdict(results: &ExperimentResults, analysis: &Analysis) -> Vec<String> 
         name(best),
         metric.name,
         level_text(m, &results.summaries[best][m]),
-        if results.replications < 2 {
+        if results.variants.len() < 2 {
+            "It is the only variant in the study, so there is nothing to rank it against."
+                .to_string()
+        } else if results.replications < 2 {
             "That is one replication: too few to resample, so there is no probability of being best.".to_string()
         } else {
             format!(
-                "It is best in {:.0}% of {} bootstrap resamples of the replications.",
-                v.p_best[best] * 100.0,
+                "It is best in {} of {} bootstrap resamples of the replications.",
+                probability_text(v.p_best[best]),
                 v.draws
             )
         }
     )];
+    if results.variants.len() < 2 {
+        return out;
+    }
     // Variants with the best's very value in every replication: no number of
     // replications tells them apart.
     let best_values = results.metric_values(best, m);
@@ -259,13 +273,13 @@ pub fn verdict(results: &ExperimentResults, analysis: &Analysis) -> Vec<String> 
         ));
     }
     let rivals: Vec<String> = (0..results.variants.len())
-        .filter(|&i| i != best && !identical.contains(&i) && v.p_best[i] >= 0.01)
-        .map(|i| format!("`{}` in {:.0}%", name(i), v.p_best[i] * 100.0))
+        .filter(|&i| i != best && !identical.contains(&i) && v.p_best[i] >= RIVAL_MIN_P_BEST)
+        .map(|i| format!("`{}` in {}", name(i), probability_text(v.p_best[i])))
         .collect();
     if v.p_best[best] < 0.95 && !rivals.is_empty() {
         out.push(format!(
             "The ranking is not settled: {} of the resamples are won by another variant ({}); more replications would tell them apart.",
-            format_args!("{:.0}%", (1.0 - v.p_best[best]) * 100.0),
+            probability_text(1.0 - v.p_best[best]),
             rivals.join(", ")
         ));
     }
@@ -294,8 +308,9 @@ pub fn verdict(results: &ExperimentResults, analysis: &Analysis) -> Vec<String> 
     let floors = floors.join(" and ");
     match v.best_meeting_floors {
         Some(fair) if fair == best => out.push(format!(
-            "`{}` also meets the fairness floor {floors}, so it is the recommendation.",
-            name(best)
+            "`{}` also meets the fairness floor {floors} on its mean, so it is the recommendation.{}",
+            name(best),
+            floor_caution(results, analysis, best)
         )),
         Some(fair) => {
             let cost = paired_t(
@@ -320,6 +335,7 @@ pub fn verdict(results: &ExperimentResults, analysis: &Analysis) -> Vec<String> 
                 ));
             }
             text.push('.');
+            text.push_str(&floor_caution(results, analysis, fair));
             out.push(text);
         }
         None => {
@@ -329,7 +345,8 @@ pub fn verdict(results: &ExperimentResults, analysis: &Analysis) -> Vec<String> 
                 .collect();
             out.push(if unjudged.is_empty() {
                 format!(
-                    "No variant meets the fairness floor {floors}: the recommendation has to weigh conversion against fairness by hand (see the trade-off picture)."
+                    "No variant's mean meets the fairness floor {floors}: the recommendation has to weigh {} against fairness by hand (see the trade-off picture).",
+                    metric.name
                 )
             } else {
                 format!(
@@ -340,6 +357,34 @@ pub fn verdict(results: &ExperimentResults, analysis: &Analysis) -> Vec<String> 
         }
     }
     out
+}
+
+/// For the variant `v` recommended on the fairness floors (which are checked on means): a
+/// caution naming each floor whose metric's 95% interval reaches past it. Empty otherwise.
+fn floor_caution(results: &ExperimentResults, analysis: &Analysis, v: usize) -> String {
+    let shaky: Vec<String> = analysis
+        .verdict
+        .floors
+        .iter()
+        .filter(|f| f.met_only_on_average(&results.summaries[v][f.metric]))
+        .map(|f| {
+            let s = &results.summaries[v][f.metric];
+            format!(
+                "{} (95% CI {} to {})",
+                f.describe(),
+                value_text(f.metric, s.ci95_low),
+                value_text(f.metric, s.ci95_high)
+            )
+        })
+        .collect();
+    if shaky.is_empty() {
+        return String::new();
+    }
+    format!(
+        " Floors are checked on means: the interval of `{}` reaches past {}, so it meets the floor on average, not with confidence.",
+        results.variants[v].name,
+        shaky.join(" and ")
+    )
 }
 
 #[cfg(test)]
@@ -437,7 +482,48 @@ mod tests {
             text.contains("The fairness floor nh_win_ratio>=0.8 cannot be judged"),
             "{text}"
         );
-        assert!(!text.contains("No variant meets"), "{text}");
+        assert!(!text.contains("meets the fairness floor"), "{text}");
+    }
+
+    #[test]
+    fn a_variant_identical_to_the_baseline_is_called_so() {
+        let r = results([(0.020, 0.6), (0.020, 0.7), (0.019, 1.0)]);
+        let text = versus_baseline(&r, &analysis(&r, &[]), 1);
+        assert!(
+            text.starts_with(
+                "`strict` has the same conversion_rate as `alibaba` in every replication (2.00%)"
+            ),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_floor_met_only_on_average_is_said_to_be() {
+        // strict's nh_win_ratio: mean 0.81, interval well below 0.8.
+        let mut r = results([(0.020, 0.6), (0.025, 0.81), (0.019, 0.5)]);
+        let nh = metric_index("nh_win_ratio").unwrap();
+        for (i, run) in r.runs[1].iter_mut().enumerate() {
+            run.metrics[nh] = 0.81 + [0.3, -0.3, 0.2, -0.2][i];
+        }
+        let r = ExperimentResults::from_runs(&r.variants, r.runs);
+        let text = verdict(&r, &analysis(&r, &["nh_win_ratio=0.8"])).join(" ");
+        assert!(
+            text.contains("meets the fairness floor nh_win_ratio>=0.8 on its mean"),
+            "{text}"
+        );
+        assert!(
+            text.contains("the interval of `strict` reaches past nh_win_ratio>=0.8 (95% CI"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn one_variant_is_not_ranked() {
+        let r = results([(0.020, 0.6), (0.025, 0.7), (0.019, 1.0)]);
+        let one = ExperimentResults::from_runs(&r.variants[..1], r.runs[..1].to_vec());
+        let text = verdict(&one, &analysis(&one, &[])).join(" ");
+        assert!(text.contains("the only variant"), "{text}");
+        assert!(!text.contains("resamples"), "{text}");
     }
 
     #[test]
@@ -498,14 +584,14 @@ mod tests {
         let r = results([(0.020, 0.6), (0.025, 0.9), (0.019, 1.0)]);
         let text = verdict(&r, &analysis(&r, &["nh_win_ratio=0.8"])).join(" ");
         assert!(
-            text.contains("`strict` also meets the fairness floor nh_win_ratio>=0.8, so it is the recommendation"),
+            text.contains("`strict` also meets the fairness floor nh_win_ratio>=0.8 on its mean, so it is the recommendation."),
             "{text}"
         );
         let r = results([(0.030, 0.6), (0.025, 0.7), (0.019, 0.7)]);
         let text = verdict(&r, &analysis(&r, &["nh_win_ratio=0.8"])).join(" ");
         assert!(text.contains("That is the baseline"), "{text}");
         assert!(
-            text.contains("No variant meets the fairness floor"),
+            text.contains("No variant's mean meets the fairness floor"),
             "{text}"
         );
         let text = verdict(&r, &analysis(&r, &[])).join(" ");

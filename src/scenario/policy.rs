@@ -143,6 +143,18 @@ pub struct Policy {
     pub new_hire_capacity: f64,
 }
 
+impl Policy {
+    /// Whether no pushed or claimed lead is ever reclaimed for want of a first contact:
+    /// no `reclaim_timeout_hours` and no `timeout_by_level` level with a timeout (its
+    /// `reclaimed_share` is zero by construction).
+    pub fn never_times_out(&self) -> bool {
+        match &self.timeout_by_level {
+            Some(l) => [l.a, l.b, l.c].iter().all(|t| t.value().is_none()),
+            None => self.reclaim_timeout_hours.value().is_none(),
+        }
+    }
+}
+
 impl Default for Policy {
     fn default() -> Self {
         Policy {

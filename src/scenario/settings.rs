@@ -247,7 +247,15 @@ impl Scenario {
         };
         let mut variant = Variant {
             name,
-            description: base.description.clone(),
+            description: format!(
+                "{} with {}",
+                base.name,
+                settings
+                    .iter()
+                    .map(|s| format!("{} = {}", s.key, s.text))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
             policy,
             parameters: base.parameters.clone(),
             scenario,

@@ -419,12 +419,23 @@ pub fn write(
     Ok(paths)
 }
 
+/// The first header cell of a stability table on `metric` (a metric name): `metric: minus
+/// BASELINE`, and `(lower is better)` for a metric where it is, so a `+` there reads worse.
+pub fn difference_header(metric: &str, baseline: &str) -> String {
+    let lower = crate::metrics::metric_index(metric)
+        .is_some_and(|m| crate::metrics::METRICS[m].better == crate::metrics::Better::Lower);
+    format!(
+        "{metric}: minus {baseline}{}",
+        if lower { " (lower is better)" } else { "" }
+    )
+}
+
 /// The terminal text: the stability tables, the sentences, the Morris rankings.
 pub fn render(summary: &Summary) -> String {
     let mut out = String::new();
     for t in &summary.stability {
         let mut rows = vec![
-            std::iter::once(format!("{}: minus {}", t.metric, summary.baseline))
+            std::iter::once(difference_header(&t.metric, &summary.baseline))
                 .chain(t.variants.iter().cloned())
                 .collect::<Vec<_>>(),
         ];
