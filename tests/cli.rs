@@ -368,6 +368,14 @@ fn bad_analysis_flags_exit_2_naming_the_flag() {
     for (args, expected) in [
         (&["--metric", "conversion"][..], "--metric"),
         (&["--metric", "pool_size_end"], "no better direction"),
+        (
+            &["--metric", "reclaimed_share"],
+            "hoarding has no reclaim timeout, so its share is zero by construction",
+        ),
+        (
+            &["--fairness-floor", "reclaimed_share=0.3"],
+            "fairness floor: reclaimed_share",
+        ),
         (&["--fairness-floor", "nh_win_ratio"], "--fairness-floor"),
         (&["--fairness-floor", "nh_wins=0.8"], "--fairness-floor"),
         (

@@ -46,6 +46,31 @@ pub fn analyse(
     }
 }
 
+/// Why `metric` cannot rank `variants` or be a fairness floor among them, if it cannot:
+/// `reclaimed_share` counts timeout reclaims, so a variant with no reclaim timeout has
+/// none by construction and would "win" on it without following up any better.
+pub fn zero_by_construction(
+    metric: usize,
+    variants: &[crate::scenario::Variant],
+) -> Option<String> {
+    if crate::metrics::METRICS[metric].name != "reclaimed_share" {
+        return None;
+    }
+    let untimed: Vec<&str> = variants
+        .iter()
+        .filter(|v| v.policy.never_times_out())
+        .map(|v| v.name.as_str())
+        .collect();
+    (!untimed.is_empty()).then(|| {
+        format!(
+            "reclaimed_share counts timeout reclaims, and {} {} no reclaim timeout, so {} zero by construction; compare it only among variants with a timeout (--variant NAME)",
+            untimed.join(", "),
+            if untimed.len() == 1 { "has" } else { "have" },
+            if untimed.len() == 1 { "its share is" } else { "their shares are" },
+        )
+    })
+}
+
 /// What pairing saved on the verdict's metric: for each variant compared with the baseline,
 /// (variant, half-width of the paired interval of its difference, half-width an unpaired
 /// Welch interval would have).

@@ -60,7 +60,7 @@ pub struct OutputLock {
 impl OutputLock {
     /// Locks `dir`, or says which folder another salesim is using. Where the file system
     /// cannot lock (or on a platform that cannot open a folder), the run goes on unlocked.
-    fn take(dir: &Path) -> Result<OutputLock, CliError> {
+    pub fn take(dir: &Path) -> Result<OutputLock, CliError> {
         #[cfg(unix)]
         {
             let Ok(folder) = std::fs::File::open(dir) else {

@@ -21,6 +21,8 @@ pub fn report(args: &ReportArgs) -> Result<(), CliError> {
             )));
         }
     }
+    // A run still writing the folder (or rewriting it with --force) holds it.
+    let _lock = super::outdir::OutputLock::take(dir)?;
     let path = write_report(dir).map_err(report_error)?;
     emit(&format!("report: {}\n", path.display()));
     Ok(())

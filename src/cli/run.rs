@@ -58,6 +58,19 @@ pub struct StudyPlan {
     pub precision: Option<PrecisionRule>,
 }
 
+/// Refuses a ranking metric or fairness floor that some of `variants` meet by construction
+/// (see [`crate::analysis::zero_by_construction`]).
+pub fn check_metrics_apply(plan: &StudyPlan, variants: &[Variant]) -> Result<(), CliError> {
+    let metrics = std::iter::once(("ranking metric", plan.metric))
+        .chain(plan.floors.iter().map(|f| ("fairness floor", f.metric)));
+    for (flag, m) in metrics {
+        if let Some(why) = crate::analysis::zero_by_construction(m, variants) {
+            return Err(input(format!("{flag}: {why}")));
+        }
+    }
+    Ok(())
+}
+
 /// The study plan of `args` for `scenario` (whose `[analysis]` gives the defaults), every
 /// flag checked.
 pub fn study_plan(args: &RunArgs, scenario: &Scenario) -> Result<StudyPlan, CliError> {
@@ -358,6 +371,7 @@ pub fn execute(setup: &Setup, args: &RunArgs, mut saved: SavedRuns) -> Result<()
     let scenario = &setup.scenario;
     let variants = &setup.variants;
     let plan = study_plan(args, scenario)?;
+    check_metrics_apply(&plan, variants)?;
     let shard = resolve_shard(args.shard.as_deref(), &|name| std::env::var(name).ok())?;
     if shard.is_some() && plan.precision.is_some() {
         return Err(input(

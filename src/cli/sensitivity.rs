@@ -118,6 +118,7 @@ fn screen_setup(
         &plan.variants,
     )
     .map_err(input)?;
+    super::run::check_metrics_apply(&study, &variants)?;
     check_points(&scenario, &plan).map_err(input)?;
     let points = plan.points();
     // Every (point, variant) must fit a checkpoint frame's variant field.

@@ -197,6 +197,7 @@ pub fn trace(args: &TraceArgs) -> Result<(), CliError> {
             args.out.display()
         ))
     })?;
+    let _lock = super::outdir::OutputLock::take(&args.out)?;
     let path = args.out.join(map_file_name(
         &day.variant,
         day.replication,

@@ -29,6 +29,7 @@ mod tally;
 #[cfg(test)]
 mod tests;
 pub mod trace;
+pub mod window_ends;
 
 use crate::metrics::METRICS;
 use crate::rng::Seeds;
@@ -105,18 +106,22 @@ impl Event {
     }
 }
 
-/// A company's lead state, in 12 bytes: lead generation and cold visits read it for random
-/// companies, so the fewer cache lines it spans the better once a city has millions.
-#[derive(Debug, Clone, Copy)]
-struct CompanyState {
-    /// Earliest time it may produce a new lead (`Stamp::NEVER`: at once).
-    next_allowed: Stamp,
-    /// Leads it has produced (numbers its lead streams).
-    leads: u32,
-    /// Whether it has an open lead.
-    open: bool,
-    /// Whether it became a customer.
-    customer: bool,
+/// The moment a company may next produce a lead, in 4 bytes: lead generation draws random
+/// companies until one is free, so this array (a city's companies times 4 bytes, 800 KB for
+/// the default's 200,000) is read at random many times a day and should stay in the cache.
+/// `Stamp::NEVER`: free at once; a relead moment after a lost or closed lead;
+/// [`CompanyGate::SHUT`] while it has an open lead or once it became a customer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct CompanyGate(Stamp);
+
+impl CompanyGate {
+    /// Not free at any moment of a run: an open lead, or a customer.
+    const SHUT: CompanyGate = CompanyGate(Stamp::END);
+
+    /// Whether the company may produce a lead at `now`.
+    fn open_at(self, now: Minute) -> bool {
+        self.0.get() <= now
+    }
 }
 
 /// One replication of one variant in progress.
@@ -130,12 +135,18 @@ pub struct Sim<'a> {
     options: SimOptions,
     /// Every lead ever created, by id (ended leads' storage is released at night).
     pub leads: LeadTable,
-    companies: Vec<CompanyState>,
+    /// By company: when it may next produce a lead.
+    company_gates: Vec<CompanyGate>,
+    /// By company: leads it has produced (registrations go to companies with none).
+    company_leads: Vec<u32>,
     /// The public pool.
     pub pool: PublicPool,
     /// Every rep ever employed.
     pub reps: Vec<Rep>,
-    windows: BinaryHeap<Reverse<(Minute, LeadId)>>,
+    /// When buying windows close, by day.
+    windows: window_ends::WindowEnds,
+    /// Scratch of `close_windows`, kept to reuse its allocation.
+    windows_due: Vec<(Minute, LeadId)>,
     /// Cash to collect: (when, lead, deal value in CNY as `f64` bits), soonest first.
     payments: BinaryHeap<Reverse<(Minute, LeadId, u64)>>,
     queue: EventQueue<Event>,
@@ -188,18 +199,12 @@ impl<'a> Sim<'a> {
             cal,
             options,
             leads: LeadTable::new(),
-            companies: vec![
-                CompanyState {
-                    next_allowed: Stamp::NEVER,
-                    leads: 0,
-                    open: false,
-                    customer: false,
-                };
-                world.city.companies() as usize
-            ],
+            company_gates: vec![CompanyGate(Stamp::NEVER); world.city.companies() as usize],
+            company_leads: vec![0; world.city.companies() as usize],
             pool: PublicPool::new(&orders),
             reps: Vec::new(),
-            windows: BinaryHeap::new(),
+            windows: window_ends::WindowEnds::new(),
+            windows_due: Vec::new(),
             payments: BinaryHeap::new(),
             queue: EventQueue::new(start),
             day: 0,

@@ -109,7 +109,7 @@ impl Sim<'_> {
                 let created = since + (unit(&mut rng) * (now - since) as f64) as Minute;
                 let company = match origin {
                     Origin::Registration => {
-                        self.draw_company(&mut rng, |c| self.companies[c as usize].leads == 0)
+                        self.draw_company(&mut rng, |c| self.company_leads[c as usize] == 0)
                     }
                     _ => self.draw_free_company(&mut rng, now),
                 };

@@ -38,15 +38,14 @@ impl Sim<'_> {
 
     /// Leads whose buying window has closed by `now` are lost, wherever they are.
     pub(super) fn close_windows(&mut self, now: Minute) {
-        while let Some(&Reverse((end, id))) = self.windows.peek() {
-            if end > now {
-                break;
-            }
-            self.windows.pop();
+        let mut due = std::mem::take(&mut self.windows_due);
+        self.windows.take_due(now, &mut due);
+        for &(end, id) in &due {
             if self.leads.get(id).is_some_and(|l| l.holder.is_open()) {
                 self.lose(id, end.max(now - DAY), true);
             }
         }
+        self.windows_due = due;
     }
 
     /// Assigned leads not contacted within the timeout, and private leads without progress

@@ -5,7 +5,7 @@ use super::lead::{
 };
 use super::lead_table::HeldLead;
 use super::stamp::Stamp;
-use super::{CompanyState, Sim};
+use super::{CompanyGate, Sim};
 use crate::rng::{Source, mix64};
 use crate::scenario::Territory;
 use crate::time::{DAY, HOUR, Minute};
@@ -14,15 +14,13 @@ use std::cmp::Reverse;
 impl Sim<'_> {
     /// Whether a company may produce a new lead at `now`.
     pub(super) fn company_free(&self, company: u32, now: Minute) -> bool {
-        let c: &CompanyState = &self.companies[company as usize];
-        !c.open && !c.customer && c.next_allowed.get() <= now
+        self.company_gates[company as usize].open_at(now)
     }
 
     /// Creates a lead for `company` at `created` (not yet placed anywhere).
     pub(super) fn create_lead(&mut self, company: u32, created: Minute, origin: Origin) -> LeadId {
-        let state = &mut self.companies[company as usize];
-        state.open = true;
-        state.leads += 1;
+        self.company_gates[company as usize] = CompanyGate::SHUT;
+        self.company_leads[company as usize] += 1;
         let traits = self.world.companies.draw(&self.seeds, company);
         let key = lead_key(company, created);
         // Exponential by inversion of the lead's own hashed uniform.
@@ -38,7 +36,7 @@ impl Sim<'_> {
         lead.crm_score = traits.propensity * (self.sc.leads.crm_score_sigma * score_noise).exp();
         debug_assert_eq!(lead.key, key);
         let id = self.leads.push(lead);
-        self.windows.push(Reverse((window_end, id)));
+        self.windows.push(window_end, id);
         self.tally.leads_created += 1;
         id
     }
@@ -227,15 +225,12 @@ impl Sim<'_> {
         let lead = &mut self.leads[id as usize];
         lead.holder = holder;
         lead.appointment_day = u32::MAX;
-        let company = &mut self.companies[lead.company as usize];
-        company.open = false;
-        match holder {
-            Holder::Won => company.customer = true,
-            _ => {
-                company.next_allowed =
-                    Stamp::at(now + Minute::from(self.sc.companies.relead_after_days) * DAY)
-            }
-        }
+        self.company_gates[lead.company as usize] = match holder {
+            Holder::Won => CompanyGate::SHUT,
+            _ => CompanyGate(Stamp::at(
+                now + Minute::from(self.sc.companies.relead_after_days) * DAY,
+            )),
+        };
     }
 
     /// The rep closes a dead lead.

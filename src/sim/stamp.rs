@@ -19,6 +19,9 @@ impl Stamp {
     /// "Never" (the stored form of `NEVER`).
     pub const NEVER: Stamp = Stamp(i32::MIN);
 
+    /// A moment after every moment of any run (reads back as `Minute::MAX`).
+    pub const END: Stamp = Stamp(i32::MAX);
+
     /// The stamp of minute `m`.
     pub fn at(m: Minute) -> Stamp {
         Stamp(m.clamp(Minute::from(i32::MIN), Minute::from(i32::MAX)) as i32)
