@@ -97,7 +97,7 @@ fn the_report_renders_in_headless_chromium_offline_without_errors() {
     let ran = Command::new(env!("CARGO_BIN_EXE_salesim"))
         .args([
             "--replications",
-            "3",
+            "5",
             "--days",
             "5",
             "--variant",

@@ -641,7 +641,7 @@ fn one_replication_shows_no_interval_and_no_probability_of_being_best() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(!text.contains("NaN"), "{text}");
     assert!(
-        text.contains("in one replication (too few to resample"),
+        text.contains("but 1 replication is too few to resample"),
         "{text}"
     );
     assert!(!text.contains("bootstrap resamples"), "{text}");

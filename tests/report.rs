@@ -39,7 +39,7 @@ fn small_study(
     let mut reps = RepsSpool::create(dir, &variants).unwrap();
     Runner::new(2)
         .unwrap()
-        .extend_with(&scenario, &mut results, 3, &|| (), &mut |v, r, run| {
+        .extend_with(&scenario, &mut results, 5, &|| (), &mut |v, r, run| {
             reps.add(v, r, &run.reps)
         })
         .unwrap();
@@ -57,7 +57,7 @@ fn small_study(
         threads: 2,
         started: SystemTime::now(),
         finished: SystemTime::now(),
-        command: "salesim run --seed 20261127 --days 5 --replications 3".into(),
+        command: "salesim run --seed 20261127 --days 5 --replications 5".into(),
         study_hash: "0123456789abcdef".into(),
     };
     write_all(dir, &scenario, &results, &analysis, &info, reps, &[]).unwrap();
@@ -110,7 +110,7 @@ fn a_study_read_back_gives_the_runs_own_analysis_and_a_self_contained_page() {
     for v in &results.variants {
         assert!(page.contains(&format!("<th scope=\"row\">{}</th>", v.name)));
     }
-    assert!(page.contains("salesim run --seed 20261127 --days 5 --replications 3"));
+    assert!(page.contains("salesim run --seed 20261127 --days 5 --replications 5"));
     assert!(page.contains(env!("CARGO_PKG_VERSION")));
 }
 
@@ -226,12 +226,13 @@ fn the_page_asks_the_question_of_its_metric_and_does_not_rank_a_lone_variant() {
         "the question is not about the ranking metric"
     );
     assert!(!page.contains("converts the most leads"));
-    assert!(page.contains("It is the only variant in the study"));
+    assert!(page.contains("it is the only variant in the study"));
+    assert!(page.contains("<li>Ranking: none: the study has one variant."));
     assert!(!page.contains("bootstrap resamples of the replications."));
     assert!(!page.contains("P(best on"));
     let stdout = String::from_utf8_lossy(&ran.stdout);
     assert!(
-        stdout.contains("the only variant (nothing to rank it against)"),
+        stdout.contains("the only variant, nothing to rank it against"),
         "{stdout}"
     );
 }

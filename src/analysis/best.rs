@@ -76,6 +76,40 @@ pub fn probability_best(values: &[Vec<f64>], better: Better, draws: usize, seed:
         .collect()
 }
 
+/// Fewest replications for which the terminal and the report give a probability of being
+/// best: with `n` replications the paired bootstrap has only C(2n-1, n) distinct resamples
+/// (3 with 2, 10 with 3, 35 with 4, 126 with 5), too few below this for a share of them to
+/// mean anything. `ranking.csv` and the manifest keep the computed shares.
+pub const MIN_REPLICATIONS_TO_RANK: u32 = 5;
+
+/// Distinct bootstrap resamples of `n` replications (multisets of size `n` drawn from `n`):
+/// C(2n-1, n), saturating at `u64::MAX`.
+pub fn distinct_resamples(n: u32) -> u64 {
+    let n = u64::from(n);
+    if n == 0 {
+        return 0;
+    }
+    // C(2n-1, n) = prod_{k=1..n} (n-1+k)/k, each partial product a whole number.
+    (1..=n)
+        .try_fold(1u64, |c, k| c.checked_mul(n - 1 + k).map(|x| x / k))
+        .unwrap_or(u64::MAX)
+}
+
+/// Why `replications` are too few for a probability of being best, or `None` when they
+/// are enough (see [`MIN_REPLICATIONS_TO_RANK`]).
+pub fn too_few_to_rank(replications: u32) -> Option<String> {
+    (replications < MIN_REPLICATIONS_TO_RANK).then(|| match replications {
+        0 | 1 => format!(
+            "{} replication is too few to resample, so there is no probability of being best",
+            replications
+        ),
+        n => format!(
+            "{n} replications have only {} distinct bootstrap resamples, too few for a probability of being best (it takes at least {MIN_REPLICATIONS_TO_RANK} replications)",
+            distinct_resamples(n)
+        ),
+    })
+}
+
 /// A fairness floor: variants whose mean of `metric` is worse than `threshold` (below it
 /// for a metric where higher is better, above it where lower is better) are not eligible.
 #[derive(Debug, Clone, PartialEq)]
@@ -242,6 +276,16 @@ pub fn verdict(
 mod tests {
     use super::*;
     use statrs::distribution::{ContinuousCDF, Normal};
+
+    #[test]
+    fn distinct_resamples_count_multisets() {
+        let counts: Vec<u64> = (1..=6).map(distinct_resamples).collect();
+        assert_eq!(counts, [1, 3, 10, 35, 126, 462]);
+        assert_eq!(distinct_resamples(0), 0);
+        assert_eq!(distinct_resamples(1000), u64::MAX);
+        assert!(too_few_to_rank(4).unwrap().contains("only 35 distinct"));
+        assert!(too_few_to_rank(MIN_REPLICATIONS_TO_RANK).is_none());
+    }
 
     #[test]
     fn a_dominant_variant_is_best_with_certainty() {

@@ -7,8 +7,8 @@ pub mod paired;
 pub mod precision;
 
 pub use best::{
-    BOOTSTRAP_DRAWS, FairnessFloor, Verdict, fairness_metrics, probability_best,
-    unjudgeable_floors, verdict,
+    BOOTSTRAP_DRAWS, FairnessFloor, MIN_REPLICATIONS_TO_RANK, Verdict, distinct_resamples,
+    fairness_metrics, probability_best, too_few_to_rank, unjudgeable_floors, verdict,
 };
 pub use paired::{Comparison, PairedTest, compare_all, paired_t, unpaired_half_width};
 pub use precision::{PrecisionRule, PrecisionStatus};

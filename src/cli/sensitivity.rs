@@ -287,7 +287,7 @@ fn execute_screen(
     };
     // The horizon is the base's: a screened `calendar.days` changes it at other points.
     eprintln!(
-        "salesim {}: sensitivity of scenario {} ({}): {}, {} points (base, low and high, {}) x {} x {}{share}, {} days at the base, seed {}, {threads} threads",
+        "salesim {}: sensitivity of scenario {} ({}): {}, {} points (base, low and high, {}) x {} x {}{share}, {} days at the base, seed {}, {}",
         env!("CARGO_PKG_VERSION"),
         scenario.name,
         setup.origin,
@@ -302,6 +302,7 @@ fn execute_screen(
         crate::output::plural(replications, "replication"),
         scenario.calendar.days,
         scenario.seed,
+        crate::output::plural(threads as u64, "thread"),
     );
     let status = StudyStatus {
         study: identity,

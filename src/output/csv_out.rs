@@ -152,8 +152,10 @@ pub fn comparison_csv(results: &ExperimentResults, analysis: &Analysis) -> Vec<u
 
 /// `ranking.csv`: `variant,metric,better,mean,ci95_low,ci95_high,p_best,meets_floors,verdict`,
 /// one row per variant for the verdict's metric: the probability that it is best (paired
-/// bootstrap), whether it meets every fairness floor, and `best`, `best_meeting_floors`,
-/// `best;best_meeting_floors` or empty.
+/// bootstrap; empty where the variant's metric is undefined), whether it meets every
+/// fairness floor (`false` if a floor it defines fails, empty if it leaves one undefined so
+/// that it cannot be judged), and `best`, `best_meeting_floors`, `best;best_meeting_floors`
+/// or empty.
 pub fn ranking_csv(results: &ExperimentResults, analysis: &Analysis) -> Vec<u8> {
     let v = &analysis.verdict;
     let header = header_with(
@@ -185,13 +187,35 @@ pub fn ranking_csv(results: &ExperimentResults, analysis: &Analysis) -> Vec<u8> 
             number(s.mean),
             number(s.ci95_low),
             number(s.ci95_high),
-            number(v.p_best[i]),
-            v.meets_floors[i].to_string(),
+            if s.mean.is_finite() {
+                number(v.p_best[i])
+            } else {
+                String::new()
+            },
+            floors_cell(results, analysis, i),
             tags.join(";"),
         ]);
         row
     });
     to_bytes(std::iter::once(header).chain(rows))
+}
+
+/// Whether variant `i` meets the floors, for `ranking.csv`: `false` when a floor whose
+/// metric it defines fails, empty when it leaves a floor's metric undefined (no judging),
+/// else `true`.
+fn floors_cell(results: &ExperimentResults, analysis: &Analysis, i: usize) -> String {
+    let floors = &analysis.verdict.floors;
+    let mean = |m: usize| results.summaries[i][m].mean;
+    if floors
+        .iter()
+        .any(|f| mean(f.metric).is_finite() && !f.met_by(mean(f.metric)))
+    {
+        "false".into()
+    } else if floors.iter().any(|f| !mean(f.metric).is_finite()) {
+        String::new()
+    } else {
+        "true".into()
+    }
 }
 
 #[cfg(test)]
@@ -224,6 +248,43 @@ mod tests {
             runs,
             summaries,
         }
+    }
+
+    #[test]
+    fn ranking_leaves_what_cannot_be_judged_empty() {
+        use crate::analysis::{FairnessFloor, analyse};
+        let variants = Scenario::embedded().resolved_variants().unwrap()[..2].to_vec();
+        let conv = crate::metrics::metric_index("conversion_rate").unwrap();
+        let nh = crate::metrics::metric_index("nh_win_ratio").unwrap();
+        // No new hires: nh_win_ratio undefined everywhere.
+        let run = |c: f64| RunMetrics {
+            metrics: (0..METRICS.len())
+                .map(|m| if m == conv { c } else { f64::NAN })
+                .collect(),
+        };
+        let runs = vec![vec![run(0.01), run(0.02)], vec![run(0.015), run(0.025)]];
+        let r = ExperimentResults::from_runs(&variants, runs);
+        let cells = |a: &Analysis, column: usize| -> Vec<String> {
+            String::from_utf8(ranking_csv(&r, a))
+                .unwrap()
+                .lines()
+                .skip(1)
+                .map(|l| l.split(',').nth(column).unwrap().to_string())
+                .collect()
+        };
+        let floors = [FairnessFloor::parse("nh_win_ratio=0.8").unwrap()];
+        let a = analyse(&r, 0, conv, &floors, 100, 1);
+        assert_eq!(cells(&a, 7), ["", ""], "meets_floors cannot be judged");
+        assert_ne!(
+            cells(&a, 6),
+            ["", ""],
+            "p_best of a defined metric is given"
+        );
+        let floors = [FairnessFloor::parse("conversion_rate=0.02").unwrap()];
+        let a = analyse(&r, 0, conv, &floors, 100, 1);
+        assert_eq!(cells(&a, 7), ["false", "true"]);
+        let a = analyse(&r, 0, nh, &[], 100, 1);
+        assert_eq!(cells(&a, 6), ["", ""], "no p_best on an undefined metric");
     }
 
     #[test]

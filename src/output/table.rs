@@ -232,23 +232,30 @@ pub fn render_verdict(results: &ExperimentResults, analysis: &Analysis) -> Strin
         Better::Lower => "lowest",
         _ => "highest",
     };
-    out.push_str(&format!(
-        "verdict: {} has the {direction} {} ({}), {}",
-        name(best),
-        metric.name,
-        value_text(v.metric, results.summaries[best][v.metric].mean),
-        if results.variants.len() < 2 {
-            "the only variant (nothing to rank it against)".to_string()
-        } else if results.replications < 2 {
-            "in one replication (too few to resample: no probability of being best)".to_string()
-        } else {
-            format!(
-                "best in {} of {} bootstrap resamples",
-                probability_text(v.p_best[best]),
-                v.draws
-            )
-        }
-    ));
+    out.push_str(&if results.variants.len() < 2 {
+        format!(
+            "verdict: {}'s {} is {}; the only variant, nothing to rank it against",
+            name(best),
+            metric.name,
+            value_text(v.metric, results.summaries[best][v.metric].mean),
+        )
+    } else {
+        format!(
+            "verdict: {} has the {direction} {} ({}), {}",
+            name(best),
+            metric.name,
+            value_text(v.metric, results.summaries[best][v.metric].mean),
+            if let Some(why) = crate::analysis::too_few_to_rank(results.replications) {
+                format!("but {why}")
+            } else {
+                format!(
+                    "best in {} of {} bootstrap resamples",
+                    probability_text(v.p_best[best]),
+                    v.draws
+                )
+            }
+        )
+    });
     if best != analysis.baseline
         && let Some(c) = analysis
             .comparisons
@@ -284,9 +291,22 @@ pub fn render_verdict(results: &ExperimentResults, analysis: &Analysis) -> Strin
         ));
     }
     out.push('\n');
+    let ranked = crate::analysis::too_few_to_rank(results.replications).is_none();
     let others: Vec<String> = (0..results.variants.len())
-        .filter(|&i| i != best && v.p_best[i] >= RIVAL_MIN_P_BEST)
-        .map(|i| format!("{} {}", name(i), probability_text(v.p_best[i])))
+        .filter(|&i| ranked && i != best && v.p_best[i] >= RIVAL_MIN_P_BEST)
+        .map(|i| {
+            let tied = results.metric_values(i, v.metric) == results.metric_values(best, v.metric);
+            format!(
+                "{} {}{}",
+                name(i),
+                probability_text(v.p_best[i]),
+                if tied {
+                    format!(" (tied with {} in every replication)", name(best))
+                } else {
+                    String::new()
+                }
+            )
+        })
         .collect();
     if !others.is_empty() {
         out.push_str(&format!(
@@ -308,7 +328,7 @@ pub fn render_verdict(results: &ExperimentResults, analysis: &Analysis) -> Strin
                     name(b),
                     metric.name,
                     value_text(v.metric, results.summaries[b][v.metric].mean),
-                    if results.replications < 2 {
+                    if !ranked || results.variants.len() < 2 {
                         String::new()
                     } else {
                         format!(
@@ -317,13 +337,18 @@ pub fn render_verdict(results: &ExperimentResults, analysis: &Analysis) -> Strin
                         )
                     }
                 ));
-                for f in &v.floors {
-                    if f.met_only_on_average(&results.summaries[b][f.metric]) {
-                        out.push_str(&format!(
-                            "         but the 95% interval of its {} reaches past the floor\n",
-                            METRICS[f.metric].name
-                        ));
-                    }
+                let shaky: Vec<&str> = v
+                    .floors
+                    .iter()
+                    .filter(|f| f.met_only_on_average(&results.summaries[b][f.metric]))
+                    .map(|f| METRICS[f.metric].name)
+                    .collect();
+                if !shaky.is_empty() {
+                    out.push_str(&format!(
+                        "         but the 95% interval of its {} reaches past the floor{}\n",
+                        shaky.join(" and "),
+                        if shaky.len() == 1 { "" } else { "s" }
+                    ));
                 }
             }
             None => {
@@ -436,13 +461,13 @@ mod tests {
         // alibaba 2.0%, strict 2.5% (+0.5 points, always), new-hire-priority 1.9% but fair.
         let run = |conv: f64, ratio: f64, r: usize| {
             let mut metrics = vec![f64::NAN; METRICS.len()];
-            metrics[conversion] = conv + [0.001, -0.001, 0.0][r];
+            metrics[conversion] = conv + [0.001, -0.001, 0.0, 0.0005, -0.0005][r];
             metrics[nh] = ratio;
             RunMetrics { metrics }
         };
         let runs = [(0.020, 0.6), (0.025, 0.7), (0.019, 1.0)]
             .iter()
-            .map(|&(c, n)| (0..3).map(|r| run(c, n, r)).collect())
+            .map(|&(c, n)| (0..5).map(|r| run(c, n, r)).collect())
             .collect();
         let results = ExperimentResults::from_runs(&variants, runs);
         let floors = [FairnessFloor::parse("nh_win_ratio=0.8").unwrap()];

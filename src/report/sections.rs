@@ -32,6 +32,20 @@ pub fn heading(study: &Study) -> String {
     )
 }
 
+/// Whether some variant of the study changes keys outside `[policy]` (a sweep over
+/// `leads.marketing_per_day`, or coaching's ride-alongs): then the variants are not just
+/// policies, and the scenario's numbers are not every variant's.
+fn changes_outside_policy(study: &Study) -> bool {
+    study.results.variants.iter().any(|v| {
+        v.parameters.iter().any(|(k, _)| !k.starts_with("policy."))
+            || study
+                .scenario
+                .variants
+                .iter()
+                .any(|spec| spec.name == v.name && !spec.scenario.is_empty())
+    })
+}
+
 /// The question and the scenario in plain words.
 pub fn question(study: &Study) -> String {
     let s = &study.scenario;
@@ -88,8 +102,12 @@ pub fn question(study: &Study) -> String {
          Marketing brings {} leads into the public pool each working day, and {}. \
          Reps leave the office at {}, aim for {} visits a day ({} with the decision-maker), must be back by {}, and enter their day into the CRM in the evening. \
          {city}; travel is limited by traffic that varies over the day. \
-         Each variant runs {} of {} ({} days a week).</p>\n",
-        crate::output::plural_of(study.results.variants.len() as u64, "policy", "policies"),
+         Each variant runs {} of {} ({} days a week).{}</p>\n",
+        if changes_outside_policy(study) {
+            plural(study.results.variants.len() as u64, "variant")
+        } else {
+            crate::output::plural_of(study.results.variants.len() as u64, "policy", "policies")
+        },
         variants.join(", "),
         metric.name,
         escape(&lowercase_first(metric.meaning)),
@@ -108,6 +126,11 @@ pub fn question(study: &Study) -> String {
         plural(study.results.replications, "replication"),
         s.horizon_text(&study.results.variants),
         s.calendar.working_days_per_week,
+        if changes_outside_policy(study) {
+            " Some variants change settings beyond the pool policy, so some of these numbers are not theirs: the variants table says what each changes."
+        } else {
+            ""
+        },
     )
 }
 
@@ -125,9 +148,18 @@ pub fn answer(study: &Study) -> String {
     for s in sentences::verdict(&study.results, &study.analysis) {
         out.push_str(&format!("<p>{}</p>\n", sentence(&s)));
     }
+    let r = &study.results;
+    let ranked = r.variants.len() > 1 && crate::analysis::too_few_to_rank(r.replications).is_none();
     out.push_str(&format!(
-        "</div>\n<p class=\"note\">Probability of being best: the share of {} paired bootstrap resamples of the replications in which the variant has the best mean. A difference is clear when its 95% interval excludes zero.</p>\n",
-        study.analysis.verdict.draws
+        "</div>\n<p class=\"note\">{}A difference is clear when its 95% interval excludes zero.</p>\n",
+        if ranked {
+            format!(
+                "Probability of being best: the share of {} paired bootstrap resamples of the replications in which the variant has the best mean. ",
+                study.analysis.verdict.draws
+            )
+        } else {
+            String::new()
+        }
     ));
     out
 }
@@ -197,7 +229,7 @@ pub fn numbers(study: &Study) -> String {
     let metrics = table_metrics(study);
     let mut header = vec!["variant".to_string()];
     header.extend(metrics.iter().map(|&m| column_label(m)));
-    let ranked = r.variants.len() > 1 && r.replications > 1;
+    let ranked = r.variants.len() > 1 && crate::analysis::too_few_to_rank(r.replications).is_none();
     if ranked {
         header.push(format!("P(best on {})", METRICS[a.verdict.metric].name));
     }
@@ -397,8 +429,17 @@ fn changes(study: &Study, v: usize) -> Vec<String> {
     let mut out: Vec<String> = variant
         .parameters
         .iter()
-        .map(|(k, value)| format!("{k} = {value}"))
+        .filter_map(|(k, value)| {
+            let old = base.parameters.iter().find(|(b, _)| b == k).map(|(_, o)| o);
+            match old {
+                Some(o) if o == value => None,
+                Some(o) => Some(format!("{k} = {value} (baseline: {o})")),
+                None => Some(format!("{k} = {value}")),
+            }
+        })
         .collect();
+    // Keys the sweep set alike in both are not changes, nor are policy keys they imply.
+    let swept: Vec<&str> = variant.parameters.iter().map(|(k, _)| k.as_str()).collect();
     let flat = |p: &crate::scenario::Policy| {
         let mut l = Vec::new();
         leaves(
@@ -414,7 +455,7 @@ fn changes(study: &Study, v: usize) -> Vec<String> {
             .iter()
             .find(|(k, _)| k == key)
             .map(|(_, v)| v.as_str());
-        if old != Some(value.as_str()) && !out.iter().any(|o| o.starts_with(&format!("{key} ="))) {
+        if old != Some(value.as_str()) && !swept.contains(&key.as_str()) {
             out.push(format!(
                 "{key} = {value} (baseline: {})",
                 old.unwrap_or("unset")
@@ -509,16 +550,33 @@ pub fn method(study: &Study) -> String {
     let s = &study.scenario;
     let mut out = format!(
         "<h2>Method</h2>\n<ul>\n\
-         <li>Each variant ran {} of {}, from master seed {}. Every random draw comes from a named stream derived from (seed, replication, source, entity), so replication <em>k</em> of every variant sees the same city, companies, lead arrivals and reps: the variants differ only by their policy (common random numbers).</li>\n\
+         <li>Each variant ran {} of {}, from master seed {}. Every random draw comes from a named stream derived from (seed, replication, source, entity), so replication <em>k</em> of every variant sees the same city, companies, lead arrivals and reps wherever its settings allow: the variants differ only by {} (common random numbers).</li>\n\
          <li>Levels: the mean over replications with a Student-t 95% confidence interval (n&minus;1 degrees of freedom).</li>\n\
          <li>Differences: {}; the interval is the Student-t 95% interval of the mean paired difference.</li>\n\
-         <li>Ranking: the probability of being best is the share of {} paired bootstrap resamples of the replications (the same replications drawn for every variant) in which the variant has the best mean {}. Fairness floors: {}.</li>\n",
+         <li>Ranking: {}. Fairness floors: {}.</li>\n",
         plural(r.replications, "replication"),
-        plural(s.calendar.days, "working day"),
+        s.horizon_text(&r.variants),
         s.seed,
+        if changes_outside_policy(study) {
+            "what the variants table lists"
+        } else {
+            "their policy"
+        },
         escape(&study.run.comparison_method),
-        a.verdict.draws,
-        escape(METRICS[a.verdict.metric].name),
+        if r.variants.len() < 2 {
+            "none: the study has one variant".to_string()
+        } else if let Some(why) = crate::analysis::too_few_to_rank(r.replications) {
+            format!(
+                "by the mean of {} alone, as {why}",
+                escape(METRICS[a.verdict.metric].name)
+            )
+        } else {
+            format!(
+                "the probability of being best is the share of {} paired bootstrap resamples of the replications (the same replications drawn for every variant) in which the variant has the best mean {}",
+                a.verdict.draws,
+                escape(METRICS[a.verdict.metric].name)
+            )
+        },
         if a.verdict.floors.is_empty() {
             "none".to_string()
         } else {

@@ -21,12 +21,13 @@ pub fn section(study: &Study) -> String {
         },
         if s.trajectories > 0 {
             format!(
-                "; {} over the same ranges look for interactions",
+                "; {} over the same ranges {} for interactions",
                 crate::output::plural_of(
                     s.trajectories as u64,
                     "Morris trajectory",
                     "Morris trajectories"
-                )
+                ),
+                if s.trajectories == 1 { "looks" } else { "look" }
             )
         } else {
             String::new()

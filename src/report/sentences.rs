@@ -231,16 +231,47 @@ pub fn verdict(results: &ExperimentResults, analysis: &Analysis) -> Vec<String> 
     } else {
         "highest"
     };
+    if results.variants.len() < 2 {
+        let mut out = vec![format!(
+            "`{}` has a {} of {}; it is the only variant in the study, so there is nothing to rank it against.",
+            name(best),
+            metric.name,
+            level_text(m, &results.summaries[best][m]),
+        )];
+        if !v.floors.is_empty() {
+            let floors: Vec<String> = v.floors.iter().map(|f| f.describe()).collect();
+            let unjudged = crate::analysis::unjudgeable_floors(results, &v.floors);
+            out.push(if !unjudged.is_empty() {
+                format!(
+                    "The fairness {} {} cannot be judged: {} undefined (a ratio of new hires to veterans needs both, and wins or leads for both).",
+                    if floors.len() == 1 { "floor" } else { "floors" },
+                    floors.join(" and "),
+                    if unjudged.len() == 1 { "its metric is" } else { "their metrics are" },
+                )
+            } else if v.meets_floors[best] {
+                format!(
+                    "Its mean meets the fairness {} {}.{}",
+                    if floors.len() == 1 { "floor" } else { "floors" },
+                    floors.join(" and "),
+                    floor_caution(results, analysis, best)
+                )
+            } else {
+                format!(
+                    "Its mean does not meet the fairness {} {}.",
+                    if floors.len() == 1 { "floor" } else { "floors" },
+                    floors.join(" and ")
+                )
+            });
+        }
+        return out;
+    }
     let mut out = vec![format!(
         "`{}` has the {direction} {}: {}. {}",
         name(best),
         metric.name,
         level_text(m, &results.summaries[best][m]),
-        if results.variants.len() < 2 {
-            "It is the only variant in the study, so there is nothing to rank it against."
-                .to_string()
-        } else if results.replications < 2 {
-            "That is one replication: too few to resample, so there is no probability of being best.".to_string()
+        if let Some(why) = crate::analysis::too_few_to_rank(results.replications) {
+            format!("Its lead rests on the means alone: {why}.")
         } else {
             format!(
                 "It is best in {} of {} bootstrap resamples of the replications.",
@@ -249,22 +280,29 @@ pub fn verdict(results: &ExperimentResults, analysis: &Analysis) -> Vec<String> 
             )
         }
     )];
-    if results.variants.len() < 2 {
-        return out;
-    }
     // Variants with the best's very value in every replication: no number of
     // replications tells them apart.
     let best_values = results.metric_values(best, m);
     let identical: Vec<usize> = (0..results.variants.len())
         .filter(|&i| i != best && results.metric_values(i, m) == best_values)
         .collect();
+    // Tied variants split the resamples they win, so the tie's share is their sum.
+    let tied_share: f64 = v.p_best[best] + identical.iter().map(|&i| v.p_best[i]).sum::<f64>();
     if !identical.is_empty() {
         let names: Vec<String> = identical
             .iter()
             .map(|&i| format!("`{}`", name(i)))
             .collect();
+        let shared = if crate::analysis::too_few_to_rank(results.replications).is_none() {
+            format!(
+                " Tied variants share the resamples they win, so together they are best in {}",
+                probability_text(tied_share)
+            )
+        } else {
+            String::new()
+        };
         out.push(format!(
-            "{} {} the same {} as `{}` in every replication: tied, not separable by more replications; `{}` is named as the first listed.",
+            "{} {} the same {} as `{}` in every replication of this run: tied, not separable by more replications of it; `{}` is named as the first listed.{shared}",
             names.join(", "),
             if identical.len() == 1 { "has" } else { "have" },
             metric.name,
@@ -276,10 +314,11 @@ pub fn verdict(results: &ExperimentResults, analysis: &Analysis) -> Vec<String> 
         .filter(|&i| i != best && !identical.contains(&i) && v.p_best[i] >= RIVAL_MIN_P_BEST)
         .map(|i| format!("`{}` in {}", name(i), probability_text(v.p_best[i])))
         .collect();
-    if v.p_best[best] < 0.95 && !rivals.is_empty() {
+    let ranked = crate::analysis::too_few_to_rank(results.replications).is_none();
+    if ranked && tied_share < 0.95 && !rivals.is_empty() {
         out.push(format!(
             "The ranking is not settled: {} of the resamples are won by another variant ({}); more replications would tell them apart.",
-            probability_text(1.0 - v.p_best[best]),
+            probability_text(1.0 - tied_share),
             rivals.join(", ")
         ));
     }
@@ -305,10 +344,11 @@ pub fn verdict(results: &ExperimentResults, analysis: &Analysis) -> Vec<String> 
         return out;
     }
     let floors: Vec<String> = v.floors.iter().map(|f| f.describe()).collect();
-    let floors = floors.join(" and ");
+    let floor_word = if floors.len() == 1 { "floor" } else { "floors" };
+    let floors = format!("{floor_word} {}", floors.join(" and "));
     match v.best_meeting_floors {
         Some(fair) if fair == best => out.push(format!(
-            "`{}` also meets the fairness floor {floors} on its mean, so it is the recommendation.{}",
+            "`{}` also meets the fairness {floors} on its mean, so it is the recommendation.{}",
             name(best),
             floor_caution(results, analysis, best)
         )),
@@ -318,7 +358,7 @@ pub fn verdict(results: &ExperimentResults, analysis: &Analysis) -> Vec<String> 
                 &results.metric_values(best, m),
             );
             let mut text = format!(
-                "`{}` does not meet the fairness floor {floors}; the best variant that does is `{}`, with {}. Choosing it over `{}` changes {} by {}",
+                "`{}` does not meet the fairness {floors}; the best variant that does is `{}`, with {}. Choosing it over `{}` changes {} by {}",
                 name(best),
                 name(fair),
                 level_text(m, &results.summaries[fair][m]),
@@ -344,14 +384,28 @@ pub fn verdict(results: &ExperimentResults, analysis: &Analysis) -> Vec<String> 
                 .map(|f| f.describe())
                 .collect();
             out.push(if unjudged.is_empty() {
-                format!(
-                    "No variant's mean meets the fairness floor {floors}: the recommendation has to weigh {} against fairness by hand (see the trade-off picture).",
-                    metric.name
-                )
+                if v.floors.iter().any(|f| f.metric == m) {
+                    format!(
+                        "No variant's mean meets the fairness {floors}, which is set on {} itself: no variant can be recommended under it.",
+                        metric.name
+                    )
+                } else {
+                    format!(
+                        "No variant's mean meets the fairness {floors}: the recommendation has to weigh {} against fairness by hand{}.",
+                        metric.name,
+                        if metric.name == "conversion_rate" {
+                            " (see the trade-off picture)"
+                        } else {
+                            " (see the tables)"
+                        }
+                    )
+                }
             } else {
                 format!(
-                    "The fairness floor {} cannot be judged: its metric is undefined in every variant (a ratio of new hires to veterans needs both, and wins or leads for both), so no variant is recommended on fairness.",
-                    unjudged.join(" and ")
+                    "The fairness {} {} cannot be judged: {} undefined in every variant (a ratio of new hires to veterans needs both, and wins or leads for both), so no variant is recommended on fairness.",
+                    if unjudged.len() == 1 { "floor" } else { "floors" },
+                    unjudged.join(" and "),
+                    if unjudged.len() == 1 { "its metric is" } else { "their metrics are" }
                 )
             });
         }
@@ -381,9 +435,14 @@ fn floor_caution(results: &ExperimentResults, analysis: &Analysis, v: usize) -> 
         return String::new();
     }
     format!(
-        " Floors are checked on means: the interval of `{}` reaches past {}, so it meets the floor on average, not with confidence.",
+        " Floors are checked on means: the interval of `{}` reaches past {}, so it meets {} on average, not with confidence.",
         results.variants[v].name,
-        shaky.join(" and ")
+        shaky.join(" and "),
+        if shaky.len() == 1 {
+            "that floor"
+        } else {
+            "those floors"
+        }
     )
 }
 
@@ -404,11 +463,11 @@ mod tests {
         let runs = levels
             .iter()
             .map(|&(conv, ratio)| {
-                (0..4)
+                (0..5)
                     .map(|r| {
                         let mut metrics = vec![f64::NAN; METRICS.len()];
-                        metrics[conversion] = conv + [0.001, -0.001, 0.0005, -0.0005][r];
-                        metrics[nh] = ratio + [0.01, -0.01, 0.0, 0.0][r];
+                        metrics[conversion] = conv + [0.001, -0.001, 0.0005, -0.0005, 0.0][r];
+                        metrics[nh] = ratio + [0.01, -0.01, 0.0, 0.0, 0.0][r];
                         RunMetrics { metrics }
                     })
                     .collect()
@@ -503,7 +562,7 @@ mod tests {
         let mut r = results([(0.020, 0.6), (0.025, 0.81), (0.019, 0.5)]);
         let nh = metric_index("nh_win_ratio").unwrap();
         for (i, run) in r.runs[1].iter_mut().enumerate() {
-            run.metrics[nh] = 0.81 + [0.3, -0.3, 0.2, -0.2][i];
+            run.metrics[nh] = 0.81 + [0.3, -0.3, 0.2, -0.2, 0.0][i];
         }
         let r = ExperimentResults::from_runs(&r.variants, r.runs);
         let text = verdict(&r, &analysis(&r, &["nh_win_ratio=0.8"])).join(" ");
@@ -522,7 +581,16 @@ mod tests {
         let r = results([(0.020, 0.6), (0.025, 0.7), (0.019, 1.0)]);
         let one = ExperimentResults::from_runs(&r.variants[..1], r.runs[..1].to_vec());
         let text = verdict(&one, &analysis(&one, &[])).join(" ");
+        assert!(
+            text.starts_with("`alibaba` has a conversion_rate of 2.00%"),
+            "{text}"
+        );
         assert!(text.contains("the only variant"), "{text}");
+        let text = verdict(&one, &analysis(&one, &["nh_win_ratio=0.8"])).join(" ");
+        assert!(
+            text.ends_with("Its mean does not meet the fairness floor nh_win_ratio>=0.8."),
+            "{text}"
+        );
         assert!(!text.contains("resamples"), "{text}");
     }
 
@@ -532,7 +600,7 @@ mod tests {
         let text = verdict(&r, &analysis(&r, &[])).join(" ");
         assert!(
             text.contains(
-                "`strict` has the same conversion_rate as `alibaba` in every replication: tied"
+                "`strict` has the same conversion_rate as `alibaba` in every replication of this run: tied"
             ),
             "{text}"
         );
@@ -604,7 +672,7 @@ mod tests {
         let mut r = results([(0.020, 0.6), (0.025, 0.7), (0.025, 1.0)]);
         let conversion = metric_index("conversion_rate").unwrap();
         for (i, run) in r.runs[2].iter_mut().enumerate() {
-            run.metrics[conversion] += [-0.004, 0.004, -0.003, 0.0035][i];
+            run.metrics[conversion] += [-0.004, 0.004, -0.003, 0.0035, -0.0005][i];
         }
         let r = ExperimentResults::from_runs(&r.variants, r.runs);
         let text = verdict(&r, &analysis(&r, &[])).join(" ");

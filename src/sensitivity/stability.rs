@@ -11,15 +11,18 @@ use crate::report::sentences::difference_text;
 /// How a difference at an assumption's end compares with the base.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Holding {
-    /// Same sign and same significance.
+    /// Same sign and same significance, or not significant at the base nor here (a sign
+    /// that is not clear cannot be kept or lost).
     Holds,
     /// Same sign; significant at the base, not here.
     Weakens,
-    /// Same sign; not significant at the base, significant here.
+    /// Not significant at the base, significant here (with the base's sign, or against a
+    /// base sign that was not clear).
     Strengthens,
-    /// Opposite sign, not significant here.
+    /// Significant at the base; the opposite sign here, not significant.
     Reverses,
-    /// Opposite sign and significant here: the conclusion flips.
+    /// Significant at the base and significant here with the opposite sign: the conclusion
+    /// flips.
     Flips,
     /// The difference is undefined at the base or here (a metric no replication defines,
     /// such as `nh_win_ratio` without new hires).
@@ -51,13 +54,14 @@ fn sign(x: f64) -> i8 {
 }
 
 /// How `end` compares with `base`. A difference of exactly zero (a variant that equals the
-/// baseline there) has no sign to keep or lose: only its significance can change.
+/// baseline there), or one that is not significant at the base, has no sign to keep or
+/// lose: only its significance can change.
 pub fn holding(base: &PairedTest, end: &PairedTest) -> Holding {
     if base.mean_diff.is_nan() || end.mean_diff.is_nan() {
         return Holding::Undefined;
     }
     let (b, e) = (sign(base.mean_diff), sign(end.mean_diff));
-    let same = b == e || b == 0 || e == 0;
+    let same = b == e || b == 0 || e == 0 || !base.significant();
     match (same, base.significant(), end.significant()) {
         (true, a, b) if a == b => Holding::Holds,
         (true, true, false) => Holding::Weakens,
@@ -194,12 +198,17 @@ pub fn sentences(
         )
     } else {
         format!(
-            "The verdict rests on {}: at its low or high value, each changes the best variant on {metric} or clearly reverses a variant's difference from `{baseline}`.",
+            "The verdict rests on {}: at {}, the best variant on {metric} changes or a clear difference from `{baseline}` clearly reverses.",
             deciding
                 .iter()
                 .map(|&f| screen.factors[f].key.as_str())
                 .collect::<Vec<_>>()
-                .join(", ")
+                .join(", "),
+            if deciding.len() == 1 {
+                "its low or high value"
+            } else {
+                "the low or high value of each"
+            },
         )
     });
     if let Some(best) = best {
@@ -342,6 +351,14 @@ mod tests {
         assert_eq!(holding(&sig_up, &undefined), Holding::Undefined);
         assert_eq!(holding(&undefined, &sig_up), Holding::Undefined);
         assert_eq!(holding(&sig_up, &t(-1.0, -1.5, -0.5)), Holding::Flips);
+        // A base that is not clear has no sign to flip: a clear difference of either sign
+        // there strengthens, an unclear one of the other sign holds.
+        let unclear_up = t(0.3, -0.2, 0.8);
+        assert_eq!(
+            holding(&unclear_up, &t(-1.0, -1.5, -0.5)),
+            Holding::Strengthens
+        );
+        assert_eq!(holding(&unclear_up, &t(-0.3, -0.8, 0.2)), Holding::Holds);
     }
 
     #[test]
