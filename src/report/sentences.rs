@@ -2,7 +2,7 @@
 //! fair variant costs, and each variant against the baseline. Variant names are wrapped in
 //! backticks (the page shows them as code).
 
-use crate::analysis::{Analysis, PairedTest, paired_t};
+use crate::analysis::{Analysis, FairnessFloor, PairedTest, paired_t};
 use crate::experiment::ExperimentResults;
 use crate::metrics::{Better, METRICS};
 use crate::output::table::{decimals, value_text};
@@ -38,11 +38,15 @@ pub fn difference_text(metric: usize, t: &PairedTest) -> String {
     }
     let unit = if share { " points" } else { "" };
     let half = (hi - lo) / 2.0;
-    let p = decimals(if half.is_finite() {
+    let mut p = decimals(if half.is_finite() {
         mean.abs().max(half)
     } else {
         mean.abs()
     });
+    // A mean that is not zero is never printed as a signed zero ("-0.00"): more decimals.
+    while mean != 0.0 && p < 6 && mean.abs() < 0.5 * 10f64.powi(-(p as i32)) {
+        p += 1;
+    }
     if !(lo.is_finite() && hi.is_finite()) {
         return format!("{mean:+.p$}{unit} (no interval: too few replications)");
     }
@@ -123,7 +127,7 @@ pub fn versus_baseline(results: &ExperimentResults, analysis: &Analysis, v: usiz
     let identical = results.metric_values(v, m) == results.metric_values(b, m);
     let mut text = if identical {
         format!(
-            "`{name}` has the same {} as `{base_name}` in every replication ({}): on this metric the two policies do not differ here.",
+            "`{name}` has the same {} as `{base_name}` in every replication ({}): on this metric the two variants do not differ here.",
             METRICS[m].name,
             value_text(m, x)
         )
@@ -239,28 +243,17 @@ pub fn verdict(results: &ExperimentResults, analysis: &Analysis) -> Vec<String> 
             level_text(m, &results.summaries[best][m]),
         )];
         if !v.floors.is_empty() {
-            let floors: Vec<String> = v.floors.iter().map(|f| f.describe()).collect();
+            let floors = floors_phrase(&v.floors);
             let unjudged = crate::analysis::unjudgeable_floors(results, &v.floors);
             out.push(if !unjudged.is_empty() {
-                format!(
-                    "The fairness {} {} cannot be judged: {} undefined (a ratio of new hires to veterans needs both, and wins or leads for both).",
-                    if floors.len() == 1 { "floor" } else { "floors" },
-                    floors.join(" and "),
-                    if unjudged.len() == 1 { "its metric is" } else { "their metrics are" },
-                )
+                unjudged_sentence(&unjudged)
             } else if v.meets_floors[best] {
                 format!(
-                    "Its mean meets the fairness {} {}.{}",
-                    if floors.len() == 1 { "floor" } else { "floors" },
-                    floors.join(" and "),
+                    "Its mean meets the fairness {floors}.{}",
                     floor_caution(results, analysis, best)
                 )
             } else {
-                format!(
-                    "Its mean does not meet the fairness {} {}.",
-                    if floors.len() == 1 { "floor" } else { "floors" },
-                    floors.join(" and ")
-                )
+                format!("Its mean does not meet the fairness {floors}.")
             });
         }
         return out;
@@ -295,7 +288,7 @@ pub fn verdict(results: &ExperimentResults, analysis: &Analysis) -> Vec<String> 
             .collect();
         let shared = if crate::analysis::too_few_to_rank(results.replications).is_none() {
             format!(
-                " Tied variants share the resamples they win, so together they are best in {}",
+                " Tied variants share the resamples they win, so together they are best in {}.",
                 probability_text(tied_share)
             )
         } else {
@@ -343,9 +336,7 @@ pub fn verdict(results: &ExperimentResults, analysis: &Analysis) -> Vec<String> 
         );
         return out;
     }
-    let floors: Vec<String> = v.floors.iter().map(|f| f.describe()).collect();
-    let floor_word = if floors.len() == 1 { "floor" } else { "floors" };
-    let floors = format!("{floor_word} {}", floors.join(" and "));
+    let floors = floors_phrase(&v.floors);
     match v.best_meeting_floors {
         Some(fair) if fair == best => out.push(format!(
             "`{}` also meets the fairness {floors} on its mean, so it is the recommendation.{}",
@@ -379,10 +370,7 @@ pub fn verdict(results: &ExperimentResults, analysis: &Analysis) -> Vec<String> 
             out.push(text);
         }
         None => {
-            let unjudged: Vec<String> = crate::analysis::unjudgeable_floors(results, &v.floors)
-                .iter()
-                .map(|f| f.describe())
-                .collect();
+            let unjudged = crate::analysis::unjudgeable_floors(results, &v.floors);
             out.push(if unjudged.is_empty() {
                 if v.floors.iter().any(|f| f.metric == m) {
                     format!(
@@ -401,16 +389,38 @@ pub fn verdict(results: &ExperimentResults, analysis: &Analysis) -> Vec<String> 
                     )
                 }
             } else {
-                format!(
-                    "The fairness {} {} cannot be judged: {} undefined in every variant (a ratio of new hires to veterans needs both, and wins or leads for both), so no variant is recommended on fairness.",
-                    if unjudged.len() == 1 { "floor" } else { "floors" },
-                    unjudged.join(" and "),
-                    if unjudged.len() == 1 { "its metric is" } else { "their metrics are" }
-                )
+                unjudged_sentence(&unjudged)
             });
         }
     }
     out
+}
+
+/// "floor nh_win_ratio>=0.8" or "floors gini_wins<=0.3 and nh_win_ratio>=0.7".
+fn floors_phrase<'a>(floors: impl IntoIterator<Item = &'a FairnessFloor>) -> String {
+    let described: Vec<String> = floors.into_iter().map(|f| f.describe()).collect();
+    format!(
+        "{} {}",
+        if described.len() == 1 {
+            "floor"
+        } else {
+            "floors"
+        },
+        described.join(" and ")
+    )
+}
+
+/// The sentence for fairness floors whose metric no variant defines.
+fn unjudged_sentence(unjudged: &[&FairnessFloor]) -> String {
+    format!(
+        "The fairness {} cannot be judged: {} undefined in every variant (a ratio of new hires to veterans needs both, and wins or leads for both), so no variant is recommended on fairness.",
+        floors_phrase(unjudged.iter().copied()),
+        if unjudged.len() == 1 {
+            "its metric is"
+        } else {
+            "their metrics are"
+        }
+    )
 }
 
 /// For the variant `v` recommended on the fairness floors (which are checked on means): a
@@ -677,6 +687,22 @@ mod tests {
         let r = ExperimentResults::from_runs(&r.variants, r.runs);
         let text = verdict(&r, &analysis(&r, &[])).join(" ");
         assert!(text.contains("The ranking is not settled"), "{text}");
+    }
+
+    #[test]
+    fn a_small_mean_in_a_wide_interval_is_not_a_signed_zero() {
+        let t = PairedTest {
+            n: 5,
+            mean_diff: -0.004,
+            ci95_low: -2.31,
+            ci95_high: 2.30,
+            p_value: 0.99,
+        };
+        let nh = metric_index("nh_win_ratio").unwrap();
+        assert_eq!(
+            difference_text(nh, &t),
+            "-0.004 (95% CI -2.310 to +2.300), not a clear difference"
+        );
     }
 
     #[test]

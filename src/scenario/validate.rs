@@ -508,6 +508,12 @@ impl Scenario {
                 c.problems.push(format!(
                     "variant[{i}].name: missing or empty; every variant needs a name"
                 ));
+            } else if MISSING_SPELLINGS.contains(&v.name.trim()) {
+                c.problems.push(format!(
+                    "variant[{i}].name: {:?} reads as a missing value in pandas and R (the CSVs key every row by variant); choose another name, e.g. {:?}",
+                    v.name,
+                    format!("{}-policy", v.name.trim())
+                ));
             }
             if let Some(j) = s.variants[..i].iter().position(|w| w.name == v.name) {
                 c.problems.push(format!(
@@ -558,6 +564,13 @@ impl Scenario {
 /// A name shown in tables, reports, pictures and file names (`key`) must be printable: a
 /// control character (a newline, a tab, an escape sequence) would break the terminal's
 /// tables and make the SVG pictures invalid XML.
+/// Cell texts that pandas' `read_csv` (its default `na_values`) or R's `read.csv` read as a
+/// missing value: a variant named so would lose its rows' key.
+const MISSING_SPELLINGS: &[&str] = &[
+    "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>",
+    "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
+];
+
 fn name_problem(key: &str, name: &str) -> Option<String> {
     // Control characters, and the invisible format characters that reorder or split text
     // (bidirectional overrides, zero-width and line separators, the byte-order mark).
