@@ -646,3 +646,34 @@ fn one_replication_shows_no_interval_and_no_probability_of_being_best() {
     );
     assert!(!text.contains("bootstrap resamples"), "{text}");
 }
+
+#[test]
+fn daily_rows_carry_working_and_calendar_days() {
+    let dir = TempDir::new("daily-days");
+    let out = dir.path().join("out");
+    let run = salesim(
+        dir.path(),
+        &[
+            "-n",
+            "1",
+            "--days",
+            "7",
+            "--variant",
+            "alibaba",
+            "--no-report",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(run.status.success(), "{}", stderr(&run));
+    let days: Vec<(String, String)> = csv_rows(&out.join("daily.csv"))
+        .into_iter()
+        .map(|r| (r["day"].clone(), r["calendar_day"].clone()))
+        .collect();
+    // A 5-day week: working days 5 and 6 are the next Monday and Tuesday.
+    let expected: Vec<(String, String)> = [(0, 0), (1, 1), (2, 2), (3, 3), (4, 4), (5, 7), (6, 8)]
+        .iter()
+        .map(|(d, c)| (d.to_string(), c.to_string()))
+        .collect();
+    assert_eq!(days, expected);
+}

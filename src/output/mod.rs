@@ -133,7 +133,7 @@ pub fn write_all(
         (RANKING_FILE, csv_out::ranking_csv(results, analysis)),
     ];
     let records = [
-        (DAILY_FILE, records_csv::daily_csv(results)),
+        (DAILY_FILE, records_csv::daily_csv(results, scenario)),
         (RAMP_FILE, records_csv::ramp_csv(results)),
     ];
     let mut paths = Vec::with_capacity(tables.len() + records.len() + 32);

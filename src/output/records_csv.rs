@@ -198,14 +198,18 @@ impl Drop for RepsSpool {
     }
 }
 
-/// `daily.csv`: `variant,day,pool_size,assigned,reclaimed,private_held,visits,wins`; one
-/// row per (variant, working day), each value the mean over replications. Pool size and
-/// private held are at the end of the day; the others are that day's counts.
-pub fn daily_csv(results: &ExperimentResults) -> Vec<u8> {
+/// `daily.csv`: `variant,day,calendar_day,pool_size,assigned,reclaimed,private_held,
+/// visits,wins`; one row per (variant, working day), each value the mean over
+/// replications; `calendar_day` is the working day's calendar day (weekends counted, as in
+/// `reps.csv`), from the variant's own calendar (`scenario`'s unless the variant changes
+/// it). Pool size and private held are at the end of the day; the others are that day's
+/// counts.
+pub fn daily_csv(results: &ExperimentResults, scenario: &crate::scenario::Scenario) -> Vec<u8> {
     let header = header_with(
         results,
         &[
             "day",
+            "calendar_day",
             "pool_size",
             "assigned",
             "reclaimed",
@@ -215,6 +219,8 @@ pub fn daily_csv(results: &ExperimentResults) -> Vec<u8> {
         ],
     );
     let rows = (0..results.variants.len()).flat_map(|v| {
+        let own = results.variants[v].scenario.as_deref().unwrap_or(scenario);
+        let calendar = crate::time::Calendar::new(own.calendar.working_days_per_week);
         results
             .mean_daily(v)
             .into_iter()
@@ -222,6 +228,7 @@ pub fn daily_csv(results: &ExperimentResults) -> Vec<u8> {
             .map(move |(day, fields)| {
                 let mut row = variant_cells(results, v);
                 row.push(day.to_string());
+                row.push(calendar.calendar_day(day as u32).to_string());
                 row.extend(fields.iter().map(|&x| number(x)));
                 row
             })
