@@ -415,6 +415,18 @@ fn bad_analysis_flags_exit_2_naming_the_flag() {
             "twice",
         ),
         (&["sweep", "--set", "nosuch.key=1"], "nosuch"),
+        (
+            &[
+                "sensitivity",
+                "--metric",
+                "reclaimed_share",
+                "--variant",
+                "alibaba",
+                "--vary",
+                "policy.reclaim_timeout_hours=none,72",
+            ],
+            "at policy.reclaim_timeout_hours = none: reclaimed_share counts timeout reclaims",
+        ),
     ] {
         let out = salesim(dir.path(), args);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));

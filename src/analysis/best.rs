@@ -76,6 +76,27 @@ pub fn probability_best(values: &[Vec<f64>], better: Better, draws: usize, seed:
         .collect()
 }
 
+/// Whether variant `v`'s means meet every one of `floors`: `Some(false)` when a floor whose
+/// metric it defines fails, `None` when it leaves a floor's metric undefined (it cannot be
+/// judged), else `Some(true)`.
+pub fn meets_floors(
+    results: &ExperimentResults,
+    floors: &[FairnessFloor],
+    v: usize,
+) -> Option<bool> {
+    let mean = |m: usize| results.summaries[v][m].mean;
+    if floors
+        .iter()
+        .any(|f| mean(f.metric).is_finite() && !f.met_by(mean(f.metric)))
+    {
+        Some(false)
+    } else if floors.iter().any(|f| !mean(f.metric).is_finite()) {
+        None
+    } else {
+        Some(true)
+    }
+}
+
 /// Fewest replications for which the terminal and the report give a probability of being
 /// best: with `n` replications the paired bootstrap has only C(2n-1, n) distinct resamples
 /// (3 with 2, 10 with 3, 35 with 4, 126 with 5), too few below this for a share of them to

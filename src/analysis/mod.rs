@@ -8,7 +8,7 @@ pub mod precision;
 
 pub use best::{
     BOOTSTRAP_DRAWS, FairnessFloor, MIN_REPLICATIONS_TO_RANK, Verdict, distinct_resamples,
-    fairness_metrics, probability_best, too_few_to_rank, unjudgeable_floors, verdict,
+    fairness_metrics, meets_floors, probability_best, too_few_to_rank, unjudgeable_floors, verdict,
 };
 pub use paired::{Comparison, PairedTest, compare_all, paired_t, unpaired_half_width};
 pub use precision::{PrecisionRule, PrecisionStatus};
@@ -63,7 +63,7 @@ pub fn zero_by_construction(
         .collect();
     (!untimed.is_empty()).then(|| {
         format!(
-            "reclaimed_share counts timeout reclaims, and {} {} no reclaim timeout, so {} zero by construction; compare it only among variants with a timeout (--variant NAME)",
+            "reclaimed_share counts timeout reclaims, and {} {} no reclaim timeout, so {} zero by construction; compare it only among variants with a reclaim timeout",
             untimed.join(", "),
             if untimed.len() == 1 { "has" } else { "have" },
             if untimed.len() == 1 { "its share is" } else { "their shares are" },

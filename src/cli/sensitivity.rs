@@ -119,7 +119,10 @@ fn screen_setup(
     )
     .map_err(input)?;
     super::run::check_metrics_apply(&study, &variants)?;
-    check_points(&scenario, &plan).map_err(input)?;
+    let metrics: Vec<usize> = std::iter::once(study.metric)
+        .chain(study.floors.iter().map(|f| f.metric))
+        .collect();
+    check_points(&scenario, &plan, &metrics).map_err(input)?;
     let points = plan.points();
     // Every (point, variant) must fit a checkpoint frame's variant field.
     if points

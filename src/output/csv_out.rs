@@ -204,18 +204,8 @@ pub fn ranking_csv(results: &ExperimentResults, analysis: &Analysis) -> Vec<u8> 
 /// metric it defines fails, empty when it leaves a floor's metric undefined (no judging),
 /// else `true`.
 fn floors_cell(results: &ExperimentResults, analysis: &Analysis, i: usize) -> String {
-    let floors = &analysis.verdict.floors;
-    let mean = |m: usize| results.summaries[i][m].mean;
-    if floors
-        .iter()
-        .any(|f| mean(f.metric).is_finite() && !f.met_by(mean(f.metric)))
-    {
-        "false".into()
-    } else if floors.iter().any(|f| !mean(f.metric).is_finite()) {
-        String::new()
-    } else {
-        "true".into()
-    }
+    crate::analysis::meets_floors(results, &analysis.verdict.floors, i)
+        .map_or(String::new(), |met| met.to_string())
 }
 
 #[cfg(test)]

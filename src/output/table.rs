@@ -248,8 +248,23 @@ pub fn render_verdict(results: &ExperimentResults, analysis: &Analysis) -> Strin
             if let Some(why) = crate::analysis::too_few_to_rank(results.replications) {
                 format!("but {why}")
             } else {
+                let best_values = results.metric_values(best, v.metric);
+                let tied: Vec<usize> = (0..results.variants.len())
+                    .filter(|&i| i != best && results.metric_values(i, v.metric) == best_values)
+                    .collect();
+                let together = if tied.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        " (tied with {} in every replication: together {})",
+                        tied.iter().map(|&i| name(i)).collect::<Vec<_>>().join(", "),
+                        probability_text(
+                            v.p_best[best] + tied.iter().map(|&i| v.p_best[i]).sum::<f64>()
+                        )
+                    )
+                };
                 format!(
-                    "best in {} of {} bootstrap resamples",
+                    "best in {} of {} bootstrap resamples{together}",
                     probability_text(v.p_best[best]),
                     v.draws
                 )

@@ -248,11 +248,13 @@ pub fn numbers(study: &Study) -> String {
                 row.push(Cell::number(&probability_text(a.verdict.p_best[v]), "num"));
             }
             if !a.verdict.floors.is_empty() {
-                row.push(Cell::text(if a.verdict.meets_floors[v] {
-                    "yes"
-                } else {
-                    "no"
-                }));
+                row.push(Cell::text(
+                    match crate::analysis::meets_floors(r, &a.verdict.floors, v) {
+                        Some(true) => "yes",
+                        Some(false) => "no",
+                        None => "n/a",
+                    },
+                ));
             }
             row
         })

@@ -78,7 +78,7 @@ pub fn section(study: &Study) -> String {
             table(&header, &rows)
         ));
     }
-    out.push_str("<p class=\"note\">Difference from the baseline [95% CI] at the base and at each value; * the interval excludes zero. Unmarked: the sign and significance hold. weakens: no longer clear; strengthens: now clear; reverses: the other sign, not clear; flips (red): the other sign, clearly.</p>\n");
+    out.push_str("<p class=\"note\">Difference from the baseline [95% CI] at the base and at each value; * the interval excludes zero. Unmarked: holds (the same sign and significance, or no clear difference at the base nor here, whatever the signs). weakens: no longer clear; strengthens: now clear; reverses: a clear difference turns to the other sign, not clearly; flips (red): a clear difference turns clearly to the other sign.</p>\n");
     for t in &s.morris {
         let mut header = vec![format!("{}: mu* (sigma)", t.metric)];
         header.extend(t.variants.iter().cloned());

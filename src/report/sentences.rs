@@ -179,18 +179,27 @@ fn denominator_caution(results: &ExperimentResults, v: usize, b: usize, m: usize
     let (won, created) = (index("leads_won"), index("leads_created"));
     let (won_v, won_b) = (mean(results, v, won), mean(results, b, won));
     let (conv_v, conv_b) = (mean(results, v, m), mean(results, b, m));
+    let (created_v, created_b) = (mean(results, v, created), mean(results, b, created));
     let opposite = (conv_v - conv_b) * (won_v - won_b) < 0.0;
-    if !opposite {
+    // Leads created differing by more than this share of the baseline's is "material".
+    const MATERIAL: f64 = 0.02;
+    let apart = (created_v - created_b).abs() > MATERIAL * created_b.abs();
+    if !(opposite || apart) {
         return String::new();
     }
     format!(
-        " Conversion counts leads created, and these differ: `{}` creates {} leads and wins {}, `{}` creates {} and wins {} (the starting private stock is half the private cap; desk and cold-visit leads follow the reps' days), so the share and the count of deals won point different ways.",
+        " Conversion divides the deals won by the leads created, and these differ: `{}` creates {} leads and wins {}, `{}` creates {} and wins {} (leads created follow the starting stock, held at up to half the private cap, the inflow settings, and the desk and cold-visit leads of the reps' days){}",
         results.variants[v].name,
-        value_text(created, mean(results, v, created)),
+        value_text(created, created_v),
         value_text(won, won_v),
         results.variants[b].name,
-        value_text(created, mean(results, b, created)),
+        value_text(created, created_b),
         value_text(won, won_b),
+        if opposite {
+            ", so the share and the count of deals won point different ways."
+        } else {
+            ": part of the difference in conversion is the difference in leads created."
+        }
     )
 }
 
@@ -253,7 +262,10 @@ pub fn verdict(results: &ExperimentResults, analysis: &Analysis) -> Vec<String> 
                     floor_caution(results, analysis, best)
                 )
             } else {
-                format!("Its mean does not meet the fairness {floors}.")
+                format!(
+                    "Its mean does not meet the fairness {floors}{}.",
+                    floor_failure(results, analysis, best)
+                )
             });
         }
         return out;
@@ -349,8 +361,9 @@ pub fn verdict(results: &ExperimentResults, analysis: &Analysis) -> Vec<String> 
                 &results.metric_values(best, m),
             );
             let mut text = format!(
-                "`{}` does not meet the fairness {floors}; the best variant that does is `{}`, with {}. Choosing it over `{}` changes {} by {}",
+                "`{}` does not meet the fairness {floors}{}; the best variant that does is `{}`, with {}. Choosing it over `{}` changes {} by {}",
                 name(best),
+                floor_failure(results, analysis, best),
                 name(fair),
                 level_text(m, &results.summaries[fair][m]),
                 name(best),
@@ -421,6 +434,43 @@ fn unjudged_sentence(unjudged: &[&FairnessFloor]) -> String {
             "their metrics are"
         }
     )
+}
+
+/// For variant `v`, whose mean fails a floor: each failed floor's metric with its interval,
+/// and "fails on average, not with confidence" where the interval reaches back past it, e.g.
+/// " (nh_win_ratio 0.784, 95% CI 0.756 to 0.812: it fails on average, not with confidence)".
+fn floor_failure(results: &ExperimentResults, analysis: &Analysis, v: usize) -> String {
+    let failed: Vec<String> = analysis
+        .verdict
+        .floors
+        .iter()
+        .filter(|f| !f.met_by(results.summaries[v][f.metric].mean))
+        .map(|f| {
+            let s = &results.summaries[v][f.metric];
+            let within_reach = match METRICS[f.metric].better {
+                Better::Higher => s.ci95_high >= f.threshold,
+                Better::Lower => s.ci95_low <= f.threshold,
+                Better::Neither => false,
+            };
+            format!(
+                "{} {}{}",
+                METRICS[f.metric].name,
+                level_text(f.metric, s)
+                    .replacen(" (95% CI", ", 95% CI", 1)
+                    .trim_end_matches(')'),
+                if within_reach {
+                    ": it fails on average, not with confidence"
+                } else {
+                    ""
+                }
+            )
+        })
+        .collect();
+    if failed.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", failed.join("; "))
+    }
 }
 
 /// For the variant `v` recommended on the fairness floors (which are checked on means): a
@@ -534,12 +584,27 @@ mod tests {
         let r = ExperimentResults::from_runs(&r.variants.clone(), r.runs);
         let text = versus_baseline(&r, &analysis(&r, &[]), 1);
         assert!(
-            text.contains("Conversion counts leads created, and these differ: `strict` creates 3600 leads and wins 90"),
+            text.contains("Conversion divides the deals won by the leads created, and these differ: `strict` creates 3600 leads and wins 90"),
             "{text}"
         );
-        // new-hire-priority converts less and wins less: nothing to point out.
+        assert!(text.contains("point different ways"), "{text}");
+        // new-hire-priority converts less and wins less of as many leads: nothing to point out.
         let text = versus_baseline(&r, &analysis(&r, &[]), 2);
-        assert!(!text.contains("Conversion counts leads created"), "{text}");
+        assert!(!text.contains("Conversion divides"), "{text}");
+        // strict wins more of 10% fewer leads: part of its higher share is the denominator.
+        let mut runs = r.runs.clone();
+        for run in &mut runs[1] {
+            run.metrics[won] = 110.0;
+            run.metrics[created] = 4500.0;
+        }
+        let r = ExperimentResults::from_runs(&r.variants.clone(), runs);
+        let text = versus_baseline(&r, &analysis(&r, &[]), 1);
+        assert!(
+            text.contains(
+                "part of the difference in conversion is the difference in leads created. New hires"
+            ),
+            "{text}"
+        );
     }
 
     #[test]
@@ -584,6 +649,19 @@ mod tests {
             text.contains("the interval of `strict` reaches past nh_win_ratio>=0.8 (95% CI"),
             "{text}"
         );
+        // With a floor of 0.85 strict fails it on its mean, but its interval reaches it;
+        // new-hire-priority (at 1.0 here) meets it.
+        let mut runs = r.runs.clone();
+        for run in &mut runs[2] {
+            run.metrics[nh] = 1.0;
+        }
+        let r = ExperimentResults::from_runs(&r.variants.clone(), runs);
+        let text = verdict(&r, &analysis(&r, &["nh_win_ratio=0.85"])).join(" ");
+        assert!(
+            text.contains("`strict` does not meet the fairness floor nh_win_ratio>=0.85 (nh_win_ratio 0.810, 95% CI")
+                && text.contains(": it fails on average, not with confidence);"),
+            "{text}"
+        );
     }
 
     #[test]
@@ -598,7 +676,9 @@ mod tests {
         assert!(text.contains("the only variant"), "{text}");
         let text = verdict(&one, &analysis(&one, &["nh_win_ratio=0.8"])).join(" ");
         assert!(
-            text.ends_with("Its mean does not meet the fairness floor nh_win_ratio>=0.8."),
+            text.ends_with(
+                "Its mean does not meet the fairness floor nh_win_ratio>=0.8 (nh_win_ratio 0.600, 95% CI 0.591 to 0.609)."
+            ),
             "{text}"
         );
         assert!(!text.contains("resamples"), "{text}");

@@ -561,9 +561,6 @@ impl Scenario {
     }
 }
 
-/// A name shown in tables, reports, pictures and file names (`key`) must be printable: a
-/// control character (a newline, a tab, an escape sequence) would break the terminal's
-/// tables and make the SVG pictures invalid XML.
 /// Cell texts that pandas' `read_csv` (its default `na_values`) or R's `read.csv` read as a
 /// missing value: a variant named so would lose its rows' key.
 const MISSING_SPELLINGS: &[&str] = &[
@@ -571,6 +568,9 @@ const MISSING_SPELLINGS: &[&str] = &[
     "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
 ];
 
+/// A name shown in tables, reports, pictures and file names (`key`) must be printable: a
+/// control character (a newline, a tab, an escape sequence) would break the terminal's
+/// tables and make the SVG pictures invalid XML.
 fn name_problem(key: &str, name: &str) -> Option<String> {
     // Control characters, and the invisible format characters that reorder or split text
     // (bidirectional overrides, zero-width and line separators, the byte-order mark).

@@ -457,7 +457,8 @@ pub fn render(summary: &Summary) -> String {
     }
     out.push_str(
         "difference from the baseline [95% CI] at the base and at each assumption's low and high value; * the interval excludes 0;\n\
-         holds unless marked: weakens (no longer clear), strengthens (now clear), reverses (other sign, not clear), flips (other sign, clear)\n\n",
+         holds unless marked (same sign and significance, or not clear at the base nor here, whatever the signs): weakens (no longer clear), strengthens (now clear),\n\
+         reverses (a clear difference turns to the other sign, not clearly), flips (a clear difference turns clearly to the other sign)\n\n",
     );
     for s in &summary.sentences {
         out.push_str(&format!("- {}\n", s.replace('`', "")));

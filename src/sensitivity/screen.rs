@@ -230,12 +230,25 @@ fn point_variants<E>(
 /// Checks, before anything runs, that every point of `plan` (on `scenario`, with its
 /// seed's Morris design) is a valid scenario with the base's variants: assumptions that
 /// are valid one at a time may not be together (`push_min` above `push_max`, say). The
-/// error names the first bad point's settings and the problem.
-pub fn check_points(scenario: &Scenario, plan: &ScreenPlan) -> Result<(), String> {
+/// error names the first bad point's settings and the problem. `metrics` (the ranking
+/// metric and the floors') must also mean something at every point: a point that takes a
+/// variant's reclaim timeout away makes `reclaimed_share` zero by construction
+/// ([`crate::analysis::zero_by_construction`]).
+pub fn check_points(
+    scenario: &Scenario,
+    plan: &ScreenPlan,
+    metrics: &[usize],
+) -> Result<(), String> {
     let mut names = None;
     for settings in point_settings(plan, scenario.seed) {
-        point_variants::<std::convert::Infallible>(scenario, plan, &settings, &mut names)
-            .map_err(|e| e.to_string())?;
+        let (_, variants) =
+            point_variants::<std::convert::Infallible>(scenario, plan, &settings, &mut names)
+                .map_err(|e| e.to_string())?;
+        for &m in metrics {
+            if let Some(why) = crate::analysis::zero_by_construction(m, &variants) {
+                return Err(format!("at {}: {why}", describe(&settings)));
+            }
+        }
     }
     Ok(())
 }

@@ -203,7 +203,10 @@ impl<'a> Sim<'a> {
             company_leads: vec![0; world.city.companies() as usize],
             pool: PublicPool::new(&orders),
             reps: Vec::new(),
-            windows: window_ends::WindowEnds::new(),
+            // Nights fall before the calendar day after the last working day begins.
+            windows: window_ends::WindowEnds::new(
+                cal.calendar_day(sc.calendar.days) * crate::time::DAY,
+            ),
             windows_due: Vec::new(),
             payments: BinaryHeap::new(),
             queue: EventQueue::new(start),

@@ -4,14 +4,16 @@
 //! takes out the ends that have passed, in (end, lead id) order, and loses the leads still
 //! open. A binary heap did the same at O(log n) per lead with a cache miss per level once
 //! the horizon held a hundred thousand windows; filing by day costs O(1) per lead and one
-//! sort of a day's few thousand ends, in the same order.
+//! sort of a day's few thousand ends, in the same order. Ends after the last moment the run
+//! will ask about are not filed at all: they never come due, and a scenario with
+//! year-long windows would otherwise keep a list for every day up to the latest end.
 
 use super::lead::LeadId;
 use crate::time::{DAY, Minute};
 use std::collections::VecDeque;
 
 /// Window ends by calendar day; see the module documentation.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct WindowEnds {
     /// Calendar day (minute / `DAY`, rounded down) of `days[0]`.
     first_day: i64,
@@ -22,16 +24,28 @@ pub struct WindowEnds {
     spare: Vec<Vec<(Minute, LeadId)>>,
     /// Ends filed and not yet taken out.
     len: usize,
+    /// The latest `now` the run will take ends at; later ends are not filed.
+    last_take: Minute,
 }
 
 impl WindowEnds {
-    /// No window filed.
-    pub fn new() -> Self {
-        Self::default()
+    /// No window filed, for a run that takes ends at no moment after `last_take`.
+    pub fn new(last_take: Minute) -> Self {
+        WindowEnds {
+            first_day: 0,
+            days: VecDeque::new(),
+            spare: Vec::new(),
+            len: 0,
+            last_take,
+        }
     }
 
-    /// Files the window of lead `id`, ending at minute `end`.
+    /// Files the window of lead `id`, ending at minute `end` (unless that is after the
+    /// run's last take: such a window never closes within it).
     pub fn push(&mut self, end: Minute, id: LeadId) {
+        if end > self.last_take {
+            return;
+        }
         let day = end.div_euclid(DAY);
         if self.days.is_empty() {
             self.first_day = day;
@@ -61,8 +75,9 @@ impl WindowEnds {
     }
 
     /// Moves every end at or before `now` into `due` (cleared first), sorted by (end, lead),
-    /// the order a priority queue would give them.
+    /// the order a priority queue would give them. `now` must not be after `last_take`.
     pub fn take_due(&mut self, now: Minute, due: &mut Vec<(Minute, LeadId)>) {
+        debug_assert!(now <= self.last_take, "{now} is after the last take");
         due.clear();
         let today = now.div_euclid(DAY);
         while self.first_day < today {
@@ -97,8 +112,9 @@ mod tests {
 
     #[test]
     fn ends_come_out_in_order_once_due() {
-        let mut w = WindowEnds::new();
+        let mut w = WindowEnds::new(10 * DAY);
         w.push(3 * DAY + 10, 7);
+        w.push(10 * DAY + 1, 8); // never due in this run: not filed
         w.push(DAY + 5, 9);
         w.push(DAY + 5, 2);
         w.push(-DAY, 4);
@@ -113,13 +129,26 @@ mod tests {
         assert!(w.is_empty());
     }
 
+    #[test]
+    fn ends_past_the_last_take_take_no_room() {
+        let mut w = WindowEnds::new(DAY);
+        for id in 0..1000 {
+            w.push(100_000 * DAY + i64::from(id), id);
+        }
+        assert!(w.is_empty());
+        assert!(
+            w.days.is_empty(),
+            "no day list for windows that never close"
+        );
+    }
+
     proptest! {
         /// Interleaved filing and taking out gives exactly what a min-heap gives.
         #[test]
         fn matches_a_priority_queue(
             steps in prop::collection::vec((any::<bool>(), -3 * DAY..40 * DAY), 1..300)
         ) {
-            let mut w = WindowEnds::new();
+            let mut w = WindowEnds::new(40 * DAY);
             let mut heap = BinaryHeap::new();
             let mut due = Vec::new();
             for (i, &(take, t)) in steps.iter().enumerate() {
