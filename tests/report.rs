@@ -275,3 +275,29 @@ fn no_reclaims_for_want_of_a_timeout_are_not_coloured_an_improvement() {
     let reclaimed = row.split("<td").nth(6).unwrap();
     assert!(reclaimed.contains("class=\"same\""), "{reclaimed}");
 }
+
+#[test]
+fn variants_beyond_the_policy_are_called_variants_with_their_settings_against_the_baseline() {
+    let dir = TempDir::new("coaching");
+    let out = dir.0.join("out");
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/coaching.toml");
+    let ran = salesim(&[
+        scenario.to_str().unwrap(),
+        "--replications",
+        "1",
+        "--days",
+        "2",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        ran.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ran.stderr)
+    );
+    let page = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(page.contains("Which variant converts the most leads"));
+    assert!(page.contains("This study compares 4 variants"));
+    assert!(page.contains("<td>org.ride_alongs_per_month = 0 (baseline: 8)</td>"));
+    assert!(page.contains("the variants differ only by what the variants table lists"));
+}

@@ -229,6 +229,7 @@ fn an_assumption_that_cannot_matter_changes_nothing() {
         &cells(&screen, &[conversion]),
         conversion,
         &[Some(0.15)],
+        &[],
     );
     assert!(
         said[0].starts_with("No assumption screened moves the verdict"),

@@ -380,7 +380,7 @@ fn execute_screen(
             .collect();
         let study = &setup.study;
         let metrics = main_metrics(study.metric, &study.floors);
-        let summary = screen_output::summary(&screen, &metrics, &base_values);
+        let summary = screen_output::summary(&screen, &metrics, &base_values, &study.floors);
         let results = &screen.base.results;
         let analysis = analyse(
             results,

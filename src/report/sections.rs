@@ -17,7 +17,10 @@ pub fn heading(study: &Study) -> String {
     let lede = if s.description.trim().is_empty() {
         String::new()
     } else {
-        format!("<p class=\"lede\">{}</p>\n", escape(&s.description))
+        format!(
+            "<p class=\"lede\">{} <span class=\"note\">(the scenario's own description)</span></p>\n",
+            escape(&s.description)
+        )
     };
     format!(
         "<h1>Which lead-pool policy? <span class=\"note\">{}</span></h1>\n\
@@ -81,11 +84,16 @@ pub fn question(study: &Study) -> String {
             s.city.size_km, s.city.buildings, s.city.districts
         ),
     };
+    let which = if changes_outside_policy(study) {
+        "Which variant"
+    } else {
+        "Which lead-pool policy"
+    };
     let ask = if metric.name == "conversion_rate" {
-        "Which lead-pool policy converts the most leads".to_string()
+        format!("{which} converts the most leads")
     } else {
         format!(
-            "Which lead-pool policy gives the {} {}",
+            "{which} gives the {} {}",
             if metric.better == Better::Lower {
                 "lowest"
             } else {
@@ -127,7 +135,7 @@ pub fn question(study: &Study) -> String {
         s.horizon_text(&study.results.variants),
         s.calendar.working_days_per_week,
         if changes_outside_policy(study) {
-            " Some variants change settings beyond the pool policy, so some of these numbers are not theirs: the variants table says what each changes."
+            " Some variants change settings beyond the pool policy, so these are the scenario's numbers, not necessarily every variant's: the variants table says what each changes."
         } else {
             ""
         },
@@ -464,17 +472,63 @@ fn changes(study: &Study, v: usize) -> Vec<String> {
             ));
         }
     }
-    if let Some(spec) = study
-        .scenario
-        .variants
-        .iter()
-        .find(|s| s.name == variant.name)
-    {
-        for s in crate::scenario::settings_in(&spec.scenario, "") {
-            out.push(format!("{} = {}", s.key, s.text));
+    // Keys outside the policy that either variant sets in its own `[variant.scenario]`.
+    let (mine, theirs) = (
+        own_settings(study, &variant.name),
+        own_settings(study, &base.name),
+    );
+    let setting = |list: &[(String, String)], key: &str| {
+        list.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
+    };
+    for (key, value) in &mine {
+        let old = setting(&theirs, key).or_else(|| scenario_value(study, key));
+        if old.as_ref() != Some(value) {
+            out.push(format!(
+                "{key} = {value} (baseline: {})",
+                old.unwrap_or_else(|| "unset".into())
+            ));
+        }
+    }
+    for (key, old) in &theirs {
+        if setting(&mine, key).is_none() {
+            let value = scenario_value(study, key).unwrap_or_else(|| "unset".into());
+            if &value != old {
+                out.push(format!("{key} = {value} (baseline: {old})"));
+            }
         }
     }
     out
+}
+
+/// The keys outside `[policy]` the scenario's variant `name` sets itself, as (key, value
+/// as written); none for a variant the file does not declare (a sweep's).
+fn own_settings(study: &Study, name: &str) -> Vec<(String, String)> {
+    study
+        .scenario
+        .variants
+        .iter()
+        .find(|s| s.name == name)
+        .map(|spec| {
+            crate::scenario::settings_in(&spec.scenario, "")
+                .into_iter()
+                .map(|s| (s.key, s.text))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The scenario's own value of `key` (a dotted path such as `org.ride_alongs_per_month`),
+/// as text.
+fn scenario_value(study: &Study, key: &str) -> Option<String> {
+    let mut all = Vec::new();
+    leaves(
+        "",
+        &serde_json::to_value(&study.scenario).unwrap_or_default(),
+        &mut all,
+    );
+    all.into_iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.trim_matches('"').to_string())
 }
 
 /// The variants: name, description, and what each changes against the baseline.
@@ -484,14 +538,19 @@ pub fn variants(study: &Study) -> String {
             let variant = &study.results.variants[v];
             let changed = if v == study.analysis.baseline {
                 let mut text = "the baseline".to_string();
-                for (key, value) in &variant.parameters {
+                for (key, value) in variant
+                    .parameters
+                    .iter()
+                    .cloned()
+                    .chain(own_settings(study, &variant.name))
+                {
                     text.push_str(&format!("; {key} = {value}"));
                 }
                 text
             } else {
                 let c = changes(study, v);
                 if c.is_empty() {
-                    "nothing (same policy as the baseline)".into()
+                    "nothing (the same settings as the baseline)".into()
                 } else {
                     c.join("; ")
                 }

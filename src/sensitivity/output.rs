@@ -217,7 +217,12 @@ pub struct Summary {
 }
 
 /// The summary of `screen` on the main `metrics` (the first is the verdict's).
-pub fn summary(screen: &Screen, metrics: &[usize], base_values: &[Option<f64>]) -> Summary {
+pub fn summary(
+    screen: &Screen,
+    metrics: &[usize],
+    base_values: &[Option<f64>],
+    floors: &[crate::analysis::FairnessFloor],
+) -> Summary {
     let names = names(screen);
     let b = screen.baseline;
     let others: Vec<usize> = (0..names.len()).filter(|&v| v != b).collect();
@@ -317,7 +322,7 @@ pub fn summary(screen: &Screen, metrics: &[usize], base_values: &[Option<f64>]) 
         replications: screen.replications,
         trajectories: screen.morris.len(),
         levels: screen.levels,
-        sentences: stability::sentences(screen, &cells, metrics[0], base_values),
+        sentences: stability::sentences(screen, &cells, metrics[0], base_values, floors),
         stability,
         morris,
         pictures: metrics

@@ -4,7 +4,7 @@
 //! changes; all said in sentences built from the numbers.
 
 use super::screen::{Point, Screen};
-use crate::analysis::PairedTest;
+use crate::analysis::{FairnessFloor, PairedTest};
 use crate::metrics::{Better, METRICS};
 use crate::report::sentences::difference_text;
 
@@ -80,9 +80,17 @@ pub fn crossing(base_value: f64, base_diff: f64, end_value: f64, end_diff: f64) 
 
 /// The best variant at a point on metric `m` (highest mean, or lowest when lower is better).
 pub fn best_at(point: &Point, m: usize) -> Option<usize> {
+    best_meeting_at(point, m, &[])
+}
+
+/// The best variant at a point on metric `m` among those whose means meet every one of
+/// `floors` (as the verdict checks them).
+pub fn best_meeting_at(point: &Point, m: usize, floors: &[FairnessFloor]) -> Option<usize> {
     let better = METRICS[m].better;
+    let s = &point.results.summaries;
     (0..point.results.variants.len())
-        .filter(|&v| point.results.summaries[v][m].mean.is_finite())
+        .filter(|&v| s[v][m].mean.is_finite())
+        .filter(|&v| floors.iter().all(|f| f.met_by(s[v][f.metric].mean)))
         .max_by(|&a, &b| {
             let (x, y) = (
                 better.oriented(point.results.summaries[a][m].mean),
@@ -90,6 +98,56 @@ pub fn best_at(point: &Point, m: usize) -> Option<usize> {
             );
             x.total_cmp(&y).then(b.cmp(&a))
         })
+}
+
+/// Where the recommendation moves: the best variant meeting `floors` (on means, as the
+/// verdict checks them) at the base, and each assumption end where it is another one or
+/// none.
+fn recommendation_sentence(
+    screen: &Screen,
+    m: usize,
+    floors: &[FairnessFloor],
+    names: &[&str],
+) -> String {
+    let described: Vec<String> = floors.iter().map(|f| f.describe()).collect();
+    let floors_text = format!(
+        "{} {}",
+        if floors.len() == 1 { "floor" } else { "floors" },
+        described.join(" and ")
+    );
+    let name = |v: Option<usize>| v.map_or("no variant".to_string(), |v| format!("`{}`", names[v]));
+    let at_base = best_meeting_at(&screen.base, m, floors);
+    let mut moves = Vec::new();
+    for (f, ends) in screen.tornado.iter().enumerate() {
+        for (e, p) in ends.iter().enumerate() {
+            let there = best_meeting_at(p, m, floors);
+            if there != at_base {
+                let s = if e == 0 {
+                    &screen.factors[f].low
+                } else {
+                    &screen.factors[f].high
+                };
+                moves.push(format!("{} = {} ({})", s.key, s.text, name(there)));
+            }
+        }
+    }
+    let metric = METRICS[m].name;
+    let base = match at_base {
+        Some(v) => format!(
+            "The best variant on {metric} meeting the fairness {floors_text} (checked on means) is `{}` at the base",
+            names[v]
+        ),
+        None => format!("No variant's mean meets the fairness {floors_text} at the base"),
+    };
+    match (moves.is_empty(), at_base) {
+        (true, Some(_)) => format!("{base}, and at every low and high value screened."),
+        (true, None) => format!("{base} nor at any low or high value screened."),
+        (false, _) => format!(
+            "{base}, but the recommendation moves when {} (each point has {}: a mean near a floor can cross it by noise alone).",
+            moves.join("; "),
+            crate::output::plural(screen.replications, "replication")
+        ),
+    }
 }
 
 /// One (assumption end, variant, metric) of the stability table.
@@ -142,6 +200,7 @@ pub fn sentences(
     cells: &[Cell],
     verdict_metric: usize,
     base_values: &[Option<f64>],
+    floors: &[FairnessFloor],
 ) -> Vec<String> {
     let names: Vec<&str> = screen
         .base
@@ -241,6 +300,14 @@ pub fn sentences(
                 unclear_changes.join("; ")
             ));
         }
+    }
+    if !floors.is_empty() {
+        out.push(recommendation_sentence(
+            screen,
+            verdict_metric,
+            floors,
+            &names,
+        ));
     }
     // The clear flips, one sentence per assumption end.
     for (f, &base_value) in base_values.iter().enumerate().take(screen.factors.len()) {
@@ -423,7 +490,7 @@ mod tests {
             [[3.0, 3.1, 2.9], [2.0, 2.0, 2.0]],
             [[2.5, 1.6, 2.2], [2.0, 2.0, 2.0]],
         ]);
-        let said = sentences(&screen, &cells(&screen, &[m]), m, &[Some(800.0)]);
+        let said = sentences(&screen, &cells(&screen, &[m]), m, &[Some(800.0)], &[]);
         assert!(
             said[0].starts_with("The verdict rests on leads.marketing_per_day"),
             "{said:?}"
@@ -445,7 +512,7 @@ mod tests {
             [[2.5, 1.6, 2.2], [2.0, 2.0, 2.0]],
             [[2.5, 1.6, 2.2], [2.0, 2.0, 2.0]],
         ]);
-        let said = sentences(&screen, &cells(&screen, &[m]), m, &[Some(800.0)]);
+        let said = sentences(&screen, &cells(&screen, &[m]), m, &[Some(800.0)], &[]);
         assert!(
             said[0].starts_with("No assumption screened moves the verdict"),
             "{said:?}"
@@ -456,6 +523,31 @@ mod tests {
         );
         assert!(
             said[0].contains("is another variant clearly ahead"),
+            "{said:?}"
+        );
+    }
+
+    #[test]
+    fn the_recommendation_under_the_floors_is_followed_across_the_screen() {
+        let m = crate::metrics::metric_index("conversion_rate").unwrap();
+        // At the base only `strict` (2.0) meets conversion_rate >= 1.5; at both ends
+        // `alibaba` (3.0, then 2.1) meets it and converts more.
+        let screen = screen_of([
+            [[1.0, 1.1, 0.9], [2.0, 2.0, 2.0]],
+            [[3.0, 3.1, 2.9], [2.0, 2.0, 2.0]],
+            [[2.5, 1.6, 2.2], [2.0, 2.0, 2.0]],
+        ]);
+        let floors = [FairnessFloor::parse("conversion_rate=1.5").unwrap()];
+        let said = sentences(&screen, &cells(&screen, &[m]), m, &[Some(800.0)], &floors);
+        assert!(
+            said.iter().any(|s| s == "The best variant on conversion_rate meeting the fairness floor conversion_rate>=1.5 (checked on means) is `strict` at the base, but the recommendation moves when leads.marketing_per_day = 400 (`alibaba`); leads.marketing_per_day = 1200 (`alibaba`) (each point has 3 replications: a mean near a floor can cross it by noise alone)."),
+            "{said:?}"
+        );
+        // A floor nobody meets anywhere.
+        let floors = [FairnessFloor::parse("conversion_rate=9").unwrap()];
+        let said = sentences(&screen, &cells(&screen, &[m]), m, &[Some(800.0)], &floors);
+        assert!(
+            said.iter().any(|s| s == "No variant's mean meets the fairness floor conversion_rate>=9 at the base nor at any low or high value screened."),
             "{said:?}"
         );
     }
