@@ -199,28 +199,38 @@ fn folders_that_are_not_studies_are_refused_with_exit_2() {
     check("missing picture", &["tradeoff.svg"]);
 }
 
-#[test]
-fn the_page_asks_the_question_of_its_metric_and_does_not_rank_a_lone_variant() {
-    let dir = TempDir::new("metric");
+/// Runs salesim with `args` and `--out` a fresh folder named `name`; returns the report
+/// page and the terminal output. Fails the test if the run fails.
+fn page_of(name: &str, args: &[&str]) -> (String, String) {
+    let dir = TempDir::new(name);
     let out = dir.0.join("out");
-    let ran = salesim(&[
-        "--replications",
-        "2",
-        "--days",
-        "2",
-        "--variant",
-        "alibaba",
-        "--metric",
-        "hours_to_first_contact",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let mut all = args.to_vec();
+    all.extend(["--out", out.to_str().unwrap()]);
+    let ran = salesim(&all);
     assert!(
         ran.status.success(),
         "{}",
         String::from_utf8_lossy(&ran.stderr)
     );
     let page = std::fs::read_to_string(out.join("report.html")).unwrap();
+    (page, String::from_utf8_lossy(&ran.stdout).into_owned())
+}
+
+#[test]
+fn the_page_asks_the_question_of_its_metric_and_does_not_rank_a_lone_variant() {
+    let (page, stdout) = page_of(
+        "metric",
+        &[
+            "--replications",
+            "2",
+            "--days",
+            "2",
+            "--variant",
+            "alibaba",
+            "--metric",
+            "hours_to_first_contact",
+        ],
+    );
     assert!(
         page.contains("Which lead-pool policy gives the lowest hours_to_first_contact, how fair"),
         "the question is not about the ranking metric"
@@ -230,7 +240,6 @@ fn the_page_asks_the_question_of_its_metric_and_does_not_rank_a_lone_variant() {
     assert!(page.contains("<li>Ranking: none: the study has one variant."));
     assert!(!page.contains("bootstrap resamples of the replications."));
     assert!(!page.contains("P(best on"));
-    let stdout = String::from_utf8_lossy(&ran.stdout);
     assert!(
         stdout.contains("the only variant, nothing to rank it against"),
         "{stdout}"
@@ -239,26 +248,19 @@ fn the_page_asks_the_question_of_its_metric_and_does_not_rank_a_lone_variant() {
 
 #[test]
 fn no_reclaims_for_want_of_a_timeout_are_not_coloured_an_improvement() {
-    let dir = TempDir::new("hoard");
-    let out = dir.0.join("out");
-    let ran = salesim(&[
-        "--replications",
-        "2",
-        "--days",
-        "3",
-        "--variant",
-        "alibaba",
-        "--variant",
-        "hoarding",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(
-        ran.status.success(),
-        "{}",
-        String::from_utf8_lossy(&ran.stderr)
+    let (page, _) = page_of(
+        "hoard",
+        &[
+            "--replications",
+            "2",
+            "--days",
+            "3",
+            "--variant",
+            "alibaba",
+            "--variant",
+            "hoarding",
+        ],
     );
-    let page = std::fs::read_to_string(out.join("report.html")).unwrap();
     let note =
         "The reclaimed share is left grey where one of the two policies has no reclaim timeout";
     assert!(
@@ -278,24 +280,17 @@ fn no_reclaims_for_want_of_a_timeout_are_not_coloured_an_improvement() {
 
 #[test]
 fn variants_beyond_the_policy_are_called_variants_with_their_settings_against_the_baseline() {
-    let dir = TempDir::new("coaching");
-    let out = dir.0.join("out");
     let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/coaching.toml");
-    let ran = salesim(&[
-        scenario.to_str().unwrap(),
-        "--replications",
-        "1",
-        "--days",
-        "2",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(
-        ran.status.success(),
-        "{}",
-        String::from_utf8_lossy(&ran.stderr)
+    let (page, _) = page_of(
+        "coaching",
+        &[
+            scenario.to_str().unwrap(),
+            "--replications",
+            "1",
+            "--days",
+            "2",
+        ],
     );
-    let page = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(page.contains("Which variant converts the most leads"));
     assert!(page.contains("This study compares 4 variants"));
     assert!(page.contains("<td>org.ride_alongs_per_month = 0 (baseline: 8)</td>"));
