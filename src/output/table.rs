@@ -33,6 +33,27 @@ pub fn decimals(x: f64) -> usize {
     }
 }
 
+/// At least `p` decimals, more (up to 6) until `x` does not round to a signed zero: a
+/// difference of -0.0004 reads "-0.0004", not "-0.000".
+pub fn decimals_showing(x: f64, p: usize) -> usize {
+    let mut p = p;
+    while x != 0.0 && x.is_finite() && p < 6 && x.abs() < 0.5 * 10f64.powi(-(p as i32)) {
+        p += 1;
+    }
+    p
+}
+
+/// `x` with `p` decimals, a negative number that rounds to zero written as zero ("0.000",
+/// not "-0.000"): for interval ends and levels, where the sign of a rounded zero means
+/// nothing.
+pub fn fixed(x: f64, p: usize) -> String {
+    let text = format!("{x:.p$}");
+    match text.strip_prefix('-') {
+        Some(rest) if rest.bytes().all(|b| b == b'0' || b == b'.') => rest.to_string(),
+        _ => text,
+    }
+}
+
 /// One cell: `mean [lo, hi]` scaled by `scale`, with decimals chosen from the mean;
 /// just the mean when there is no interval (fewer than two finite values); `n/a` when
 /// there is no finite value at all.
@@ -44,9 +65,9 @@ pub fn cell(s: &Summary, scale: f64) -> String {
     let p = decimals(mean);
     let (lo, hi) = (s.ci95_low * scale, s.ci95_high * scale);
     if lo.is_finite() && hi.is_finite() {
-        format!("{mean:.p$} [{lo:.p$}, {hi:.p$}]")
+        format!("{} [{}, {}]", fixed(mean, p), fixed(lo, p), fixed(hi, p))
     } else {
-        format!("{mean:.p$}")
+        fixed(mean, p)
     }
 }
 
@@ -101,6 +122,21 @@ pub fn layout(rows: &[Vec<String>]) -> String {
     out
 }
 
+/// Decimals for a difference `mean` with interval `lo..hi` (already scaled): enough for
+/// the larger of the mean and the half-width, and never a signed zero for a mean that is
+/// not zero.
+pub fn difference_decimals(mean: f64, lo: f64, hi: f64) -> usize {
+    let half = (hi - lo) / 2.0;
+    decimals_showing(
+        mean,
+        decimals(if half.is_finite() {
+            mean.abs().max(half)
+        } else {
+            mean.abs()
+        }),
+    )
+}
+
 /// One difference cell: `+d [lo, hi]` scaled, with `*` when the interval excludes zero.
 pub fn diff_cell(t: &PairedTest, scale: f64) -> String {
     let mean = t.mean_diff * scale;
@@ -108,12 +144,7 @@ pub fn diff_cell(t: &PairedTest, scale: f64) -> String {
         return "n/a".into();
     }
     let (lo, hi) = (t.ci95_low * scale, t.ci95_high * scale);
-    let half = (hi - lo) / 2.0;
-    let p = decimals(if half.is_finite() {
-        mean.abs().max(half)
-    } else {
-        mean.abs()
-    });
+    let p = difference_decimals(mean, lo, hi);
     let mark = if t.significant() { "*" } else { " " };
     if lo.is_finite() && hi.is_finite() {
         format!("{mean:+.p$} [{lo:+.p$}, {hi:+.p$}]{mark}")
@@ -283,7 +314,10 @@ pub fn render_verdict(results: &ExperimentResults, analysis: &Analysis) -> Strin
         } else {
             ""
         };
-        let p = decimals((c.test.mean_diff * scale).abs());
+        let p = decimals_showing(
+            c.test.mean_diff * scale,
+            decimals((c.test.mean_diff * scale).abs()),
+        );
         let has_interval = c.test.ci95_low.is_finite() && c.test.ci95_high.is_finite();
         let interval = if has_interval {
             format!(
@@ -502,6 +536,16 @@ mod tests {
             text.contains("meeting nh_win_ratio>=0.8 (checked on means): new-hire-priority (conversion_rate 1.90%"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn rounded_zeros_carry_no_sign_and_small_differences_keep_a_digit() {
+        assert_eq!(fixed(-0.0001, 3), "0.000");
+        assert_eq!(fixed(-0.0006, 3), "-0.001");
+        assert_eq!(fixed(0.0, 2), "0.00");
+        assert_eq!(decimals_showing(-0.0004, 3), 4);
+        assert_eq!(decimals_showing(0.0, 3), 3);
+        assert_eq!(decimals_showing(0.5, 3), 3);
     }
 
     #[test]

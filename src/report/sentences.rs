@@ -37,16 +37,7 @@ pub fn difference_text(metric: usize, t: &PairedTest) -> String {
         return "an undefined difference".into();
     }
     let unit = if share { " points" } else { "" };
-    let half = (hi - lo) / 2.0;
-    let mut p = decimals(if half.is_finite() {
-        mean.abs().max(half)
-    } else {
-        mean.abs()
-    });
-    // A mean that is not zero is never printed as a signed zero ("-0.00"): more decimals.
-    while mean != 0.0 && p < 6 && mean.abs() < 0.5 * 10f64.powi(-(p as i32)) {
-        p += 1;
-    }
+    let p = crate::output::table::difference_decimals(mean, lo, hi);
     if !(lo.is_finite() && hi.is_finite()) {
         return format!("{mean:+.p$}{unit} (no interval: too few replications)");
     }
