@@ -13,6 +13,7 @@ pub mod load;
 pub mod sections;
 pub mod sensitivity_section;
 pub mod sentences;
+pub mod variants_table;
 
 pub use load::{RunFacts, Study};
 
@@ -57,7 +58,7 @@ pub fn render(study: &Study) -> String {
         sections::numbers(study),
         sections::pictures(study),
         sensitivity_section::section(study),
-        sections::variants(study),
+        variants_table::variants(study),
         sections::metric_meanings(study),
         sections::method(study),
         sections::reproduce(study),
