@@ -49,15 +49,15 @@ pub fn analyse(
 /// Why `metric` cannot rank `variants` or be a fairness floor among them, if it cannot:
 /// `reclaimed_share` counts timeout reclaims, so a variant with no reclaim timeout has
 /// none by construction and would "win" on it without following up any better.
-pub fn zero_by_construction(
+pub fn zero_by_construction<'a>(
     metric: usize,
-    variants: &[crate::scenario::Variant],
+    variants: impl IntoIterator<Item = &'a crate::scenario::Variant>,
 ) -> Option<String> {
     if crate::metrics::METRICS[metric].name != "reclaimed_share" {
         return None;
     }
     let untimed: Vec<&str> = variants
-        .iter()
+        .into_iter()
         .filter(|v| v.policy.never_times_out())
         .map(|v| v.name.as_str())
         .collect();

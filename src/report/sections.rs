@@ -274,9 +274,8 @@ pub fn numbers(study: &Study) -> String {
     // A variant without a reclaim timeout has no timeout reclaims at all: a lower
     // reclaimed share there is the rule's absence, not an improvement, so it is not coloured.
     let by_construction = |v: usize, m: usize| {
-        METRICS[m].name == "reclaimed_share"
-            && (r.variants[v].policy.never_times_out()
-                || r.variants[a.baseline].policy.never_times_out())
+        crate::analysis::zero_by_construction(m, [&r.variants[v], &r.variants[a.baseline]])
+            .is_some()
     };
     let mut uncoloured = false;
     let rows: Vec<Vec<Cell>> = (0..r.variants.len())
