@@ -76,6 +76,15 @@ pub fn probability_best(values: &[Vec<f64>], better: Better, draws: usize, seed:
         .collect()
 }
 
+/// The variants other than `best` with its very value of metric `m` in every replication:
+/// tied with it, and not separable by more replications of this run.
+pub fn tied_with(results: &ExperimentResults, best: usize, m: usize) -> Vec<usize> {
+    let best_values = results.metric_values(best, m);
+    (0..results.variants.len())
+        .filter(|&i| i != best && results.metric_values(i, m) == best_values)
+        .collect()
+}
+
 /// Whether variant `v`'s means meet every one of `floors`: `Some(false)` when a floor whose
 /// metric it defines fails, `None` when it leaves a floor's metric undefined (it cannot be
 /// judged), else `Some(true)`.

@@ -279,10 +279,7 @@ pub fn render_verdict(results: &ExperimentResults, analysis: &Analysis) -> Strin
             if let Some(why) = crate::analysis::too_few_to_rank(results.replications) {
                 format!("but {why}")
             } else {
-                let best_values = results.metric_values(best, v.metric);
-                let tied: Vec<usize> = (0..results.variants.len())
-                    .filter(|&i| i != best && results.metric_values(i, v.metric) == best_values)
-                    .collect();
+                let tied = crate::analysis::tied_with(results, best, v.metric);
                 let together = if tied.is_empty() {
                     String::new()
                 } else {
@@ -341,10 +338,11 @@ pub fn render_verdict(results: &ExperimentResults, analysis: &Analysis) -> Strin
     }
     out.push('\n');
     let ranked = crate::analysis::too_few_to_rank(results.replications).is_none();
+    let tied_with_best = crate::analysis::tied_with(results, best, v.metric);
     let others: Vec<String> = (0..results.variants.len())
         .filter(|&i| ranked && i != best && v.p_best[i] >= RIVAL_MIN_P_BEST)
         .map(|i| {
-            let tied = results.metric_values(i, v.metric) == results.metric_values(best, v.metric);
+            let tied = tied_with_best.contains(&i);
             format!(
                 "{} {}{}",
                 name(i),

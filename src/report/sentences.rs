@@ -278,10 +278,7 @@ pub fn verdict(results: &ExperimentResults, analysis: &Analysis) -> Vec<String> 
     )];
     // Variants with the best's very value in every replication: no number of
     // replications tells them apart.
-    let best_values = results.metric_values(best, m);
-    let identical: Vec<usize> = (0..results.variants.len())
-        .filter(|&i| i != best && results.metric_values(i, m) == best_values)
-        .collect();
+    let identical = crate::analysis::tied_with(results, best, m);
     // Tied variants split the resamples they win, so the tie's share is their sum.
     let tied_share: f64 = v.p_best[best] + identical.iter().map(|&i| v.p_best[i]).sum::<f64>();
     if !identical.is_empty() {
@@ -400,8 +397,9 @@ pub fn verdict(results: &ExperimentResults, analysis: &Analysis) -> Vec<String> 
     out
 }
 
-/// "floor nh_win_ratio>=0.8" or "floors gini_wins<=0.3 and nh_win_ratio>=0.7".
-fn floors_phrase<'a>(floors: impl IntoIterator<Item = &'a FairnessFloor>) -> String {
+/// Fairness floors in words: "floor nh_win_ratio>=0.8" or "floors gini_wins<=0.3 and
+/// nh_win_ratio>=0.7".
+pub fn floors_phrase<'a>(floors: impl IntoIterator<Item = &'a FairnessFloor>) -> String {
     let described: Vec<String> = floors.into_iter().map(|f| f.describe()).collect();
     format!(
         "{} {}",

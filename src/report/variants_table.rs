@@ -124,15 +124,10 @@ fn own_settings(study: &Study, name: &str) -> Vec<(String, String)> {
 /// The scenario's own value of `key` (a dotted path such as `org.ride_alongs_per_month`),
 /// as text.
 fn scenario_value(study: &Study, key: &str) -> Option<String> {
-    let mut all = Vec::new();
-    leaves(
-        "",
-        &serde_json::to_value(&study.scenario).unwrap_or_default(),
-        &mut all,
-    );
-    all.into_iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.trim_matches('"').to_string())
+    crate::scenario::sensitivity::value_at(&study.scenario, key).map(|v| match v {
+        toml::Value::String(text) => text,
+        other => other.to_string(),
+    })
 }
 
 /// The variants: name, description, and what each changes against the baseline.

@@ -109,12 +109,7 @@ fn recommendation_sentence(
     floors: &[FairnessFloor],
     names: &[&str],
 ) -> String {
-    let described: Vec<String> = floors.iter().map(|f| f.describe()).collect();
-    let floors_text = format!(
-        "{} {}",
-        if floors.len() == 1 { "floor" } else { "floors" },
-        described.join(" and ")
-    );
+    let floors_text = crate::report::sentences::floors_phrase(floors);
     let name = |v: Option<usize>| v.map_or("no variant".to_string(), |v| format!("`{}`", names[v]));
     let at_base = best_meeting_at(&screen.base, m, floors);
     let mut moves = Vec::new();
