@@ -296,3 +296,56 @@ fn variants_beyond_the_policy_are_called_variants_with_their_settings_against_th
     assert!(page.contains("<td>org.ride_alongs_per_month = 0 (baseline: 8)</td>"));
     assert!(page.contains("the variants differ only by what the variants table lists"));
 }
+
+/// A scenario whose second variant runs a six-day week on a shorter horizon.
+const SIX_DAY_VARIANT: &str = r#"
+name = "six"
+description = "A variant with its own calendar."
+baseline = "five"
+[calendar]
+days = 3
+[[variant]]
+name = "five"
+description = "The file's calendar."
+[[variant]]
+name = "six"
+description = "Six days a week, two of them."
+[variant.scenario]
+calendar.working_days_per_week = 6
+calendar.days = 2
+"#;
+
+#[test]
+fn a_report_read_back_describes_each_variants_own_scenario() {
+    let dir = TempDir::new("own-scenario");
+    let file = dir.0.join("six.toml");
+    std::fs::write(&file, SIX_DAY_VARIANT).unwrap();
+    let file = file.to_str().unwrap();
+    // A sweep of the six-day variant runs six days a week for two days: the page says so.
+    let (page, _) = page_of(
+        "own-scenario-sweep",
+        &[
+            "sweep",
+            file,
+            "--variant",
+            "six",
+            "--set",
+            "policy.private_cap=15,30",
+            "--replications",
+            "1",
+        ],
+    );
+    assert!(
+        page.contains("Each variant runs 1 replication of 2 working days (6 days a week)."),
+        "the sweep is not described from its base variant"
+    );
+    assert!(page.contains("This study compares 2 policies"));
+    // A run of both variants: each its own horizon, and the file's week with a caution.
+    let (page, _) = page_of("own-scenario-run", &[file, "--replications", "1"]);
+    assert!(
+        page.contains(
+            "Each variant runs 1 replication of 2 to 3 working days, each variant its own (5 days a week). Some variants change settings beyond the pool policy"
+        ),
+        "the run's horizon is not each variant's own"
+    );
+}

@@ -7,9 +7,11 @@ use crate::analysis::{Analysis, FairnessFloor, PrecisionRule, PrecisionStatus, a
 use crate::experiment::{ExperimentResults, RunMetrics};
 use crate::metrics::{METRICS, metric_index};
 use crate::output::{MANIFEST_FILE, REPLICATIONS_FILE};
-use crate::scenario::{Policy, Scenario, Variant};
+use crate::scenario::{Policy, Scenario, Setting, Variant};
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// A finished study as the report needs it.
 #[derive(Debug, Clone, PartialEq)]
@@ -51,6 +53,8 @@ struct ManifestVariant {
     policy: Policy,
     #[serde(default)]
     parameters: Vec<(String, String)>,
+    #[serde(default)]
+    base: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -126,7 +130,7 @@ impl Study {
                 format!("not a salesim manifest ({e}); was the folder written by `salesim run`?"),
             )
         })?;
-        let variants: Vec<Variant> = manifest
+        let mut variants: Vec<Variant> = manifest
             .variants
             .into_iter()
             .map(|v| Variant {
@@ -134,9 +138,12 @@ impl Study {
                 description: v.description,
                 policy: v.policy,
                 parameters: v.parameters,
+                base: v.base,
                 scenario: None,
             })
             .collect();
+        restore_scenarios(&manifest.scenario, &mut variants)
+            .map_err(|reason| bad(&manifest_path, reason))?;
         let baseline = variants
             .iter()
             .position(|v| v.name == manifest.baseline)
@@ -231,6 +238,60 @@ impl Study {
             pictures,
         })
     }
+}
+
+impl Study {
+    /// The scenario the report describes: when every variant was built by a sweep from one
+    /// variant with its own `[variant.scenario]` keys, that variant's scenario (a sweep of
+    /// `--variant six`, a six-day week, runs six days a week); else the scenario as run.
+    pub fn described_scenario(&self) -> Cow<'_, Scenario> {
+        let mut bases = self.results.variants.iter().map(|v| v.base.as_deref());
+        let Some(Some(base)) = bases.next() else {
+            return Cow::Borrowed(&self.scenario);
+        };
+        if bases.any(|b| b != Some(base)) {
+            return Cow::Borrowed(&self.scenario);
+        }
+        self.scenario
+            .resolved_variants()
+            .ok()
+            .and_then(|all| all.into_iter().find(|v| v.name == base))
+            .and_then(|v| v.scenario)
+            .map_or(Cow::Borrowed(&self.scenario), |own| {
+                Cow::Owned(Arc::unwrap_or_clone(own))
+            })
+    }
+}
+
+/// Gives each variant read back from a manifest the scenario it ran in (the manifest keeps
+/// only the scenario file): a variant of the file gets its own `[variant.scenario]` keys
+/// applied, a sweep's variant its base variant's with the swept keys, as the run built them.
+fn restore_scenarios(scenario: &Scenario, variants: &mut [Variant]) -> Result<(), String> {
+    let specs = scenario.resolved_variants().map_err(|e| e.to_string())?;
+    let spec = |name: &str| specs.iter().find(|s| s.name == name);
+    for v in variants.iter_mut() {
+        v.scenario = match &v.base {
+            Some(base) => {
+                let from = spec(base).ok_or_else(|| {
+                    format!(
+                        "variant {:?} was swept from {base:?}, which the scenario does not have",
+                        v.name
+                    )
+                })?;
+                let settings: Vec<Setting> = v
+                    .parameters
+                    .iter()
+                    .map(|(key, text)| Setting::new(key, text))
+                    .collect();
+                scenario
+                    .vary(from, &settings, v.name.clone())
+                    .map_err(|e| e.to_string())?
+                    .scenario
+            }
+            None => spec(&v.name).and_then(|s| s.scenario.clone()),
+        };
+    }
+    Ok(())
 }
 
 fn read(path: &Path) -> Result<String, ReportError> {

@@ -38,7 +38,7 @@ pub fn heading(study: &Study) -> String {
 
 /// The question and the scenario in plain words.
 pub fn question(study: &Study) -> String {
-    let s = &study.scenario;
+    let s = &*study.described_scenario();
     let o = &s.org;
     let variants: Vec<String> = study
         .results

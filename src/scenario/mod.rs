@@ -144,6 +144,11 @@ pub struct Variant {
     /// empty outside sweeps.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub parameters: Vec<(String, String)>,
+    /// The scenario's variant a sweep built this one from (its `--variant`, else the
+    /// baseline); `None` outside sweeps. With `parameters` it lets a reader of the
+    /// manifest rebuild the variant's scenario.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base: Option<String>,
     /// The scenario this variant runs in, when it changes keys outside `[policy]` (a
     /// sweep over, say, `leads.inflow_per_day`); `None` runs the experiment's scenario.
     #[serde(skip)]
@@ -342,6 +347,7 @@ impl Scenario {
             description: spec.description.clone(),
             policy,
             parameters: Vec::new(),
+            base: None,
             scenario,
         })
     }

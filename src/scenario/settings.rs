@@ -258,6 +258,7 @@ impl Scenario {
             ),
             policy,
             parameters: base.parameters.clone(),
+            base: Some(base.base.clone().unwrap_or_else(|| base.name.clone())),
             scenario,
         };
         variant
