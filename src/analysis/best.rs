@@ -85,6 +85,33 @@ pub fn tied_with(results: &ExperimentResults, best: usize, m: usize) -> Vec<usiz
         .collect()
 }
 
+/// The rivals of `best` on metric `m`: every other variant not tied with `best`, grouped
+/// with those it ties with in every replication (tied variants split the resamples they
+/// win, so a group's share `p_best` is its members' sum), in variant order.
+pub fn rival_groups(
+    results: &ExperimentResults,
+    p_best: &[f64],
+    best: usize,
+    m: usize,
+) -> Vec<(Vec<usize>, f64)> {
+    let with_best = tied_with(results, best, m);
+    let mut grouped = vec![false; results.variants.len()];
+    let mut groups = Vec::new();
+    for i in 0..results.variants.len() {
+        if i == best || with_best.contains(&i) || grouped[i] {
+            continue;
+        }
+        let mut members = vec![i];
+        members.extend(tied_with(results, i, m).into_iter().filter(|&j| j > i));
+        for &j in &members {
+            grouped[j] = true;
+        }
+        let share = members.iter().map(|&j| p_best[j]).sum();
+        groups.push((members, share));
+    }
+    groups
+}
+
 /// Whether variant `v`'s means meet every one of `floors`: `Some(false)` when a floor whose
 /// metric it defines fails, `None` when it leaves a floor's metric undefined (it cannot be
 /// judged), else `Some(true)`.
@@ -302,10 +329,69 @@ pub fn verdict(
     }
 }
 
+/// Test data: four variants on conversion_rate over 6 replications, the baseline best on
+/// average but not in every resample, and the third and fourth identical in every
+/// replication (tied with each other, not with the best).
+#[cfg(test)]
+pub(crate) fn tied_rivals() -> ExperimentResults {
+    use crate::experiment::RunMetrics;
+    let variants = crate::scenario::Scenario::embedded()
+        .resolved_variants()
+        .unwrap()[..4]
+        .to_vec();
+    let conversion = metric_index("conversion_rate").unwrap();
+    let best = [0.0210, 0.0190, 0.0205, 0.0195, 0.0200, 0.0202];
+    let other = [0.0195, 0.0205, 0.0196, 0.0204, 0.0199, 0.0200];
+    let twin = [0.0201, 0.0198, 0.0200, 0.0203, 0.0196, 0.0199];
+    let runs = [best, other, twin, twin]
+        .iter()
+        .map(|values| {
+            values
+                .iter()
+                .map(|&x| {
+                    let mut metrics = vec![f64::NAN; METRICS.len()];
+                    metrics[conversion] = x;
+                    RunMetrics { metrics }
+                })
+                .collect()
+        })
+        .collect();
+    ExperimentResults::from_runs(&variants, runs)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use statrs::distribution::{ContinuousCDF, Normal};
+
+    #[test]
+    fn rivals_tied_with_each_other_form_one_group_with_their_summed_share() {
+        let results = tied_rivals();
+        let m = metric_index("conversion_rate").unwrap();
+        let p = [0.5, 0.2, 0.15, 0.15];
+        assert_eq!(
+            rival_groups(&results, &p, 0, m),
+            [(vec![1], 0.2), (vec![2, 3], 0.3)]
+        );
+        // Seen from a member of the tie, its twin is tied with the best and no rival.
+        assert_eq!(
+            rival_groups(&results, &p, 2, m),
+            [(vec![0], 0.5), (vec![1], 0.2)]
+        );
+        let shares = probability_best(
+            &(0..4)
+                .map(|v| results.metric_values(v, m))
+                .collect::<Vec<_>>(),
+            Better::Higher,
+            2000,
+            3,
+        );
+        assert_eq!(
+            shares[2], shares[3],
+            "tied variants split their wins equally"
+        );
+        assert!(shares[2] > 0.0 && shares[0] > shares[2], "{shares:?}");
+    }
 
     #[test]
     fn distinct_resamples_count_multisets() {

@@ -8,7 +8,7 @@ pub mod precision;
 
 pub use best::{
     BOOTSTRAP_DRAWS, FairnessFloor, MIN_REPLICATIONS_TO_RANK, Verdict, distinct_resamples,
-    fairness_metrics, meets_floors, probability_best, tied_with, too_few_to_rank,
+    fairness_metrics, meets_floors, probability_best, rival_groups, tied_with, too_few_to_rank,
     unjudgeable_floors, verdict,
 };
 pub use paired::{Comparison, PairedTest, compare_all, paired_t, unpaired_half_width};

@@ -50,6 +50,21 @@ pub fn probability_text(p: f64) -> String {
 /// rival (terminal and report alike).
 pub const RIVAL_MIN_P_BEST: f64 = 0.005;
 
+/// A rival group in words: `a 20%` for one variant, `a and b 20% each (tied in every
+/// replication: together 40%)` for variants tied with each other; `names` already quoted
+/// as the caller wants, `joiner` between a name and its share (`" "`, `" in "`).
+pub fn rival_text(names: &[String], p_each: f64, p_together: f64, joiner: &str) -> String {
+    match names {
+        [one] => format!("{one}{joiner}{}", probability_text(p_each)),
+        _ => format!(
+            "{}{joiner}{} each (tied in every replication: together {})",
+            names.join(" and "),
+            probability_text(p_each),
+            probability_text(p_together)
+        ),
+    }
+}
+
 /// File name of the per-replication results.
 pub const REPLICATIONS_FILE: &str = "replications.csv";
 /// File name of the per-variant, per-metric summaries.

@@ -2,7 +2,7 @@
 //! metric, each cell `mean [ci95_low, ci95_high]`), a table of paired differences against
 //! the baseline with the significant ones marked, and the verdict in words.
 
-use super::{RIVAL_MIN_P_BEST, probability_text};
+use super::{RIVAL_MIN_P_BEST, probability_text, rival_text};
 use crate::analysis::{Analysis, PairedTest};
 use crate::experiment::ExperimentResults;
 use crate::metrics::{Better, METRICS, metric_index};
@@ -338,23 +338,37 @@ pub fn render_verdict(results: &ExperimentResults, analysis: &Analysis) -> Strin
     }
     out.push('\n');
     let ranked = crate::analysis::too_few_to_rank(results.replications).is_none();
+    // Ties with the best first, then the other variants, tied ones as one group.
     let tied_with_best = crate::analysis::tied_with(results, best, v.metric);
-    let others: Vec<String> = (0..results.variants.len())
-        .filter(|&i| ranked && i != best && v.p_best[i] >= RIVAL_MIN_P_BEST)
-        .map(|i| {
-            let tied = tied_with_best.contains(&i);
-            format!(
-                "{} {}{}",
+    let mut others: Vec<(usize, String)> = tied_with_best
+        .iter()
+        .filter(|&&i| v.p_best[i] >= RIVAL_MIN_P_BEST)
+        .map(|&i| {
+            let text = format!(
+                "{} {} (tied with {} in every replication)",
                 name(i),
                 probability_text(v.p_best[i]),
-                if tied {
-                    format!(" (tied with {} in every replication)", name(best))
-                } else {
-                    String::new()
-                }
-            )
+                name(best)
+            );
+            (i, text)
         })
         .collect();
+    others.extend(
+        crate::analysis::rival_groups(results, &v.p_best, best, v.metric)
+            .into_iter()
+            .filter(|(_, together)| *together >= RIVAL_MIN_P_BEST)
+            .map(|(members, together)| {
+                let names: Vec<String> = members.iter().map(|&i| name(i).to_string()).collect();
+                let text = rival_text(&names, v.p_best[members[0]], together, " ");
+                (members[0], text)
+            }),
+    );
+    others.sort_by_key(|(i, _)| *i);
+    let others: Vec<String> = if ranked {
+        others.into_iter().map(|(_, text)| text).collect()
+    } else {
+        Vec::new()
+    };
     if !others.is_empty() {
         out.push_str(&format!(
             "         probability of being best, others: {}\n",
@@ -534,6 +548,23 @@ mod tests {
             text.contains("meeting nh_win_ratio>=0.8 (checked on means): new-hire-priority (conversion_rate 1.90%"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn rivals_tied_with_each_other_are_listed_as_one_tie() {
+        let results = crate::analysis::best::tied_rivals();
+        let conversion = metric_index("conversion_rate").unwrap();
+        let analysis = crate::analysis::analyse(&results, 0, conversion, &[], 400, 5);
+        let p = &analysis.verdict.p_best;
+        let text = render_verdict(&results, &analysis);
+        let tie = format!(
+            "{} and {} {} each (tied in every replication: together {})",
+            results.variants[2].name,
+            results.variants[3].name,
+            probability_text(p[2]),
+            probability_text(p[2] + p[3])
+        );
+        assert!(text.contains(&tie), "{text}");
     }
 
     #[test]

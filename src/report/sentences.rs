@@ -6,7 +6,7 @@ use crate::analysis::{Analysis, FairnessFloor, PairedTest, paired_t};
 use crate::experiment::ExperimentResults;
 use crate::metrics::{Better, METRICS};
 use crate::output::table::{decimals, value_text};
-use crate::output::{RIVAL_MIN_P_BEST, probability_text};
+use crate::output::{RIVAL_MIN_P_BEST, probability_text, rival_text};
 use crate::stats::Summary;
 
 /// A mean with its 95% interval, e.g. `1.31% (95% CI 1.15% to 1.46%)`; just the mean when
@@ -303,9 +303,13 @@ pub fn verdict(results: &ExperimentResults, analysis: &Analysis) -> Vec<String> 
             name(best)
         ));
     }
-    let rivals: Vec<String> = (0..results.variants.len())
-        .filter(|&i| i != best && !identical.contains(&i) && v.p_best[i] >= RIVAL_MIN_P_BEST)
-        .map(|i| format!("`{}` in {}", name(i), probability_text(v.p_best[i])))
+    let rivals: Vec<String> = crate::analysis::rival_groups(results, &v.p_best, best, m)
+        .into_iter()
+        .filter(|(_, together)| *together >= RIVAL_MIN_P_BEST)
+        .map(|(members, together)| {
+            let names: Vec<String> = members.iter().map(|&i| format!("`{}`", name(i))).collect();
+            rival_text(&names, v.p_best[members[0]], together, " in ")
+        })
         .collect();
     let ranked = crate::analysis::too_few_to_rank(results.replications).is_none();
     if ranked && tied_share < 0.95 && !rivals.is_empty() {

@@ -190,6 +190,22 @@ fn variants_identical_in_every_replication_are_called_tied() {
 }
 
 #[test]
+fn rivals_tied_with_each_other_are_named_as_one_tie() {
+    let r = crate::analysis::best::tied_rivals();
+    let a = analyse(&r, 0, metric_index("conversion_rate").unwrap(), &[], 400, 5);
+    let p = &a.verdict.p_best;
+    let text = verdict(&r, &a).join(" ");
+    let tie = format!(
+        "`{}` and `{}` in {} each (tied in every replication: together {})",
+        r.variants[2].name,
+        r.variants[3].name,
+        probability_text(p[2]),
+        probability_text(p[2] + p[3])
+    );
+    assert!(text.contains(&tie), "{text}");
+}
+
+#[test]
 fn an_undefined_fairness_metric_is_said_in_words_not_nan() {
     // No new hires: the ratio is undefined in every replication of every variant.
     let r = results([(0.020, f64::NAN), (0.025, f64::NAN), (0.019, f64::NAN)]);
