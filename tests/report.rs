@@ -349,3 +349,31 @@ fn a_report_read_back_describes_each_variants_own_scenario() {
         "the run's horizon is not each variant's own"
     );
 }
+
+#[test]
+fn the_trade_off_follows_the_ranking_metric_and_the_floor() {
+    let (page, _) = page_of(
+        "tradeoff-axes",
+        &[
+            "--replications",
+            "1",
+            "--days",
+            "2",
+            "--variant",
+            "alibaba",
+            "--variant",
+            "strict",
+            "--metric",
+            "leads_won",
+            "--fairness-floor",
+            "gini_wins=0.5",
+        ],
+    );
+    assert!(
+        page.contains(
+            "leads_won against gini_wins: each variant&#39;s mean leads_won (across) and gini_wins (up), with 95% intervals. Down and to the right is better on both. The dashed line is the floor gini_wins&lt;=0.5."
+        ),
+        "the trade-off caption does not follow the study's metrics"
+    );
+    assert!(page.contains("leads_won against gini_wins (95% intervals)"));
+}

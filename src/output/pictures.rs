@@ -26,6 +26,33 @@ fn axis(metric: usize) -> (f64, String) {
     }
 }
 
+/// The trade-off picture's axes: the ranking metric across and the first fairness metric
+/// up (a floor's metric, else `nh_win_ratio`; see [`crate::analysis::fairness_metrics`]);
+/// conversion_rate across when the ranking metric is itself the only fairness metric.
+pub fn tradeoff_axes(analysis: &Analysis) -> Option<(usize, usize)> {
+    let ranked = analysis.verdict.metric;
+    match crate::analysis::fairness_metrics(ranked, &analysis.verdict.floors).first() {
+        Some(&fair) => Some((ranked, fair)),
+        None => metric_index("conversion_rate")
+            .filter(|&conversion| conversion != ranked)
+            .map(|conversion| (conversion, ranked)),
+    }
+}
+
+/// The trade-off picture's dashed line: parity for the new-hire / veteran ratios, else the
+/// floor on the metric up, if any (value in the metric's own unit, and its label).
+pub fn tradeoff_reference(analysis: &Analysis, y: usize) -> Option<(f64, String)> {
+    if METRICS[y].name.starts_with("nh_") {
+        return Some((1.0, "parity".into()));
+    }
+    analysis
+        .verdict
+        .floors
+        .iter()
+        .find(|f| f.metric == y)
+        .map(|f| (f.threshold, format!("floor {}", f.describe())))
+}
+
 /// Draws every picture of `results` into `dir`; returns the files written (SVG, PNG pairs).
 pub fn draw_all(
     dir: &Path,
@@ -91,23 +118,37 @@ pub fn draw_all(
         &ramp,
     )?);
 
-    if let (Some(conv), Some(nh)) = (
-        metric_index("conversion_rate"),
-        metric_index("nh_win_ratio"),
-    ) {
+    if let Some((x, y)) = tradeoff_axes(analysis) {
+        let ((x_scale, x_label), (y_scale, y_label)) = (axis(x), axis(y));
         let points: Vec<(String, Interval, Interval)> = names
             .iter()
             .zip(&results.summaries)
-            .map(|(n, s)| (n.clone(), interval(&s[conv], 100.0), interval(&s[nh], 1.0)))
+            .map(|(n, s)| {
+                let (across, up) = (interval(&s[x], x_scale), interval(&s[y], y_scale));
+                (n.clone(), across, up)
+            })
             .collect();
+        let (title, x_label, y_label) = match (METRICS[x].name, METRICS[y].name) {
+            ("conversion_rate", "nh_win_ratio") => (
+                "Conversion against fairness to new hires (95% intervals)".to_string(),
+                "conversion rate (%)".to_string(),
+                "new-hire / veteran wins per rep-day (ratio)".to_string(),
+            ),
+            (across, up) => (
+                format!("{across} against {up} (95% intervals)"),
+                x_label,
+                y_label,
+            ),
+        };
+        let reference = tradeoff_reference(analysis, y).map(|(at, label)| (at * y_scale, label));
         paths.extend(plots::tradeoff(
             dir,
             "tradeoff",
-            "Conversion against fairness to new hires (95% intervals)",
-            "conversion rate (%)",
-            "new-hire / veteran wins per rep-day (ratio)",
+            &title,
+            &x_label,
+            &y_label,
             &points,
-            Some((1.0, "parity")),
+            reference.as_ref().map(|(at, label)| (*at, label.as_str())),
         )?);
     }
 
@@ -195,6 +236,50 @@ mod tests {
     use super::*;
     use crate::experiment::RunMetrics;
     use crate::scenario::{Scenario, Setting};
+
+    #[test]
+    fn the_trade_off_plots_the_ranking_metric_against_the_first_fairness_metric() {
+        use crate::analysis::{FairnessFloor, analyse};
+        let results = crate::analysis::best::tied_rivals();
+        let m = |name: &str| metric_index(name).unwrap();
+        let axes_and_line = |metric: &str, floors: &[&str]| {
+            let floors: Vec<_> = floors
+                .iter()
+                .map(|f| FairnessFloor::parse(f).unwrap())
+                .collect();
+            let analysis = analyse(&results, 0, m(metric), &floors, 10, 1);
+            let axes = tradeoff_axes(&analysis).unwrap();
+            (axes, tradeoff_reference(&analysis, axes.1))
+        };
+        let parity = Some((1.0, "parity".to_string()));
+        assert_eq!(
+            axes_and_line("conversion_rate", &["nh_win_ratio=0.8"]),
+            ((m("conversion_rate"), m("nh_win_ratio")), parity.clone())
+        );
+        assert_eq!(
+            axes_and_line("conversion_rate", &[]),
+            ((m("conversion_rate"), m("nh_win_ratio")), parity.clone())
+        );
+        assert_eq!(
+            axes_and_line("leads_won", &["gini_wins=0.5", "nh_win_ratio=0.8"]),
+            (
+                (m("leads_won"), m("gini_wins")),
+                Some((0.5, "floor gini_wins<=0.5".to_string()))
+            )
+        );
+        // Ranking by the fairness metric itself: conversion across, the ratio up.
+        assert_eq!(
+            axes_and_line("nh_win_ratio", &[]),
+            ((m("conversion_rate"), m("nh_win_ratio")), parity)
+        );
+        assert_eq!(
+            axes_and_line("hours_to_first_contact", &["reclaimed_share=0.3"]),
+            (
+                (m("hours_to_first_contact"), m("reclaimed_share")),
+                Some((0.3, "floor reclaimed_share<=0.3".to_string()))
+            )
+        );
+    }
 
     #[test]
     fn a_sweep_gives_one_series_per_value_of_the_other_parameters() {

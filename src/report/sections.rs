@@ -343,10 +343,43 @@ pub fn figure(study: &Study, stem: &str, caption: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The trade-off picture's caption, from the axes the run drew it with.
+fn tradeoff_caption(study: &Study) -> String {
+    use crate::output::pictures::{tradeoff_axes, tradeoff_reference};
+    let Some((x, y)) = tradeoff_axes(&study.analysis) else {
+        return "The trade-off between the ranking metric and fairness.".into();
+    };
+    if (METRICS[x].name, METRICS[y].name) == ("conversion_rate", "nh_win_ratio") {
+        return "Conversion against fairness: each variant's conversion rate (across) and new hires' wins per rep-day relative to veterans' (up), with 95% intervals. Up and to the right is better on both; the dashed line is parity.".into();
+    }
+    let better = match (METRICS[x].better, METRICS[y].better) {
+        (Better::Neither, _) | (_, Better::Neither) => String::new(),
+        (across, up) => format!(
+            " {} and to the {} is better on both.",
+            if up == Better::Higher { "Up" } else { "Down" },
+            if across == Better::Higher {
+                "right"
+            } else {
+                "left"
+            }
+        ),
+    };
+    let line = match tradeoff_reference(&study.analysis, y) {
+        Some((_, label)) if label == "parity" => " The dashed line is parity.".into(),
+        Some((_, label)) => format!(" The dashed line is the {label}."),
+        None => String::new(),
+    };
+    format!(
+        "{x_name} against {y_name}: each variant's mean {x_name} (across) and {y_name} (up), with 95% intervals.{better}{line}",
+        x_name = METRICS[x].name,
+        y_name = METRICS[y].name
+    )
+}
+
 /// What a picture shows, for its caption.
-fn caption(stem: &str) -> String {
+fn caption(study: &Study, stem: &str) -> String {
     match stem {
-        "tradeoff" => "Conversion against fairness: each variant's conversion rate (across) and new hires' wins per rep-day relative to veterans' (up), with 95% intervals. Up and to the right is better on both; the dashed line is parity.".into(),
+        "tradeoff" => tradeoff_caption(study),
         "lorenz_wins" => "How evenly wins per working day are spread across reps (Lorenz curves, all replications pooled): the further a curve sags below the diagonal, the more the wins are concentrated in a few reps. The Gini in the legend is that of the pooled curve, so it can differ a little from the table's gini_wins, the mean of each replication's own Gini.".into(),
         "new_hire_ramp" => "New hires' expected cumulative wins by week since hire: how fast each policy lets a new hire start winning.".into(),
         s => match s.strip_prefix("metric_").or_else(|| s.strip_prefix("sweep_")).and_then(metric_index) {
@@ -383,7 +416,7 @@ pub fn pictures(study: &Study) -> String {
     );
     let mut out = String::from("<h2>Pictures</h2>\n");
     for stem in &first {
-        out.push_str(&figure(study, stem, &caption(stem)));
+        out.push_str(&figure(study, stem, &caption(study, stem)));
     }
     let rest: Vec<&(String, String)> = study
         .pictures
@@ -393,7 +426,7 @@ pub fn pictures(study: &Study) -> String {
     if !rest.is_empty() {
         out.push_str("<details>\n<summary>More pictures: every other metric</summary>\n");
         for (stem, _) in rest {
-            out.push_str(&figure(study, stem, &caption(stem)));
+            out.push_str(&figure(study, stem, &caption(study, stem)));
         }
         out.push_str("</details>\n");
     }
