@@ -86,6 +86,32 @@ fn init_writes_a_starter_that_validates_and_refuses_to_overwrite() {
             .status
             .success()
     );
+    // Not a regular file: refused even with --force, and left as it was.
+    let folder = dir.join("a-folder");
+    std::fs::create_dir_all(&folder).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&file, dir.join("a-link")).unwrap();
+    for target in [folder.clone(), dir.join("a-link")] {
+        if !target.exists() {
+            continue;
+        }
+        let out = salesim()
+            .arg("init")
+            .arg(&target)
+            .arg("--force")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{}", target.display());
+        assert!(String::from_utf8_lossy(&out.stderr).contains("not a regular file"));
+    }
+    assert!(folder.is_dir());
+    #[cfg(unix)]
+    assert!(
+        std::fs::symlink_metadata(dir.join("a-link"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -117,7 +117,7 @@ prop_compose! {
             any::<bool>(),
             any::<bool>(),
             prop_oneof![Just(Territory::None), Just(Territory::Strict), Just(Territory::Overflow)],
-            any::<u64>(),
+            0..=salesim::scenario::MAX_SEED,
             0.0f64..0.5,
             0.5f64..20.0,
         ),

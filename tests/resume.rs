@@ -202,6 +202,29 @@ fn merge_refuses_shards_that_do_not_belong_together_and_says_which() {
     assert!(other_count.contains("0/3"), "{other_count}");
     let nothing = merge(&["m-none"]);
     assert!(nothing.contains("m-none"), "{nothing}");
+    // A whole study in a folder named like a shard is not a shard.
+    let whole = salesim(tmp.path(), &args(&["--out", "w/shard-0-of-1"]));
+    assert!(whole.status.success());
+    let not_shard = merge(&["w"]);
+    assert!(
+        not_shard.contains("holds a whole study, not a shard"),
+        "{not_shard}"
+    );
+    // A shard is an input: the merge may not write over it, even with --force.
+    let onto = salesim(
+        tmp.path(),
+        &[
+            "merge",
+            "a",
+            "--out",
+            "a/shard-0-of-2",
+            "--force",
+            "--no-report",
+        ],
+    );
+    assert_eq!(onto.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&onto.stderr);
+    assert!(said.contains("one of the shards being merged"), "{said}");
     // An unfinished shard (its last replication cut off) is named, with how to finish it.
     let checkpoint = tmp.path().join("a/shard-1-of-2/runs.checkpoint");
     let bytes = std::fs::read(&checkpoint).unwrap();

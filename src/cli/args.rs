@@ -55,8 +55,8 @@ pub struct RunArgs {
     /// Replications per variant [default: the scenario's `replications`].
     #[arg(long, short = 'n', value_name = "N")]
     pub replications: Option<u32>,
-    /// Master seed [default: the scenario's `seed`].
-    #[arg(long, value_name = "S")]
+    /// Master seed, 0 to 9223372036854775807 [default: the scenario's `seed`].
+    #[arg(long, value_name = "S", value_parser = clap::value_parser!(u64).range(..=crate::scenario::MAX_SEED))]
     pub seed: Option<u64>,
     /// Worker threads [default: all available cores]; results do not depend on it.
     #[arg(long, short = 'j', value_name = "T")]

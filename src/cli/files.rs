@@ -44,11 +44,20 @@ pub fn validate(args: &ValidateArgs) -> Result<(), CliError> {
 
 /// Writes the commented embedded default to a file, refusing to overwrite one without `--force`.
 pub fn init(args: &InitArgs) -> Result<(), CliError> {
-    if args.file.exists() && !args.force {
-        return Err(input(format!(
-            "{} exists; pass --force to overwrite it",
-            args.file.display()
-        )));
+    // `symlink_metadata`: a link is not followed, so it is refused rather than replaced.
+    if let Ok(meta) = std::fs::symlink_metadata(&args.file) {
+        if !meta.file_type().is_file() {
+            return Err(input(format!(
+                "{} exists and is not a regular file (a directory, link, device or pipe); give a new file name",
+                args.file.display()
+            )));
+        }
+        if !args.force {
+            return Err(input(format!(
+                "{} exists; pass --force to overwrite it",
+                args.file.display()
+            )));
+        }
     }
     output::write_atomic(&args.file, crate::scenario::BEIJING_TOML.as_bytes())?;
     emit(&format!(

@@ -39,6 +39,14 @@ fn shard_folders(dirs: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
     Ok(folders)
 }
 
+/// Whether `a` and `b` name the same folder (compared once resolved, when both exist).
+fn same_folder(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
 /// Checks that `shards` (folder, header) are every shard of one study exactly once.
 fn check_together(shards: &[(PathBuf, Header)]) -> Result<(), CliError> {
     let (first_dir, first) = &shards[0];
@@ -102,6 +110,18 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
     for folder in &folders {
         let mut own = SavedRuns::none();
         let header = own.add_file(&folder.join(CHECKPOINT_FILE))?;
+        if header.shard.is_none() {
+            return Err(input(format!(
+                "{} holds a whole study, not a shard (its checkpoint has no shard); merge combines the folders `--shard I/N` wrote",
+                folder.display()
+            )));
+        }
+        if same_folder(&args.out, folder) {
+            return Err(input(format!(
+                "--out {}: that is one of the shards being merged; give another folder",
+                args.out.display()
+            )));
+        }
         shards.push((folder.clone(), header, own));
     }
     let headers: Vec<(PathBuf, Header)> = shards

@@ -40,8 +40,8 @@ pub struct TraceArgs {
     /// stretch) or `json`.
     #[arg(long, value_parser = ["text", "csv", "json"], default_value = "text")]
     pub format: String,
-    /// Master seed [default: the scenario's `seed`].
-    #[arg(long, value_name = "S")]
+    /// Master seed, 0 to 9223372036854775807 [default: the scenario's `seed`].
+    #[arg(long, value_name = "S", value_parser = clap::value_parser!(u64).range(..=crate::scenario::MAX_SEED))]
     pub seed: Option<u64>,
     /// Working days of the horizon [default: the scenario's `calendar.days`]; `--day` must
     /// fall inside it.

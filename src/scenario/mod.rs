@@ -29,7 +29,7 @@ pub use policy::{Assignment, LevelTimeouts, Policy, PushMode, PushOrder, Territo
 pub use reference::reference_markdown;
 pub use sensitivity::{Factor, Sensitivity};
 pub use settings::{FIXED_KEYS, Setting, settings_in};
-pub use validate::{MAX_DAYS, MAX_REPLICATIONS, MAX_REPS};
+pub use validate::{MAX_DAYS, MAX_REPLICATIONS, MAX_REPS, MAX_SEED};
 pub use values::{ClockTime, Limit};
 pub use world::{City, Companies, Mode, Office, Travel};
 

@@ -6,6 +6,12 @@ use super::{Scenario, ScenarioError};
 
 /// Largest organisation a scenario may ask for (reps at the start plus hires).
 pub const MAX_REPS: u64 = 200_000;
+/// Least Beta shape parameter (`companies.*_alpha`, `*_beta`): smaller ones put the
+/// quantile function out of floating-point reach (denormal shapes failed or hung).
+pub const MIN_BETA_SHAPE: f64 = 0.01;
+/// Largest master seed: the largest integer a TOML file can hold (2^63 − 1).
+pub const MAX_SEED: u64 = i64::MAX as u64;
+
 /// Longest horizon, working days.
 pub const MAX_DAYS: u32 = 5_000;
 /// Most buildings in a generated city.
@@ -45,6 +51,7 @@ impl Scenario {
             1,
             MAX_REPLICATIONS.into(),
         );
+        c.count("seed", s.seed, 0, MAX_SEED);
         c.count("calendar.days", s.calendar.days.into(), 1, MAX_DAYS.into());
         c.count(
             "calendar.working_days_per_week",
@@ -340,16 +347,26 @@ impl Scenario {
         c.count("travel.inside_move_min", t.inside_move_min.into(), 0, 240);
 
         let m = &s.companies;
-        c.positive("companies.propensity_alpha", m.propensity_alpha, 1e4);
-        c.positive("companies.propensity_beta", m.propensity_beta, 1e4);
+        c.range(
+            "companies.propensity_alpha",
+            m.propensity_alpha,
+            MIN_BETA_SHAPE,
+            1e4,
+        );
+        c.range(
+            "companies.propensity_beta",
+            m.propensity_beta,
+            MIN_BETA_SHAPE,
+            1e4,
+        );
         c.positive(
             "companies.deal_value_median_cny",
             m.deal_value_median_cny,
             1e12,
         );
         c.range("companies.deal_value_sigma", m.deal_value_sigma, 0.0, 5.0);
-        c.positive("companies.dm_in_alpha", m.dm_in_alpha, 1e4);
-        c.positive("companies.dm_in_beta", m.dm_in_beta, 1e4);
+        c.range("companies.dm_in_alpha", m.dm_in_alpha, MIN_BETA_SHAPE, 1e4);
+        c.range("companies.dm_in_beta", m.dm_in_beta, MIN_BETA_SHAPE, 1e4);
         c.range(
             "companies.appointment_factor",
             m.appointment_factor,
@@ -537,6 +554,10 @@ impl Scenario {
                 .iter()
                 .map(|(k, r)| (k.to_string(), r.to_string())),
         );
+        if s.seed > MAX_SEED {
+            // Such a scenario cannot be written back as TOML, which the checks below need.
+            return c;
+        }
         c.problems.extend(super::sensitivity::problems(s));
         // The base policy's problems once; a variant's only where they are its own.
         let mut base = Checks::default();
