@@ -41,7 +41,10 @@ fn results_with_records(
 
 #[test]
 fn pairing_narrows_the_interval_of_the_conversion_difference() {
-    let results = default_results(40, 10);
+    // Over the first weeks, while the daily push of 30–50 leads a rep drains the pool, the
+    // variants' days part sooner and pairing helps less (mean ratio 0.88 at 40 days, 0.71
+    // at 80 and 0.65 at 120, 10 replications; 0.57 in the default's 100 of 120 days).
+    let results = default_results(80, 10);
     let conversion = metric_index("conversion_rate").unwrap();
     let baseline = Scenario::embedded().baseline_index();
     let base = results.metric_values(baseline, conversion);

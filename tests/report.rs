@@ -292,8 +292,8 @@ fn variants_beyond_the_policy_are_called_variants_with_their_settings_against_th
         ],
     );
     assert!(page.contains("Which variant converts the most leads"));
-    assert!(page.contains("This study compares 4 variants"));
-    assert!(page.contains("<td>org.ride_alongs_per_month = 0 (baseline: 8)</td>"));
+    assert!(page.contains("This study compares 5 variants"));
+    assert!(page.contains("<td>org.ride_alongs_per_month = 0 (baseline: 1)</td>"));
     assert!(page.contains("the variants differ only by what the variants table lists"));
 }
 

@@ -82,7 +82,8 @@ pub struct Org {
     pub experience_per_tenure_day: f64,
     /// Private leads (contacted) each starting veteran holds; at most half the variant's private cap.
     pub veteran_initial_private: u32,
-    /// Ride-along visit days each manager makes a month (new hires first).
+    /// Ride-along days each manager makes a month (new hires first); a day holds the
+    /// quota's visits, so 1 is MODEL.md's "at least 8 ride-along visits a month".
     pub ride_alongs_per_month: u32,
     /// Skill a manager brings to a ride-along visit (0–1): the visit uses the higher of it and the rep's.
     pub manager_skill: f64,
@@ -102,7 +103,7 @@ impl Default for Org {
             new_hire_days: 90,
             experience_per_tenure_day: 2.5,
             veteran_initial_private: 15,
-            ride_alongs_per_month: 8,
+            ride_alongs_per_month: 1,
             manager_skill: 0.9,
         }
     }

@@ -97,7 +97,8 @@ pub struct Policy {
     pub push_min: u32,
     /// Most leads a rep is pushed a day.
     pub push_max: u32,
-    /// Top-up or add.
+    /// Add (each rep-day is pushed its target of new leads: MODEL.md's "30–50 leads per
+    /// rep per day") or top-up (the assigned list is filled up to the target).
     pub push_mode: PushMode,
     /// Calendar hours an assigned lead may wait for first contact before it is reclaimed, or "none".
     pub reclaim_timeout_hours: Limit,
@@ -162,7 +163,7 @@ impl Default for Policy {
             push_order: PushOrder::Newest,
             push_min: 30,
             push_max: 50,
-            push_mode: PushMode::TopUp,
+            push_mode: PushMode::Add,
             reclaim_timeout_hours: Limit::At(48),
             timeout_by_level: None,
             private_cap: Limit::At(30),

@@ -175,6 +175,8 @@ const DEFAULTS: &[(&str, Range)] = &[
         Range::Both("assigned_first", "by_chance"),
     ),
     ("policy.push_order", Range::Both("newest", "best_scored")),
+    // How many leads the push hands out: MODEL.md's 30–50 a day, or a top-up of the list.
+    ("policy.push_mode", Range::Both("top_up", "add")),
     ("behaviour.claim_browse", Range::Scale(0.5, 2.0)),
     // The least judged chance an evening call books a visit at: booked visits go first on
     // the next day's route, so a lax threshold costs the day its quota (see the README).
