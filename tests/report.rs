@@ -377,3 +377,20 @@ fn the_trade_off_follows_the_ranking_metric_and_the_floor() {
     );
     assert!(page.contains("leads_won against gini_wins (95% intervals)"));
 }
+
+#[test]
+fn identical_variants_give_no_infinite_saving_from_pairing() {
+    let dir = TempDir::new("twins");
+    let file = dir.0.join("twins.toml");
+    std::fs::write(
+        &file,
+        "[[variant]]\nname = \"a\"\n\n[[variant]]\nname = \"b\"\n",
+    )
+    .unwrap();
+    let (page, _) = page_of(
+        "twins-page",
+        &[file.to_str().unwrap(), "--replications", "2", "--days", "2"],
+    );
+    assert!(!page.contains("inf times"), "an infinite saving is printed");
+    assert!(page.contains("every paired difference was the same in all replications"));
+}

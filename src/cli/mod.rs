@@ -152,9 +152,14 @@ pub(crate) fn emit(text: &str) {
     if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush())
         && e.kind() != std::io::ErrorKind::BrokenPipe
     {
-        eprintln!("warning: cannot write to standard output: {e}");
+        eprintln!("error: cannot write to standard output: {e}");
+        STDOUT_FAILED.store(true, std::sync::atomic::Ordering::Relaxed);
     }
 }
+
+/// Set when writing to standard output failed (a full disk, say): the command's output is
+/// incomplete, so it exits 1 even if everything else went well.
+static STDOUT_FAILED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// Parses the process arguments and runs; the whole program.
 pub fn main() -> ExitCode {
@@ -183,6 +188,7 @@ pub fn main() -> ExitCode {
         None => run(&cli.run),
     };
     match outcome {
+        Ok(()) if STDOUT_FAILED.load(std::sync::atomic::Ordering::Relaxed) => ExitCode::FAILURE,
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");

@@ -516,7 +516,9 @@ pub fn method(study: &Study) -> String {
         .collect();
     if !ratios.is_empty() {
         let ratio = crate::stats::mean(&ratios);
-        let saving = if ratio < 1.0 {
+        let saving = if ratio <= 0.0 {
+            ": every paired difference was the same in all replications".to_string()
+        } else if ratio < 1.0 {
             format!(
                 ", as precise as about {:.1} times as many independent replications",
                 1.0 / (ratio * ratio)

@@ -6,6 +6,8 @@ use super::{Scenario, ScenarioError};
 
 /// Largest organisation a scenario may ask for (reps at the start plus hires).
 pub const MAX_REPS: u64 = 200_000;
+/// Longest name of a scenario, variant or office, in characters.
+pub const MAX_NAME_CHARS: usize = 100;
 /// Least Beta shape parameter (`companies.*_alpha`, `*_beta`): smaller ones put the
 /// quantile function out of floating-point reach (denormal shapes failed or hung).
 pub const MIN_BETA_SHAPE: f64 = 0.01;
@@ -593,6 +595,18 @@ const MISSING_SPELLINGS: &[&str] = &[
 /// control character (a newline, a tab, an escape sequence) would break the terminal's
 /// tables and make the SVG pictures invalid XML.
 fn name_problem(key: &str, name: &str) -> Option<String> {
+    let length = name.chars().count();
+    if length > MAX_NAME_CHARS {
+        return Some(format!(
+            "{key}: {length} characters long; a name may have at most {MAX_NAME_CHARS} (it labels table rows, plots and file names)"
+        ));
+    }
+    if !name.trim().is_empty() && name.trim() != name {
+        return Some(format!(
+            "{key}: {name:?} starts or ends with white space, which makes names that look alike; write {:?}",
+            name.trim()
+        ));
+    }
     // Control characters, and the invisible format characters that reorder or split text
     // (bidirectional overrides, zero-width and line separators, the byte-order mark).
     let invisible = |c: char| matches!(c, '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{FEFF}');
