@@ -194,6 +194,29 @@ fn folders_that_are_not_studies_are_refused_with_exit_2() {
     std::fs::write(&csv, text.replacen(",0,", ",zero,", 1)).unwrap();
     check("bad replication index", &["replications.csv", "row 2"]);
 
+    // Edited values: the first metric cell of the first row (conversion_rate).
+    let header = text.lines().next().unwrap();
+    let row: Vec<&str> = text.lines().nth(1).unwrap().split(',').collect();
+    let seed = header.split(',').position(|h| h == "seed").unwrap();
+    let conversion = header
+        .split(',')
+        .position(|h| h == "conversion_rate")
+        .unwrap();
+    for (value, wanted) in [
+        ("NaN", "conversion_rate: \"NaN\" is not allowed"),
+        ("inf", "conversion_rate: \"inf\" is not allowed"),
+        ("-0.5", "conversion_rate: \"-0.5\" is not allowed"),
+    ] {
+        let mut edited = row.clone();
+        edited[conversion] = value;
+        std::fs::write(&csv, text.replacen(&row.join(","), &edited.join(","), 1)).unwrap();
+        check(value, &["replications.csv", "row 2", wanted]);
+    }
+    let mut edited = row.clone();
+    edited[seed] = "7";
+    std::fs::write(&csv, text.replacen(&row.join(","), &edited.join(","), 1)).unwrap();
+    check("another seed", &["row 2: seed \"7\" is not the manifest's"]);
+
     std::fs::write(&csv, &text).unwrap();
     std::fs::remove_file(dir.0.join("tradeoff.svg")).unwrap();
     check("missing picture", &["tradeoff.svg"]);

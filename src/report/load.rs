@@ -173,7 +173,12 @@ impl Study {
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| bad(&manifest_path, e))?;
         let csv_path = dir.join(REPLICATIONS_FILE);
-        let runs = read_replications(&csv_path, &variants, manifest.replications)?;
+        let runs = read_replications(
+            &csv_path,
+            &variants,
+            manifest.replications,
+            manifest.scenario.seed,
+        )?;
         let results = ExperimentResults::from_runs(&variants, runs);
         let mut analysis = analyse(
             &results,
@@ -307,6 +312,7 @@ fn read_replications(
     path: &Path,
     variants: &[Variant],
     replications: u32,
+    seed: u64,
 ) -> Result<Vec<Vec<RunMetrics>>, ReportError> {
     let bad = |reason: String| ReportError::Invalid {
         path: PathBuf::from(path),
@@ -327,6 +333,7 @@ fn read_replications(
     };
     let variant_col = column("variant")?;
     let replication_col = column("replication")?;
+    let seed_col = header.iter().position(|h| h == "seed");
     let metric_cols = METRICS
         .iter()
         .map(|m| column(m.name))
@@ -357,17 +364,29 @@ fn read_replications(
                     replications.saturating_sub(1)
                 ))
             })?;
+        if let Some(c) = seed_col
+            && field(c) != seed.to_string()
+        {
+            return Err(bad(format!(
+                "row {line}: seed {:?} is not the manifest's {seed}",
+                field(c)
+            )));
+        }
         let metrics = metric_cols
             .iter()
             .zip(METRICS)
             .map(|(&c, m)| match field(c) {
                 "" => Ok(f64::NAN),
-                text => text.parse::<f64>().map_err(|_| {
-                    bad(format!(
-                        "row {line}, column {}: {text:?} is not a number",
-                        m.name
-                    ))
-                }),
+                text => text
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|x| x.is_finite() && *x >= 0.0)
+                    .ok_or_else(|| {
+                        bad(format!(
+                            "row {line}, column {}: {text:?} is not allowed; every metric is a finite number from 0, or an empty cell where it is undefined",
+                            m.name
+                        ))
+                    }),
             })
             .collect::<Result<Vec<f64>, _>>()?;
         if runs[v][r].is_some() {
