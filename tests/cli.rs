@@ -549,6 +549,11 @@ fn bad_sweep_grids_exit_2_before_writing_anything() {
         // A repeated value would be one variant run twice.
         ("policy.private_cap=15,15", "the value 15 is given twice"),
         ("policy.private_cap=none,\"none\"", "is given twice"),
+        // Two spellings of one clock time, told apart only once read.
+        (
+            "day.depart=08:30,8:30",
+            "depart=08:30 and depart=8:30 hold the same values once read",
+        ),
     ] {
         let out = salesim(
             dir.path(),

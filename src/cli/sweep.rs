@@ -3,7 +3,9 @@
 use super::{CliError, RunArgs, Setup, SweepArgs, execute, input, prepare_scenario};
 use crate::checkpoint::{SavedRuns, StudyKind, customers_digest};
 use crate::experiment::select_variants;
+use crate::scenario::sensitivity::value_at;
 use crate::scenario::{Scenario, Setting, Variant};
+use std::collections::BTreeMap;
 
 /// Most variants a sweep may have.
 pub const MAX_SWEEP_VARIANTS: usize = 10_000;
@@ -93,7 +95,45 @@ pub fn sweep_variants(
         })
         .collect::<Result<Vec<_>, _>>()
         .map_err(input)?;
+    refuse_equal_variants(scenario, &variants)?;
     Ok((variants, base.name))
+}
+
+/// Refuses a grid in which two combinations give the same values once read (`--set
+/// day.depart=08:30,8:30`: two spellings of one clock time), which would run one variant
+/// twice under two names. Compares each swept key's value as the variant holds it.
+fn refuse_equal_variants(scenario: &Scenario, variants: &[Variant]) -> Result<(), CliError> {
+    let held = |v: &Variant| -> String {
+        let policy = toml::Table::try_from(&v.policy).ok();
+        v.parameters
+            .iter()
+            .map(|(key, _)| {
+                let value = match key.strip_prefix("policy.") {
+                    Some(path) => policy.as_ref().and_then(|table| {
+                        let mut parts = path.split('.');
+                        let mut at = table.get(parts.next()?)?;
+                        for part in parts {
+                            at = at.as_table()?.get(part)?;
+                        }
+                        Some(at.clone())
+                    }),
+                    None => value_at(v.scenario.as_deref().unwrap_or(scenario), key),
+                };
+                format!("{key}={value:?}")
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+    for v in variants {
+        if let Some(other) = seen.insert(held(v), &v.name) {
+            return Err(input(format!(
+                "--set: {other} and {} hold the same values once read (two spellings of one value, such as 08:30 and 8:30); each value of a --set must differ",
+                v.name
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Runs a sweep: the grid's combinations as variants of the base variant, compared with

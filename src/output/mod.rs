@@ -56,12 +56,13 @@ pub const RIVAL_MIN_P_BEST: f64 = 0.005;
 pub fn rival_text(names: &[String], p_each: f64, p_together: f64, joiner: &str) -> String {
     match names {
         [one] => format!("{one}{joiner}{}", probability_text(p_each)),
-        _ => format!(
-            "{}{joiner}{} each (tied in every replication: together {})",
-            names.join(" and "),
+        [first @ .., last] => format!(
+            "{} and {last}{joiner}{} each (tied in every replication: together {})",
+            first.join(", "),
             probability_text(p_each),
             probability_text(p_together)
         ),
+        [] => String::new(),
     }
 }
 
@@ -188,6 +189,16 @@ pub fn write_all(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rival_ties_list_their_members_and_combined_share() {
+        let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(rival_text(&names(&["a"]), 0.2, 0.2, " "), "a 20%");
+        assert_eq!(
+            rival_text(&names(&["`a`", "`b`", "`c`"]), 0.1, 0.3, " in "),
+            "`a`, `b` and `c` in 10% each (tied in every replication: together 30%)"
+        );
+    }
 
     #[test]
     fn probabilities_never_round_to_a_certainty() {

@@ -620,7 +620,7 @@ fn name_problem(key: &str, name: &str) -> Option<String> {
 fn check_offices(c: &mut Checks, s: &Scenario) {
     c.rules.push((
         "office".into(),
-        "optional [[office]] tables: a unique non-empty name, x_km and y_km inside the city, teams from 1; their teams add up to org.teams".into(),
+        "optional [[office]] tables: a unique non-empty name, x_km and y_km inside the city (no two at one point), teams from 1; their teams add up to org.teams".into(),
     ));
     if s.offices.is_empty() {
         return;
@@ -638,6 +638,17 @@ fn check_offices(c: &mut Checks, s: &Scenario) {
             c.problems.push(format!(
                 "office[{i}].name: {:?} repeats office[{j}]; names must be unique",
                 o.name
+            ));
+        }
+        // Territories go to the nearest office: a second office at the same point would
+        // never be nearest, and its reps would get no leads.
+        if let Some(j) = s.offices[..i]
+            .iter()
+            .position(|p| p.x_km == o.x_km && p.y_km == o.y_km)
+        {
+            c.problems.push(format!(
+                "office[{i}]: at the same point as office[{j}] ({}, {}); offices need their own places (territories go to the nearest)",
+                o.x_km, o.y_km
             ));
         }
         for (key, v) in [("x_km", o.x_km), ("y_km", o.y_km)] {
