@@ -1,5 +1,5 @@
-//! The JSON Schema of scenario files: shipped up to date, and every shipped scenario
-//! passes it while a broken one does not.
+//! The JSON Schema of scenario files: shipped up to date, every shipped scenario passes it
+//! while a broken one does not, and `salesim schema` fails when stdout cannot take it.
 
 use salesim::cli::schema_text;
 
@@ -101,4 +101,20 @@ fn the_schema_refuses_what_the_parser_refuses() {
     }
     let good = "[policy]\nprivate_cap = \"none\"\n[day]\ndepart = \"09:15\"\n[[variant]]\nname = \"a\"\npolicy.reclaim_timeout_hours = 12";
     assert!(schemas.validate(&as_json(good), index).is_ok());
+}
+
+#[test]
+fn output_that_cannot_be_written_to_stdout_exits_1() {
+    // /dev/full takes no bytes: the schema would be cut short, so the command fails.
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return;
+    };
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_salesim"))
+        .arg("schema")
+        .stdout(full)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("cannot write to standard output"));
 }
