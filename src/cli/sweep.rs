@@ -3,7 +3,7 @@
 use super::{CliError, RunArgs, Setup, SweepArgs, execute, input, prepare_scenario};
 use crate::checkpoint::{SavedRuns, StudyKind, customers_digest};
 use crate::experiment::select_variants;
-use crate::scenario::sensitivity::value_at;
+use crate::scenario::sensitivity::value_in;
 use crate::scenario::{Scenario, Setting, Variant};
 use std::collections::BTreeMap;
 
@@ -104,20 +104,21 @@ pub fn sweep_variants(
 /// twice under two names. Compares each swept key's value as the variant holds it.
 fn refuse_equal_variants(scenario: &Scenario, variants: &[Variant]) -> Result<(), CliError> {
     let held = |v: &Variant| -> String {
+        // Each table written once per variant (the scenario only when a key is outside
+        // the policy), then read at every swept key.
         let policy = toml::Table::try_from(&v.policy).ok();
+        let own = v
+            .parameters
+            .iter()
+            .any(|(key, _)| !key.starts_with("policy."))
+            .then(|| toml::Table::try_from(v.scenario.as_deref().unwrap_or(scenario)).ok())
+            .flatten();
         v.parameters
             .iter()
             .map(|(key, _)| {
                 let value = match key.strip_prefix("policy.") {
-                    Some(path) => policy.as_ref().and_then(|table| {
-                        let mut parts = path.split('.');
-                        let mut at = table.get(parts.next()?)?;
-                        for part in parts {
-                            at = at.as_table()?.get(part)?;
-                        }
-                        Some(at.clone())
-                    }),
-                    None => value_at(v.scenario.as_deref().unwrap_or(scenario), key),
+                    Some(path) => policy.as_ref().and_then(|t| value_in(t, path)),
+                    None => own.as_ref().and_then(|t| value_in(t, key)),
                 };
                 format!("{key}={value:?}")
             })

@@ -193,11 +193,15 @@ const DEFAULTS: &[(&str, Range)] = &[
 
 /// The value at dotted `path` of `scenario`, if there is one.
 pub fn value_at(scenario: &Scenario, path: &str) -> Option<toml::Value> {
-    let table = toml::Table::try_from(scenario).ok()?;
+    value_in(&toml::Table::try_from(scenario).ok()?, path).cloned()
+}
+
+/// The value at dotted `path` of a TOML `table` (a scenario or a policy written as TOML).
+pub fn value_in<'t>(table: &'t toml::Table, path: &str) -> Option<&'t toml::Value> {
     let mut parts = path.split('.');
-    let mut here = table.get(parts.next()?)?.clone();
+    let mut here = table.get(parts.next()?)?;
     for part in parts {
-        here = here.as_table()?.get(part)?.clone();
+        here = here.as_table()?.get(part)?;
     }
     Some(here)
 }
