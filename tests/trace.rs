@@ -140,6 +140,57 @@ fn bad_input_exits_2_naming_the_flag() {
 }
 
 #[test]
+fn a_day_beyond_a_variants_own_horizon_says_whose_horizon_it_is() {
+    let dir = TempDir::new("own-days");
+    let file = dir.path().join("own.toml");
+    std::fs::write(
+        &file,
+        "[calendar]\ndays = 5\n[[variant]]\nname = \"short\"\n[variant.scenario]\ncalendar.days = 2\n[[variant]]\nname = \"long\"\n",
+    )
+    .unwrap();
+    let file = file.to_str().unwrap();
+    let out = salesim(
+        dir.path(),
+        &[
+            "trace",
+            file,
+            "--variant",
+            "short",
+            "--rep",
+            "1",
+            "--day",
+            "3",
+            "--days",
+            "9",
+        ],
+    );
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("working days are 0 to 1 (variant \"short\" sets its own calendar.days = 2 in its [variant.scenario]; --days does not change it)"),
+        "{stderr}"
+    );
+    let out = salesim(
+        dir.path(),
+        &[
+            "trace",
+            file,
+            "--variant",
+            "long",
+            "--rep",
+            "1",
+            "--day",
+            "6",
+        ],
+    );
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("(calendar.days = 5; --days changes it)"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn a_city_smaller_than_the_maps_least_frame_is_drawn() {
     // A city 3.5 km across: the map's frame of at least 2 km each way does not fit in it
     // (this once panicked in the frame's clamp).

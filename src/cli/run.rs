@@ -485,6 +485,7 @@ pub fn execute(setup: &Setup, args: &RunArgs, mut saved: SavedRuns) -> Result<()
         let finished = SystemTime::now();
         bar.finish_and_clear();
         checkpoint.sync()?;
+        interrupt::writing_results();
 
         let mut analysis = analyse(
             &results,

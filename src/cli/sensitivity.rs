@@ -369,6 +369,7 @@ fn execute_screen(
         let screen = screen.map_err(|e| screen_error(e, &status, &checkpoint))?;
         let finished = SystemTime::now();
         checkpoint.sync()?;
+        interrupt::writing_results();
 
         let base_values: Vec<Option<f64>> = plan
             .factors

@@ -160,8 +160,20 @@ pub fn trace_day(args: &TraceArgs) -> Result<DayTrace, CliError> {
     let mut sc = variant.scenario.as_deref().unwrap_or(&scenario).clone();
     let days = sc.calendar.days;
     if args.day >= days {
+        let own_days = scenario.variants.iter().any(|spec| {
+            spec.name == variant.name
+                && crate::scenario::sensitivity::value_in(&spec.scenario, "calendar.days").is_some()
+        });
+        let hint = if own_days {
+            format!(
+                "variant {:?} sets its own calendar.days = {days} in its [variant.scenario]; --days does not change it",
+                variant.name
+            )
+        } else {
+            format!("calendar.days = {days}; --days changes it")
+        };
         return Err(input(format!(
-            "--day {} is beyond the horizon: working days are 0 to {} (calendar.days = {days}; --days changes it)",
+            "--day {} is beyond the horizon: working days are 0 to {} ({hint})",
             args.day,
             days - 1
         )));

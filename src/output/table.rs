@@ -276,26 +276,30 @@ pub fn render_verdict(results: &ExperimentResults, analysis: &Analysis) -> Strin
             name(best),
             metric.name,
             value_text(v.metric, results.summaries[best][v.metric].mean),
-            if let Some(why) = crate::analysis::too_few_to_rank(results.replications) {
-                format!("but {why}")
-            } else {
+            {
                 let tied = crate::analysis::tied_with(results, best, v.metric);
-                let together = if tied.is_empty() {
-                    String::new()
-                } else {
-                    format!(
-                        " (tied with {} in every replication: together {})",
-                        tied.iter().map(|&i| name(i)).collect::<Vec<_>>().join(", "),
-                        probability_text(
-                            v.p_best[best] + tied.iter().map(|&i| v.p_best[i]).sum::<f64>()
+                let tied_names = tied.iter().map(|&i| name(i)).collect::<Vec<_>>().join(", ");
+                match crate::analysis::too_few_to_rank(results.replications) {
+                    Some(why) if tied.is_empty() => format!("but {why}"),
+                    Some(why) => format!("tied with {tied_names} in every replication; {why}"),
+                    None => {
+                        let together = if tied.is_empty() {
+                            String::new()
+                        } else {
+                            format!(
+                                " (tied with {tied_names} in every replication: together {})",
+                                probability_text(
+                                    v.p_best[best] + tied.iter().map(|&i| v.p_best[i]).sum::<f64>()
+                                )
+                            )
+                        };
+                        format!(
+                            "best in {} of {} bootstrap resamples{together}",
+                            probability_text(v.p_best[best]),
+                            v.draws
                         )
-                    )
-                };
-                format!(
-                    "best in {} of {} bootstrap resamples{together}",
-                    probability_text(v.p_best[best]),
-                    v.draws
-                )
+                    }
+                }
             }
         )
     });
@@ -546,6 +550,35 @@ mod tests {
         );
         assert!(
             text.contains("meeting nh_win_ratio>=0.8 (checked on means): new-hire-priority (conversion_rate 1.90%"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_tie_for_best_is_named_even_with_too_few_replications_to_rank() {
+        use crate::experiment::RunMetrics;
+        let variants = Scenario::embedded().resolved_variants().unwrap()[2..5].to_vec();
+        let won = metric_index("leads_won").unwrap();
+        // Nobody wins anything in a short run: every variant has 0 in both replications.
+        let runs = (0..3)
+            .map(|_| {
+                (0..2)
+                    .map(|_| {
+                        let mut metrics = vec![f64::NAN; METRICS.len()];
+                        metrics[won] = 0.0;
+                        RunMetrics { metrics }
+                    })
+                    .collect()
+            })
+            .collect();
+        let results = ExperimentResults::from_runs(&variants, runs);
+        let analysis = crate::analysis::analyse(&results, 0, won, &[], 200, 7);
+        let text = render_verdict(&results, &analysis);
+        assert!(
+            text.contains(&format!(
+                "(0.000), tied with {}, {} in every replication; 2 replications have only 3 distinct",
+                variants[1].name, variants[2].name
+            )),
             "{text}"
         );
     }

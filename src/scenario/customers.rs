@@ -67,9 +67,14 @@ pub const MAX_CUSTOMER_ROWS: usize = 2_000_000;
 pub const MAX_PROBLEMS_LISTED: usize = 50;
 
 /// Reads a customer list from a file. `origin` centres lat/lon projection (default: the
-/// mean position). Every bad row is reported by line and column. A file larger than
-/// [`MAX_CUSTOMER_FILE_BYTES`] is refused before it is read.
-pub fn read_customers(path: &Path, origin: Option<Origin>) -> Result<CustomerList, Vec<String>> {
+/// mean position); every company must lie within `half_km` of it east-west and
+/// north-south (half of `city.size_km`). Every bad row is reported by line and column. A
+/// file larger than [`MAX_CUSTOMER_FILE_BYTES`] is refused before it is read.
+pub fn read_customers(
+    path: &Path,
+    origin: Option<Origin>,
+    half_km: f64,
+) -> Result<CustomerList, Vec<String>> {
     let file = path.display().to_string();
     // Checked before opening: opening a named pipe would wait for a writer.
     let kind = std::fs::metadata(path).map_err(|e| vec![format!("cannot read {file}: {e}")])?;
@@ -88,7 +93,7 @@ pub fn read_customers(path: &Path, origin: Option<Origin>) -> Result<CustomerLis
             "{file}: {bytes} bytes is too large; a customer list may have at most {MAX_CUSTOMER_FILE_BYTES} bytes and {MAX_CUSTOMER_ROWS} companies"
         )]);
     }
-    read_customers_from(std::io::BufReader::new(opened), &file, origin)
+    read_customers_from(std::io::BufReader::new(opened), &file, origin, half_km)
 }
 
 /// Reads a customer list from `input`; `file` names it in messages. The same rules as
@@ -98,9 +103,10 @@ pub fn read_customers_from(
     input: impl std::io::Read,
     file: &str,
     origin: Option<Origin>,
+    half_km: f64,
 ) -> Result<CustomerList, Vec<String>> {
     let mut problems = Vec::new();
-    let result = parse(input, file, origin, &mut problems);
+    let result = parse(input, file, origin, half_km, &mut problems);
     match result {
         Some(list) if problems.is_empty() => Ok(list),
         _ => Err(problems),
@@ -111,6 +117,7 @@ fn parse(
     input: impl std::io::Read,
     file: &str,
     origin: Option<Origin>,
+    half_km: f64,
     problems: &mut Vec<String>,
 ) -> Option<CustomerList> {
     let mut reader = csv::ReaderBuilder::new()
@@ -291,6 +298,7 @@ fn parse(
             (line, row)
         })
         .collect();
+    problems.extend(outside_city(file, &rows, half_km, by_km));
     problems.extend(building_conflicts(file, &rows));
     if !problems.is_empty() {
         return None;
@@ -298,6 +306,47 @@ fn parse(
     Some(CustomerList {
         rows: rows.into_iter().map(|(_, row)| row).collect(),
     })
+}
+
+/// Companies outside the city's square, `half_km` either side of the office east-west
+/// and north-south (a mistyped degree puts a company hundreds of km away, where reps
+/// would spend days in taxis): at most [`MAX_PROBLEMS_LISTED`] named, the rest counted.
+fn outside_city(file: &str, rows: &[(u64, CustomerRow)], half_km: f64, by_km: bool) -> Vec<String> {
+    let outside: Vec<&(u64, CustomerRow)> = rows
+        .iter()
+        .filter(|(_, r)| r.x_km.abs() > half_km || r.y_km.abs() > half_km)
+        .collect();
+    let mut problems: Vec<String> = outside
+        .iter()
+        .take(MAX_PROBLEMS_LISTED)
+        .map(|(line, r)| {
+            // The column that puts it out: east-west is x_km or lon, north-south y_km or lat.
+            let column = match (by_km, r.x_km.abs() > half_km) {
+                (true, true) => "x_km",
+                (true, false) => "y_km",
+                (false, true) => "lon",
+                (false, false) => "lat",
+            };
+            problem(
+                file,
+                *line,
+                column,
+                format!(
+                    "the company lies at ({:.1}, {:.1}) km from the office, outside the city: city.size_km = {} keeps companies within {half_km} km of the office east-west and north-south; correct the position or raise city.size_km",
+                    r.x_km,
+                    r.y_km,
+                    2.0 * half_km
+                ),
+            )
+        })
+        .collect();
+    if outside.len() > MAX_PROBLEMS_LISTED {
+        problems.push(format!(
+            "{file}: and {} more companies outside the city",
+            outside.len() - MAX_PROBLEMS_LISTED
+        ));
+    }
+    problems
 }
 
 /// Farthest a company may lie from the first company of its named building, km: the
@@ -382,7 +431,7 @@ mod tests {
         for i in 0..500 {
             text.push_str(&format!("C{i},east,0\n"));
         }
-        let problems = read_customers_from(text.as_bytes(), "bad.csv", None).unwrap_err();
+        let problems = read_customers_from(text.as_bytes(), "bad.csv", None, 20.0).unwrap_err();
         assert_eq!(problems.len(), MAX_PROBLEMS_LISTED + 1);
         assert!(
             problems[0].contains("bad.csv line 2, column `x_km`"),
@@ -400,7 +449,7 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join("list.csv");
         std::fs::write(&file, "id,x_km,y_km,building,propensity,steps\nA, 1.5 ,-2,T1,0.4,3\nB,1.5,-2,T1,,\nC,0,0,,,\n").unwrap();
-        let list = read_customers(&file, None).unwrap();
+        let list = read_customers(&file, None, 20.0).unwrap();
         assert_eq!(list.rows.len(), 3);
         assert_eq!((list.rows[0].x_km, list.rows[0].y_km), (1.5, -2.0));
         assert_eq!(
@@ -419,6 +468,7 @@ mod tests {
                 lat: 39.9,
                 lon: 116.4,
             }),
+            20.0,
         )
         .unwrap();
         assert!((list.rows[1].y_km - 11.1195).abs() < 1e-3);
@@ -428,9 +478,41 @@ mod tests {
     /// The problems `text` as a customer list gets, one string.
     fn problems_of(text: &str) -> String {
         let mut problems = Vec::new();
-        let list = parse(text.as_bytes(), "c.csv", None, &mut problems);
+        let list = parse(text.as_bytes(), "c.csv", None, 20.0, &mut problems);
         assert!(list.is_none() && !problems.is_empty(), "{text}");
         problems.join("\n")
+    }
+
+    #[test]
+    fn companies_outside_the_city_are_refused() {
+        // A latitude mistyped by a degree puts a company 111 km north of the office.
+        let mut text = String::from("id,lat,lon\n");
+        for i in 0..9 {
+            text.push_str(&format!("N{i},39.9,116.4\n"));
+        }
+        text.push_str("far,40.9,116.4\n");
+        let p = problems_of(&text);
+        assert!(
+            p.contains("c.csv line 11, column `lat`: the company lies at (0.0, 100.1) km")
+                && p.contains("outside the city: city.size_km = 40 keeps companies within 20 km"),
+            "{p}"
+        );
+        assert_eq!(p.lines().count(), 1, "{p}");
+        let p = problems_of("id,x_km,y_km\nA,0,-20.5\n");
+        assert!(
+            p.contains("line 2, column `y_km`: the company lies at (0.0, -20.5) km"),
+            "{p}"
+        );
+        assert!(
+            parse(
+                "id,x_km,y_km\nA,20,-20\n".as_bytes(),
+                "c.csv",
+                None,
+                20.0,
+                &mut Vec::new()
+            )
+            .is_some()
+        );
     }
 
     #[test]

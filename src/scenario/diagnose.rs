@@ -2,10 +2,14 @@
 //! column, and, for a misspelt key, the key that was probably meant.
 
 use crate::spelling::closest;
+use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 
 /// Deserialises `T` from a TOML document, or says what is wrong: `key.path (line L, column C): message`.
-pub fn from_document<T: DeserializeOwned>(text: &str) -> Result<T, String> {
+pub fn from_document<T: DeserializeOwned + JsonSchema>(text: &str) -> Result<T, String> {
+    if let Ok(table) = text.parse::<toml::Table>() {
+        shape::<T>(&toml::Value::Table(table), "")?;
+    }
     let de = toml::Deserializer::parse(text).map_err(|e| located(text, &e, ""))?;
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
@@ -14,11 +18,24 @@ pub fn from_document<T: DeserializeOwned>(text: &str) -> Result<T, String> {
 }
 
 /// Deserialises `T` from a TOML value that sits at `prefix` in the document.
-pub fn from_value<T: DeserializeOwned>(value: toml::Value, prefix: &str) -> Result<T, String> {
+pub fn from_value<T: DeserializeOwned + JsonSchema>(
+    value: toml::Value,
+    prefix: &str,
+) -> Result<T, String> {
+    shape::<T>(&value, prefix)?;
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = join(prefix, &e.path().to_string());
         format!("{path}: {}", explain(e.inner().message(), &path))
     })
+}
+
+/// Refuses a value whose tables and arrays are not where `T`'s schema has them.
+fn shape<T: JsonSchema>(value: &toml::Value, prefix: &str) -> Result<(), String> {
+    let schema = serde_json::to_value(schemars::schema_for!(T)).expect("a schema serialises");
+    match super::shape::shape_problem(&schema, value, prefix) {
+        Some(problem) => Err(problem),
+        None => Ok(()),
+    }
 }
 
 fn join(prefix: &str, path: &str) -> String {
@@ -39,7 +56,13 @@ fn located(text: &str, e: &toml::de::Error, path: &str) -> String {
     } else {
         Some(path.to_string())
     };
-    let message = explain(e.message(), path.as_deref().unwrap_or(""));
+    let mut message = explain(e.message(), path.as_deref().unwrap_or(""));
+    // The parser's "duplicate key" points at the second one: name it.
+    if message == "duplicate key"
+        && let Some(key) = e.span().and_then(|span| text.get(span))
+    {
+        message = format!("duplicate key `{}`", key.trim());
+    }
     let place = match (path, at) {
         (Some(p), Some(a)) => format!("{p} ({a})"),
         (Some(p), None) => p,
@@ -90,11 +113,7 @@ fn with_rule(message: &str, path: &str) -> String {
     let Some(range) = type_ranges.iter().find(|r| message.contains(*r)) else {
         return message.to_string();
     };
-    let without_index = |key: &str| {
-        key.split('[')
-            .map(|part| part.split_once(']').map_or(part, |(_, rest)| rest))
-            .collect::<String>()
-    };
+    let without_index = super::shape::header;
     let key = without_index(path);
     let rules = RULES.get_or_init(super::Scenario::key_rules);
     match rules.iter().find(|(k, _)| without_index(k) == key) {
@@ -127,6 +146,7 @@ fn plain_types(message: &str) -> String {
         .replace("expected a sequence", "expected an array")
         .replace("expected a map", "expected a table")
         .replace("unknown variant `", "unknown value `")
+        .replace("missing field `", "missing key `")
 }
 
 #[cfg(test)]

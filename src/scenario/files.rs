@@ -142,7 +142,8 @@ impl Scenario {
             (Some(lat), Some(lon)) => Some(customers::Origin { lat, lon }),
             _ => None,
         };
-        let list = customers::read_customers(&path, office).map_err(invalid)?;
+        let list =
+            customers::read_customers(&path, office, self.city.size_km / 2.0).map_err(invalid)?;
         self.customers = Some(std::sync::Arc::new(list));
         Ok(())
     }

@@ -15,6 +15,7 @@ mod policy_checks;
 mod reference;
 pub mod sensitivity;
 mod settings;
+mod shape;
 mod validate;
 mod values;
 mod world;

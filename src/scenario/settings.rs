@@ -19,13 +19,15 @@ pub struct Setting {
 
 impl Setting {
     /// A setting of `key` to `text`, read as a TOML value (`24`, `0.5`, `true`,
-    /// `"newest"`), or as a string when it is not one (so `newest` works unquoted).
+    /// `"newest"`), or as a string when it is not one or is a TOML date or time (so
+    /// `newest` and `21:30` work unquoted).
     pub fn new(key: &str, text: &str) -> Setting {
         let text = text.trim();
         let value = format!("v = {text}")
             .parse::<toml::Table>()
             .ok()
             .and_then(|mut t| t.remove("v"))
+            .filter(|v| !v.is_datetime())
             .unwrap_or_else(|| toml::Value::String(text.to_string()));
         Setting {
             key: key.trim().to_string(),
@@ -58,8 +60,10 @@ impl Setting {
     }
 }
 
-/// Puts `value` at dotted `path` in `table`, creating no new tables: every part but the
-/// last must name an existing table, or the error says which part does not.
+/// Puts `value` at dotted `path` in `table`, creating the tables on the way that are not
+/// there yet (an optional section such as `policy.timeout_by_level`; a section the
+/// scenario does not have is then refused by the typed parse, naming the key). A part
+/// that holds a value or an array cannot take keys: the error says which.
 pub(super) fn set_path(
     table: &mut toml::Table,
     path: &str,
@@ -69,11 +73,20 @@ pub(super) fn set_path(
     let (last, parents) = parts.split_last().expect("split gives at least one part");
     let mut here = table;
     for (i, part) in parents.iter().enumerate() {
-        here = match here.get_mut(*part) {
-            Some(toml::Value::Table(t)) => t,
+        let entry = here
+            .entry((*part).to_string())
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        here = match entry {
+            toml::Value::Table(t) => t,
+            toml::Value::Array(_) => {
+                return Err(format!(
+                    "{}: holds an array, so {path} cannot set a key inside it",
+                    parts[..=i].join(".")
+                ));
+            }
             _ => {
                 return Err(format!(
-                    "{}: no such section in a scenario",
+                    "{}: holds a value, not a section with keys, so {path} cannot be set",
                     parts[..=i].join(".")
                 ));
             }
@@ -287,10 +300,14 @@ mod tests {
             Setting::new("a", "newest").value,
             toml::Value::String("newest".into())
         );
-        assert_eq!(
-            Setting::new("a", "\"12:30\"").value,
-            toml::Value::String("12:30".into())
-        );
+        // Quoted or not, a time of day is a string (TOML would read `12:30` as a time).
+        for text in ["\"12:30\"", "12:30", "12:30:00"] {
+            assert_eq!(
+                Setting::new("a", text).value,
+                toml::Value::String(text.trim_matches('"').into()),
+                "{text}"
+            );
+        }
         let list = Setting::parse_list("policy.private_cap = 15, 30").unwrap();
         assert_eq!(list.len(), 2);
         assert_eq!(
@@ -305,6 +322,28 @@ mod tests {
         ] {
             assert!(Setting::parse_list(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn an_optional_section_is_set_key_by_key() {
+        let (s, base) = alibaba();
+        let v = s
+            .vary(
+                &base,
+                &[
+                    Setting::new("policy.timeout_by_level.a", "96"),
+                    Setting::new("policy.timeout_by_level.b", "48"),
+                    Setting::new("policy.timeout_by_level.c", "none"),
+                ],
+                "x".into(),
+            )
+            .unwrap();
+        let levels = v.policy.timeout_by_level.unwrap();
+        assert_eq!((levels.a.value(), levels.c.value()), (Some(96), None));
+        let v = s
+            .vary(&base, &[Setting::new("day.desk_end", "21:30")], "y".into())
+            .unwrap();
+        assert_eq!(v.scenario.unwrap().day.desk_end.minutes(), 21 * 60 + 30);
     }
 
     #[test]
@@ -363,6 +402,20 @@ mod tests {
         assert!(e.contains("seed") && e.contains("defines the study"), "{e}");
         let e = err("policy.assignment=lottery");
         assert!(e.contains("policy.assignment"), "{e}");
+        // An optional section not in the base policy can be set key by key; a part that
+        // holds a value cannot take keys.
+        let e = err("policy.timeout_by_level.a=24");
+        assert!(
+            e.contains("policy.timeout_by_level: missing key `b`"),
+            "{e}"
+        );
+        let e = err("calendar.days.x=1");
+        assert!(
+            e.contains("calendar.days: holds a value, not a section"),
+            "{e}"
+        );
+        let e = err("travel.modes.x=1");
+        assert!(e.contains("travel.modes: holds an array"), "{e}");
         // The customer list and its projection are read once, with the file: a variant
         // that changed them ran the file's list regardless.
         let e = err("city.office_lat=39.95");

@@ -113,6 +113,19 @@ impl Serialize for Limit {
     }
 }
 
+/// A whole number as a limit, or an error quoting the number as written.
+fn whole<T, E>(v: T) -> Result<Limit, E>
+where
+    T: Copy + fmt::Display + TryInto<u32>,
+    E: serde::de::Error,
+{
+    v.try_into().map(Limit::At).map_err(|_| {
+        E::custom(format!(
+            "{v} is out of range: expected a whole number from 0 to 4294967295, or \"none\""
+        ))
+    })
+}
+
 impl<'de> Deserialize<'de> for Limit {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct Visitor;
@@ -122,12 +135,16 @@ impl<'de> Deserialize<'de> for Limit {
                 f.write_str("a whole number from 0 to 4294967295, or \"none\"")
             }
             fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Limit, E> {
-                u32::try_from(v)
-                    .map(Limit::At)
-                    .map_err(|_| E::custom(format!("{v} is out of range: expected a whole number from 0 to 4294967295, or \"none\"")))
+                whole(v)
             }
             fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Limit, E> {
-                self.visit_i64(i64::try_from(v).unwrap_or(i64::MAX))
+                whole(v)
+            }
+            fn visit_i128<E: serde::de::Error>(self, v: i128) -> Result<Limit, E> {
+                whole(v)
+            }
+            fn visit_u128<E: serde::de::Error>(self, v: u128) -> Result<Limit, E> {
+                whole(v)
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Limit, E> {
                 if v == "none" {

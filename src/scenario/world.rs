@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct City {
-    /// Side of the square city, km; the office is at the centre.
+    /// Side of the square city, km; the office is at the centre. A customer list's
+    /// companies must lie inside it.
     pub size_km: f64,
     /// Office buildings.
     pub buildings: u32,
