@@ -155,7 +155,7 @@ pub const METRICS: &[MetricDef] = &[
     m(
         "reclaimed_share",
         "share",
-        "Timeout reclaims over leads handed to reps from the pool (pushed or claimed).",
+        "Timeout reclaims of leads handed to reps from the pool (pushed or claimed) over those leads; leads a rep found and filed on its assigned list (a full private pool) count in neither.",
         Better::Lower,
     ),
     m(

@@ -164,6 +164,10 @@ pub struct Lead {
     pub calls: u32,
     /// How it arose.
     pub origin: Origin,
+    /// Whether its current assigned list got it from the pool (a push or a claim); false
+    /// when its holder found it and filed it there (a full private pool). Only the first
+    /// kind counts in `reclaimed_share` (timeout reclaims of pushed leads over pushes).
+    pub pushed: bool,
 }
 
 /// Interest decay rate per minute: ln 2 / half-life.
@@ -213,6 +217,7 @@ impl Lead {
             calls: 0,
             followed_up_at: Stamp::NEVER,
             log_key: f64::NEG_INFINITY,
+            pushed: false,
         }
     }
 

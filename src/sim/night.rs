@@ -69,6 +69,10 @@ impl Sim<'_> {
                         .is_some_and(|limit| now - lead.assigned_at.get() > limit)
             });
             self.tally.timeout_reclaims += due.len() as u64;
+            self.tally.pushed_timeout_reclaims += due
+                .iter()
+                .filter(|&&id| self.leads[id as usize].pushed)
+                .count() as u64;
             due.into_iter().for_each(|id| self.return_to_pool(id, now));
             if stale.is_some() || deal_deadline.is_some() {
                 let exempt = self.policy.exempt_open_deals;

@@ -120,6 +120,7 @@ impl Sim<'_> {
         let lead = &mut self.leads[id as usize];
         lead.holder = Holder::Assigned(r);
         lead.assigned_at = Stamp::at(now);
+        lead.pushed = true;
         lead.appointment_day = u32::MAX;
         lead.set_judged(&self.sc.funnel, judged);
         let quality = lead.propensity;
@@ -212,6 +213,7 @@ impl Sim<'_> {
         } else {
             lead.holder = Holder::Assigned(r);
             lead.assigned_at = Stamp::at(now);
+            lead.pushed = false;
             self.reps[r as usize].assigned.push(held);
         }
     }

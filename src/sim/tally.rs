@@ -35,8 +35,11 @@ pub struct Tally {
     pub handed_out: u64,
     /// Of those, leads of a territory other than the receiving rep's office's.
     pub handed_out_outside: u64,
-    /// Timeout reclaims.
+    /// Timeout reclaims (of every lead on an assigned list).
     pub timeout_reclaims: u64,
+    /// Timeout reclaims of leads handed out from the pool (not of leads a rep filed there
+    /// itself): the numerator of `reclaimed_share`, whose denominator is `handed_out`.
+    pub pushed_timeout_reclaims: u64,
     /// Stale-private reclaims.
     pub stale_reclaims: u64,
     /// Leads returned by the swap rule (or refused by a full private pool).
@@ -178,7 +181,7 @@ impl Tally {
             self.cold_leads as f64,
             ratio(self.travel_minutes, self.field_minutes),
             per_rep_day(self.late_returns),
-            ratio(self.timeout_reclaims as f64, self.handed_out as f64),
+            ratio(self.pushed_timeout_reclaims as f64, self.handed_out as f64),
             ratio(self.handed_out_outside as f64, self.handed_out as f64),
             self.stale_reclaims as f64,
             median_hours(&self.first_contact_minutes),

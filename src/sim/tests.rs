@@ -169,6 +169,35 @@ fn reclaim_timeout_takes_back_untouched_leads_only() {
 }
 
 #[test]
+fn reclaimed_share_counts_only_leads_handed_out_from_the_pool() {
+    // A private cap of 0 files every lead a rep finds on its assigned list.
+    let policy = Policy {
+        reclaim_timeout_hours: Limit::At(48),
+        private_cap: Limit::At(0),
+        ..Policy::default()
+    };
+    with_sim(policy, |sim, now| {
+        let pushed = contacted_lead(sim, 7, now, 0.2);
+        sim.give(NEW_HIRE, pushed, now);
+        let found = sim.create_lead(9, now, Origin::Desk);
+        sim.leads[found as usize].window_end = Stamp::at(now + 100 * DAY);
+        sim.file_found_lead(NEW_HIRE, found, now);
+        assert_eq!(sim.leads[found as usize].holder, Holder::Assigned(NEW_HIRE));
+        let handed_out = sim.tally.handed_out;
+        sim.reclaim(now + 48 * HOUR + 1);
+        assert_eq!(sim.leads[pushed as usize].holder, Holder::Pool);
+        assert_eq!(sim.leads[found as usize].holder, Holder::Pool);
+        assert_eq!(sim.tally.timeout_reclaims, 2, "both go back to the pool");
+        assert_eq!(sim.tally.pushed_timeout_reclaims, 1, "only one was pushed");
+        assert_eq!(sim.tally.handed_out, handed_out, "filing is not a hand-out");
+        // Pushed later, the found lead counts like any other.
+        sim.give(2, found, now + 3 * DAY);
+        sim.reclaim(now + 5 * DAY + 1);
+        assert_eq!(sim.tally.pushed_timeout_reclaims, 2);
+    });
+}
+
+#[test]
 fn timeouts_by_level_follow_the_crm_score() {
     let policy = Policy {
         reclaim_timeout_hours: Limit::At(48),
