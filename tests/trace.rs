@@ -188,6 +188,23 @@ fn a_day_beyond_a_variants_own_horizon_says_whose_horizon_it_is() {
         stderr.contains("(calendar.days = 5; --days changes it)"),
         "{stderr}"
     );
+    let long = [
+        "trace",
+        file,
+        "--variant",
+        "long",
+        "--rep",
+        "1",
+        "--day",
+        "6",
+        "--days",
+        "4",
+    ];
+    let stderr = text(&salesim(dir.path(), &long).stderr);
+    assert!(
+        stderr.contains("working days are 0 to 3 (--days 4)"),
+        "{stderr}"
+    );
 }
 
 #[test]

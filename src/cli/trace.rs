@@ -169,6 +169,8 @@ pub fn trace_day(args: &TraceArgs) -> Result<DayTrace, CliError> {
                 "variant {:?} sets its own calendar.days = {days} in its [variant.scenario]; --days does not change it",
                 variant.name
             )
+        } else if args.days.is_some() {
+            format!("--days {days}")
         } else {
             format!("calendar.days = {days}; --days changes it")
         };

@@ -67,7 +67,7 @@ pub const MAX_CUSTOMER_ROWS: usize = 2_000_000;
 pub const MAX_PROBLEMS_LISTED: usize = 50;
 
 /// Reads a customer list from a file. `origin` centres lat/lon projection (default: the
-/// mean position); every company must lie within `half_km` of it east-west and
+/// median position); every company must lie within `half_km` of it east-west and
 /// north-south (half of `city.size_km`). Every bad row is reported by line and column. A
 /// file larger than [`MAX_CUSTOMER_FILE_BYTES`] is refused before it is read.
 pub fn read_customers(
@@ -284,12 +284,16 @@ fn parse(
     if !problems.is_empty() {
         return None;
     }
-    let origin = origin.unwrap_or_else(|| {
-        let n = raw.len() as f64;
-        Origin {
-            lat: raw.iter().map(|r| r.0).sum::<f64>() / n,
-            lon: raw.iter().map(|r| r.1).sum::<f64>() / n,
-        }
+    // Without the office's position, lat/lon are centred on the list's median position:
+    // one mistyped row does not move it (a mean would, and put every row far away).
+    let from = if by_km || origin.is_some() {
+        "the office"
+    } else {
+        "the list's median position (the office without city.office_lat/office_lon)"
+    };
+    let origin = origin.unwrap_or_else(|| Origin {
+        lat: median(raw.iter().map(|r| r.0).collect()),
+        lon: median(raw.iter().map(|r| r.1).collect()),
     });
     let rows: Vec<(u64, CustomerRow)> = raw
         .into_iter()
@@ -298,7 +302,7 @@ fn parse(
             (line, row)
         })
         .collect();
-    problems.extend(outside_city(file, &rows, half_km, by_km));
+    problems.extend(outside_city(file, &rows, half_km, by_km, from));
     problems.extend(building_conflicts(file, &rows));
     if !problems.is_empty() {
         return None;
@@ -311,7 +315,13 @@ fn parse(
 /// Companies outside the city's square, `half_km` either side of the office east-west
 /// and north-south (a mistyped degree puts a company hundreds of km away, where reps
 /// would spend days in taxis): at most [`MAX_PROBLEMS_LISTED`] named, the rest counted.
-fn outside_city(file: &str, rows: &[(u64, CustomerRow)], half_km: f64, by_km: bool) -> Vec<String> {
+fn outside_city(
+    file: &str,
+    rows: &[(u64, CustomerRow)],
+    half_km: f64,
+    by_km: bool,
+    from: &str,
+) -> Vec<String> {
     let outside: Vec<&(u64, CustomerRow)> = rows
         .iter()
         .filter(|(_, r)| r.x_km.abs() > half_km || r.y_km.abs() > half_km)
@@ -332,9 +342,9 @@ fn outside_city(file: &str, rows: &[(u64, CustomerRow)], half_km: f64, by_km: bo
                 *line,
                 column,
                 format!(
-                    "the company lies at ({:.1}, {:.1}) km from the office, outside the city: city.size_km = {} keeps companies within {half_km} km of the office east-west and north-south; correct the position or raise city.size_km",
-                    r.x_km,
-                    r.y_km,
+                    "the company lies at ({:.2}, {:.2}) km from {from}, outside the city: city.size_km = {} keeps companies within {half_km} km of it east-west and north-south; correct the position or raise city.size_km",
+                    r.x_km + 0.0,
+                    r.y_km + 0.0,
                     2.0 * half_km
                 ),
             )
@@ -347,6 +357,17 @@ fn outside_city(file: &str, rows: &[(u64, CustomerRow)], half_km: f64, by_km: bo
         ));
     }
     problems
+}
+
+/// The median of `values` (the mean of the middle two for an even count).
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        (values[n / 2 - 1] + values[n / 2]) / 2.0
+    }
 }
 
 /// Farthest a company may lie from the first company of its named building, km: the
@@ -493,14 +514,16 @@ mod tests {
         text.push_str("far,40.9,116.4\n");
         let p = problems_of(&text);
         assert!(
-            p.contains("c.csv line 11, column `lat`: the company lies at (0.0, 100.1) km")
+            p.contains("c.csv line 11, column `lat`: the company lies at (0.00, 111.20) km from the list's median position")
                 && p.contains("outside the city: city.size_km = 40 keeps companies within 20 km"),
             "{p}"
         );
         assert_eq!(p.lines().count(), 1, "{p}");
         let p = problems_of("id,x_km,y_km\nA,0,-20.5\n");
         assert!(
-            p.contains("line 2, column `y_km`: the company lies at (0.0, -20.5) km"),
+            p.contains(
+                "line 2, column `y_km`: the company lies at (0.00, -20.50) km from the office"
+            ),
             "{p}"
         );
         assert!(

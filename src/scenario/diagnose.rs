@@ -7,6 +7,8 @@ use serde::de::DeserializeOwned;
 
 /// Deserialises `T` from a TOML document, or says what is wrong: `key.path (line L, column C): message`.
 pub fn from_document<T: DeserializeOwned + JsonSchema>(text: &str) -> Result<T, String> {
+    // The shapes are checked first (a document with a whole number beyond 64 bits is no
+    // table of values: serde then reads it, and names that number's key).
     if let Ok(table) = text.parse::<toml::Table>() {
         shape::<T>(&toml::Value::Table(table), "")?;
     }
@@ -56,7 +58,18 @@ fn located(text: &str, e: &toml::de::Error, path: &str) -> String {
     } else {
         Some(path.to_string())
     };
-    let mut message = explain(e.message(), path.as_deref().unwrap_or(""));
+    let key = path.as_deref().unwrap_or("");
+    let mut message = explain(e.message(), key);
+    // A whole number beyond 64 bits: quote it as written, with the key's range.
+    let overflow = ["u64 value was too large", "integer number overflowed"];
+    if overflow.iter().any(|o| e.message().contains(o))
+        && let Some(written) = e.span().and_then(|span| text.get(span))
+    {
+        message = with_rule(
+            &format!("{} is out of range: expected {TOML_WHOLE}", written.trim()),
+            key,
+        );
+    }
     // The parser's "duplicate key" points at the second one: name it.
     if message == "duplicate key"
         && let Some(key) = e.span().and_then(|span| text.get(span))
@@ -80,10 +93,30 @@ pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// The whole numbers a TOML file can hold.
+const TOML_WHOLE: &str = "a whole number from -9223372036854775808 to 9223372036854775807";
+
 /// serde's `message` about the value at `path`, in words: a misspelt key with the key
 /// probably meant, a wrong type with the key's own rule where it has one.
 fn explain(message: &str, path: &str) -> String {
     let message = message.trim_end();
+    // "invalid type: integer `N` as i128, expected ...": a number out of range, not of
+    // the wrong type.
+    if let Some((number, expected)) = message
+        .strip_prefix("invalid type: integer `")
+        .and_then(|rest| rest.split_once("` as "))
+        .and_then(|(number, tail)| Some((number, tail.split_once(", expected ")?.1)))
+    {
+        let expected = if expected == "any valid TOML value" {
+            TOML_WHOLE
+        } else {
+            expected
+        };
+        return with_rule(
+            &plain_types(&format!("{number} is out of range: expected {expected}")),
+            path,
+        );
+    }
     let Some(rest) = message.strip_prefix("unknown field `") else {
         return with_rule(&plain_types(message), path);
     };
@@ -109,12 +142,18 @@ fn with_rule(message: &str, path: &str) -> String {
     let type_ranges = [
         "a whole number from 0 to 4294967295",
         "a whole number from 0 to 18446744073709551615",
+        TOML_WHOLE,
     ];
     let Some(range) = type_ranges.iter().find(|r| message.contains(*r)) else {
         return message.to_string();
     };
     let without_index = super::shape::header;
     let key = without_index(path);
+    // A variant's own keys follow the scenario's rules.
+    let key = key
+        .strip_prefix("variant.scenario.")
+        .or_else(|| key.strip_prefix("variant."))
+        .unwrap_or(&key);
     let rules = RULES.get_or_init(super::Scenario::key_rules);
     match rules.iter().find(|(k, _)| without_index(k) == key) {
         Some((_, rule)) => message.replace(range, rule),

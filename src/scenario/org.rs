@@ -78,8 +78,13 @@ pub struct Org {
     pub hires_per_batch: u32,
     /// A rep is a new hire while tenure is under this many calendar days.
     pub new_hire_days: u32,
-    /// Experience (effective visits) credited per working day of tenure at the start.
+    /// Experience (effective visits) credited to a starting veteran per working day of its
+    /// tenure (MODEL.md section 9).
     pub experience_per_tenure_day: f64,
+    /// Experience (effective visits) credited to a starting new hire per working day of its
+    /// tenure; MODEL.md gives the veterans' rate only, so by default new hires get the same
+    /// (0 starts them as on their first day).
+    pub new_hire_experience_per_tenure_day: f64,
     /// Private leads (contacted) each starting veteran holds; at most half the variant's private cap.
     pub veteran_initial_private: u32,
     /// Ride-along days each manager makes a month (new hires first); a day holds the
@@ -102,6 +107,7 @@ impl Default for Org {
             hires_per_batch: 4,
             new_hire_days: 90,
             experience_per_tenure_day: 2.5,
+            new_hire_experience_per_tenure_day: 2.5,
             veteran_initial_private: 15,
             ride_alongs_per_month: 1,
             manager_skill: 0.9,

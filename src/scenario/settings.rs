@@ -47,9 +47,25 @@ impl Setting {
         if key.is_empty() || key.split('.').any(str::is_empty) {
             return Err(format!("--set {spec:?}: {key:?} is not a dotted key path"));
         }
+        if key.split('.').count() > MAX_KEY_PARTS {
+            return Err(format!(
+                "--set {}...: a key path of {} parts; scenario keys have at most {MAX_KEY_PARTS}",
+                key.chars().take(40).collect::<String>(),
+                key.split('.').count()
+            ));
+        }
         let values: Vec<&str> = values.split(',').map(str::trim).collect();
         if values.iter().any(|v| v.is_empty()) {
             return Err(format!("--set {key}: empty value in {spec:?}"));
+        }
+        // A whole number TOML cannot hold would otherwise be read as a word.
+        if let Some(v) = values
+            .iter()
+            .find(|v| is_whole_number(v) && v.replace('_', "").parse::<i64>().is_err())
+        {
+            return Err(format!(
+                "--set {key}: {v} is out of range: whole numbers go from -9223372036854775808 to 9223372036854775807 (and each key has its own range)"
+            ));
         }
         Ok(values.into_iter().map(|v| Setting::new(key, v)).collect())
     }
@@ -58,6 +74,17 @@ impl Setting {
     pub fn is_policy(&self) -> bool {
         self.key.starts_with("policy.")
     }
+}
+
+/// Most parts a key path may have (the deepest scenario key has 3: `policy.timeout_by_level.a`).
+pub const MAX_KEY_PARTS: usize = 8;
+
+/// Whether `text` is written as a decimal whole number (sign, digits, underscores).
+fn is_whole_number(text: &str) -> bool {
+    let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
+    !digits.is_empty()
+        && digits.starts_with(|c: char| c.is_ascii_digit())
+        && digits.chars().all(|c| c.is_ascii_digit() || c == '_')
 }
 
 /// Puts `value` at dotted `path` in `table`, creating the tables on the way that are not
@@ -70,6 +97,13 @@ pub(super) fn set_path(
     value: toml::Value,
 ) -> Result<(), String> {
     let parts: Vec<&str> = path.split('.').collect();
+    if parts.len() > MAX_KEY_PARTS {
+        return Err(format!(
+            "{}...: a key path of {} parts; scenario keys have at most {MAX_KEY_PARTS}",
+            parts[..MAX_KEY_PARTS].join("."),
+            parts.len()
+        ));
+    }
     let (last, parents) = parts.split_last().expect("split gives at least one part");
     let mut here = table;
     for (i, part) in parents.iter().enumerate() {
@@ -92,7 +126,39 @@ pub(super) fn set_path(
             }
         };
     }
-    here.insert((*last).to_string(), value);
+    // An empty table where a table is leaves it as it is (it names the section only).
+    let keeps = matches!(&value, toml::Value::Table(t) if t.is_empty())
+        && matches!(here.get(*last), Some(toml::Value::Table(_)));
+    if !keeps {
+        here.insert((*last).to_string(), value);
+    }
+    Ok(())
+}
+
+/// The paths of `table`'s empty tables (into `empty`), which [`settings_in`] carries no
+/// setting for; `Err` with the path of a key that holds a dot, which a dotted path
+/// cannot tell from two keys.
+fn unflattened(table: &toml::Table, prefix: &str, empty: &mut Vec<String>) -> Result<(), String> {
+    for (key, value) in table {
+        let path = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
+        if key.contains('.') {
+            return Err(format!(
+                "{prefix}{}\"{key}\"",
+                if prefix.is_empty() { "" } else { "." }
+            ));
+        }
+        if let toml::Value::Table(inner) = value {
+            if inner.is_empty() {
+                empty.push(path);
+            } else {
+                unflattened(inner, &path, empty)?;
+            }
+        }
+    }
     Ok(())
 }
 
@@ -191,6 +257,19 @@ impl Scenario {
                 ));
             }
         }
+        // With a customer list the city is the list's: its other keys (size, buildings,
+        // districts) would change nothing, so a copy that changes one compares equals.
+        if self.city.companies_csv.is_some() {
+            let keys = |city: &super::world::City| {
+                toml::Table::try_from(city).expect("a city always serialises")
+            };
+            let (was, now) = (keys(&self.city), keys(&changed.city));
+            if let Some(key) = now.keys().find(|k| now.get(*k) != was.get(*k)) {
+                return Err(format!(
+                    "{at}city.{key}: with a customer list (city.companies_csv) the city is the list's, so a variant's city.{key} would change nothing"
+                ));
+            }
+        }
         Ok(())
     }
 
@@ -219,10 +298,22 @@ impl Scenario {
         if table.is_empty() {
             return Ok(None);
         }
-        let settings = settings_in(table, "");
+        let at = format!("variant[{index}].scenario.");
+        let mut settings = settings_in(table, "");
+        let mut empty = Vec::new();
+        unflattened(table, "", &mut empty).map_err(|key| {
+            format!(
+                "{at}{key}: a quoted key with a dot in it; a key path is written unquoted (calendar.days = 5) or as a table ([variant.scenario.calendar])"
+            )
+        })?;
+        // An empty table names a section all the same: it is checked like one.
+        settings.extend(empty.into_iter().map(|key| Setting {
+            key,
+            value: toml::Value::Table(toml::Table::new()),
+            text: "{}".to_string(),
+        }));
         let refs: Vec<&Setting> = settings.iter().collect();
-        self.changed(&refs, name, &format!("variant[{index}].scenario."))
-            .map(|s| Some(Arc::new(s)))
+        self.changed(&refs, name, &at).map(|s| Some(Arc::new(s)))
     }
 
     /// `base` with `settings` applied, named `name`: `policy.*` keys change its policy,
@@ -322,6 +413,18 @@ mod tests {
         ] {
             assert!(Setting::parse_list(bad).is_err(), "{bad}");
         }
+        // A path deeper than any key is refused before tables are built for it (40,000
+        // levels once overflowed the stack).
+        let deep = format!("city.{}=1,2", vec!["a"; 40_000].join("."));
+        let e = Setting::parse_list(&deep).unwrap_err();
+        assert!(
+            e.contains("a key path of 40001 parts; scenario keys have at most 8"),
+            "{e}"
+        );
+        // A whole number TOML cannot hold is out of range, not a word.
+        let e = Setting::parse_list("policy.private_cap=5,9223372036854775808").unwrap_err();
+        assert!(e.contains("9223372036854775808 is out of range"), "{e}");
+        assert!(Setting::parse_list("leads.marketing_per_day=1_000,-2").is_ok());
     }
 
     #[test]

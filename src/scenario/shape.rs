@@ -25,7 +25,7 @@ enum Expected<'s> {
 fn walk(root: &Schema, node: &Schema, value: &toml::Value, path: &str) -> Option<String> {
     if let toml::Value::Datetime(d) = value {
         return Some(format!(
-            "{path}: {d} is a TOML date or time, which no key takes; write a time of day in quotes, like \"22:00\""
+            "{path}: {d} is a TOML date or time, which no key takes (a time of day is written in quotes, like \"22:00\")"
         ));
     }
     match (expected(root, node), value) {
@@ -40,10 +40,15 @@ fn walk(root: &Schema, node: &Schema, value: &toml::Value, path: &str) -> Option
             } else {
                 "an array".to_string()
             };
-            Some(format!(
-                "{path}: expected a table ([{header}] or {} = {{ ... }}), found {written}",
-                last(path)
-            ))
+            Some(if path.ends_with(']') {
+                // An entry of an array of tables written as an array itself.
+                format!("{path}: expected a table (one entry of the array), found an array")
+            } else {
+                format!(
+                    "{path}: expected a table ([{header}] or {} = {{ ... }}), found {written}",
+                    last(path)
+                )
+            })
         }
         (Expected::Array(items), toml::Value::Array(values)) => values
             .iter()
@@ -145,6 +150,10 @@ mod tests {
             problem("[[variant]]\nname = \"a\"\n[[variant.policy]]\nprivate_cap = 3")
                 .unwrap()
                 .starts_with("variant[0].policy: expected a table")
+        );
+        assert_eq!(
+            problem("variant = [[{ name = \"a\" }]]").unwrap(),
+            "variant[0]: expected a table (one entry of the array), found an array"
         );
         assert!(
             problem("[policy]\ntimeout_by_level = [1, 2, 3]")

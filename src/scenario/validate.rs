@@ -144,6 +144,12 @@ impl Scenario {
             0.0,
             100.0,
         );
+        c.range(
+            "org.new_hire_experience_per_tenure_day",
+            o.new_hire_experience_per_tenure_day,
+            0.0,
+            100.0,
+        );
         c.count(
             "org.veteran_initial_private",
             o.veteran_initial_private.into(),

@@ -18,22 +18,25 @@ impl Sim<'_> {
         let total = org.veterans + org.new_hires;
         for id in 0..total {
             let mut rng = self.seeds.stream(Source::Rep, u64::from(id));
-            let (low, high) = if id < org.veterans {
-                (org.veteran_tenure_min_months, org.veteran_tenure_max_months)
+            let (low, high, per_day) = if id < org.veterans {
+                (
+                    org.veteran_tenure_min_months,
+                    org.veteran_tenure_max_months,
+                    org.experience_per_tenure_day,
+                )
             } else {
-                (0.0, org.new_hire_tenure_max_months)
+                (
+                    0.0,
+                    org.new_hire_tenure_max_months,
+                    org.new_hire_experience_per_tenure_day,
+                )
             };
             let months = low + unit(&mut rng) * (high - low);
             let tenure_days = months * DAYS_PER_MONTH;
             let working_days =
                 tenure_days * f64::from(self.sc.calendar.working_days_per_week) / 7.0;
             let hired_at = start - (tenure_days * DAY as f64).round() as Minute;
-            self.add_rep(
-                id % org.teams,
-                hired_at,
-                working_days * org.experience_per_tenure_day,
-                &mut rng,
-            );
+            self.add_rep(id % org.teams, hired_at, working_days * per_day, &mut rng);
         }
         self.initial_stock(start);
         self.close_windows(start);

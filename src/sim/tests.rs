@@ -394,3 +394,38 @@ fn a_company_gate_stays_small() {
     // cache line and the default city's in the cache.
     assert_eq!(std::mem::size_of::<super::CompanyGate>(), 4);
 }
+
+#[test]
+fn starting_experience_follows_each_groups_rate_per_tenure_day() {
+    let starting_experience = |veteran_rate: f64, new_hire_rate: f64| {
+        let mut sc = small_scenario();
+        sc.org.experience_per_tenure_day = veteran_rate;
+        sc.org.new_hire_experience_per_tenure_day = new_hire_rate;
+        let seeds = Seeds::new(sc.seed, 0);
+        let world = World::generate(&sc, &seeds);
+        let policy = Policy::default();
+        let sim = Sim::new(&sc, &policy, &world, seeds, SimOptions::default());
+        let now = sim.now();
+        sim.reps
+            .iter()
+            .map(|r| {
+                let working_days = (now - r.hired_at) as f64 / DAY as f64 * 5.0 / 7.0;
+                (r.experience, working_days)
+            })
+            .collect::<Vec<_>>()
+    };
+    let base = starting_experience(2.5, 2.5);
+    let fresh = starting_experience(2.5, 0.0);
+    for (id, (&(with, days), &(without, _))) in base.iter().zip(&fresh).enumerate() {
+        // Tenure is drawn before experience, so both runs hire each rep on the same day.
+        assert!(
+            (with - 2.5 * days).abs() < 0.05,
+            "rep {id}: {with} for {days} days"
+        );
+        if id < 2 {
+            assert_eq!(with, without, "veteran {id} keeps its credit");
+        } else {
+            assert_eq!(without, 0.0, "new hire {id} starts fresh");
+        }
+    }
+}
