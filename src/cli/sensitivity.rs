@@ -290,7 +290,7 @@ fn execute_screen(
     };
     // The horizon is the base's: a screened `calendar.days` changes it at other points.
     eprintln!(
-        "salesim {}: sensitivity of scenario {} ({}): {}, {} points (base, low and high, {}) x {} x {}{share}, {} days at the base, seed {}, {}",
+        "salesim {}: sensitivity of scenario {} ({}): {}, {} points (base, low and high, {}) x {} x {}{share}, {} at the base, seed {}, {}",
         env!("CARGO_PKG_VERSION"),
         scenario.name,
         setup.origin,
@@ -303,7 +303,7 @@ fn execute_screen(
         ),
         crate::output::plural(variants.len() as u64, "variant"),
         crate::output::plural(replications, "replication"),
-        scenario.calendar.days,
+        crate::output::plural(scenario.calendar.days, "working day"),
         scenario.seed,
         crate::output::plural(threads as u64, "thread"),
     );

@@ -102,7 +102,8 @@ fn check_rep(sc: &Scenario, rep: u32, day: u32) -> Result<(), CliError> {
                 format!("{start} (reps 0 to {}), none hired later", start - 1)
             };
             Err(input(format!(
-                "--rep {rep}: no such rep in a horizon of {days} working days; it employs {plan}"
+                "--rep {rep}: no such rep in a horizon of {}; it employs {plan}",
+                crate::output::plural(days, "working day")
             )))
         }
         Some(hired) if hired > u64::from(day) => Err(input(format!(

@@ -387,8 +387,21 @@ pub fn render_verdict(results: &ExperimentResults, analysis: &Analysis) -> Strin
         let floors: Vec<String> = v.floors.iter().map(|f| f.describe()).collect();
         match v.best_meeting_floors {
             Some(b) => {
+                // Variants identical to it on the ranking metric that meet the floors too.
+                let tied: Vec<&str> = crate::analysis::tied_with(results, b, v.metric)
+                    .into_iter()
+                    .filter(|&i| {
+                        crate::analysis::best::meets_floors(results, &v.floors, i) == Some(true)
+                    })
+                    .map(name)
+                    .collect();
+                let tie = if tied.is_empty() {
+                    String::new()
+                } else {
+                    format!(", tied with {} in every replication", tied.join(", "))
+                };
                 out.push_str(&format!(
-                    "         meeting {} (checked on means): {} ({} {}{})\n",
+                    "         meeting {} (checked on means): {}{tie} ({} {}{})\n",
                     floors.join(" and "),
                     name(b),
                     metric.name,
@@ -572,12 +585,24 @@ mod tests {
             })
             .collect();
         let results = ExperimentResults::from_runs(&variants, runs);
-        let analysis = crate::analysis::analyse(&results, 0, won, &[], 200, 7);
+        let floors = [crate::analysis::FairnessFloor::parse("leads_won=0").unwrap()];
+        let analysis = crate::analysis::analyse(&results, 0, won, &floors, 200, 7);
         let text = render_verdict(&results, &analysis);
+        let tied = format!(
+            "tied with {}, {} in every replication",
+            variants[1].name, variants[2].name
+        );
         assert!(
             text.contains(&format!(
-                "(0.000), tied with {}, {} in every replication; 2 replications have only 3 distinct",
-                variants[1].name, variants[2].name
+                "(0.000), {tied}; 2 replications have only 3 distinct"
+            )),
+            "{text}"
+        );
+        // The fair choice is tied with the same variants.
+        assert!(
+            text.contains(&format!(
+                "(checked on means): {}, {tied} (",
+                variants[0].name
             )),
             "{text}"
         );

@@ -120,9 +120,14 @@ fn parse(
     half_km: f64,
     problems: &mut Vec<String>,
 ) -> Option<CustomerList> {
+    let line_ends = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
-        .from_reader(input);
+        .from_reader(LineEnds {
+            inner: input,
+            offset: 0,
+            ends: std::rc::Rc::clone(&line_ends),
+        });
     let headers = match reader.headers() {
         Ok(h) => h.clone(),
         Err(e) => {
@@ -200,7 +205,12 @@ fn parse(
                 continue;
             }
         };
-        let line = record.position().map_or(0, |p| p.line());
+        // The line from the record's byte offset: the csv crate's own count is off for
+        // CRLF line ends and after blank lines, where the offset it gives is that of the
+        // line end before the record (so a line end at the offset counts as before it).
+        let line = record.position().map_or(0, |p| {
+            1 + line_ends.borrow().partition_point(|&end| end <= p.byte()) as u64
+        });
         let field = |name: &str| {
             column(name)
                 .and_then(|i| record.get(i))
@@ -359,6 +369,30 @@ fn outside_city(
     problems
 }
 
+/// A reader that notes the byte offset of every line end it passes on, so a record's byte
+/// offset gives its line number.
+struct LineEnds<R> {
+    inner: R,
+    offset: u64,
+    ends: std::rc::Rc<std::cell::RefCell<Vec<u64>>>,
+}
+
+impl<R: std::io::Read> std::io::Read for LineEnds<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut ends = self.ends.borrow_mut();
+        ends.extend(
+            buf[..n]
+                .iter()
+                .enumerate()
+                .filter(|&(_, &b)| b == b'\n')
+                .map(|(i, _)| self.offset + i as u64),
+        );
+        self.offset += n as u64;
+        Ok(n)
+    }
+}
+
 /// The median of `values` (the mean of the middle two for an even count).
 fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
@@ -502,6 +536,16 @@ mod tests {
         let list = parse(text.as_bytes(), "c.csv", None, 20.0, &mut problems);
         assert!(list.is_none() && !problems.is_empty(), "{text}");
         problems.join("\n")
+    }
+
+    #[test]
+    fn problems_name_the_real_line_with_crlf_ends_and_blank_lines() {
+        let p = problems_of("id,x_km,y_km\r\nA,1,0\r\nB,1,0\r\nC,x,0\r\n");
+        assert!(p.contains("c.csv line 4, column `x_km`"), "{p}");
+        let p = problems_of("id,x_km,y_km\nA,1,0\n\nB,x,0\n");
+        assert!(p.contains("c.csv line 4, column `x_km`"), "{p}");
+        let p = problems_of("id,x_km,y_km\nA,\"1\n\",0\nB,x,0\n");
+        assert!(p.contains("c.csv line 4, column `x_km`"), "{p}");
     }
 
     #[test]

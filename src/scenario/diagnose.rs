@@ -184,6 +184,7 @@ fn plain_types(message: &str) -> String {
         .replace("expected a boolean", "expected true or false")
         .replace("expected a sequence", "expected an array")
         .replace("expected a map", "expected a table")
+        .replace("invalid type: map,", "invalid type: a table,")
         .replace("unknown variant `", "unknown value `")
         .replace("missing field `", "missing key `")
 }

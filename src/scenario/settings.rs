@@ -54,7 +54,7 @@ impl Setting {
                 key.split('.').count()
             ));
         }
-        let values: Vec<&str> = values.split(',').map(str::trim).collect();
+        let values: Vec<&str> = split_values(values).into_iter().map(str::trim).collect();
         if values.iter().any(|v| v.is_empty()) {
             return Err(format!("--set {key}: empty value in {spec:?}"));
         }
@@ -78,6 +78,28 @@ impl Setting {
 
 /// Most parts a key path may have (the deepest scenario key has 3: `policy.timeout_by_level.a`).
 pub const MAX_KEY_PARTS: usize = 8;
+
+/// `values` split at the commas outside quotes, brackets and braces, so a value may be
+/// an array or an inline table: `{ a = 96, b = 48, c = 24 },none`.
+fn split_values(values: &str) -> Vec<&str> {
+    let (mut parts, mut start, mut depth, mut quote) = (Vec::new(), 0, 0usize, None);
+    for (i, c) in values.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '[' | '{') => depth += 1,
+            (None, ']' | '}') => depth = depth.saturating_sub(1),
+            (None, ',') if depth == 0 => {
+                parts.push(&values[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&values[start..]);
+    parts
+}
 
 /// Whether `text` is written as a decimal whole number (sign, digits, underscores).
 fn is_whole_number(text: &str) -> bool {
@@ -425,6 +447,14 @@ mod tests {
         let e = Setting::parse_list("policy.private_cap=5,9223372036854775808").unwrap_err();
         assert!(e.contains("9223372036854775808 is out of range"), "{e}");
         assert!(Setting::parse_list("leads.marketing_per_day=1_000,-2").is_ok());
+        // Commas inside an inline table, an array or quotes do not split values.
+        let list =
+            Setting::parse_list("policy.timeout_by_level={ a = 96, b = 48, c = 24 },none").unwrap();
+        assert_eq!(list.len(), 2);
+        assert!(list[0].value.is_table(), "{:?}", list[0].value);
+        let list = Setting::parse_list("travel.modes=[\"walk\", \"taxi\"],[\"rail\"]").unwrap();
+        assert_eq!(list.len(), 2);
+        assert_eq!(split_values("\"a,b\",c"), ["\"a,b\"", "c"]);
     }
 
     #[test]
