@@ -18,6 +18,8 @@ enum Expected<'s> {
     Table(&'s serde_json::Map<String, Schema>),
     /// An array of `items`.
     Array(&'s Schema),
+    /// One of these words (serde would also take `{ word = {} }` for one).
+    Word(Vec<&'s str>),
     /// Anything else: left to serde.
     Other,
 }
@@ -54,6 +56,19 @@ fn walk(root: &Schema, node: &Schema, value: &toml::Value, path: &str) -> Option
             .iter()
             .enumerate()
             .find_map(|(i, v)| walk(root, items, v, &format!("{path}[{i}]"))),
+        (Expected::Word(words), toml::Value::Table(_) | toml::Value::Array(_)) => Some(format!(
+            "{path}: expected one of {}, found {}",
+            words
+                .iter()
+                .map(|w| format!("\"{w}\""))
+                .collect::<Vec<_>>()
+                .join(", "),
+            if value.is_table() {
+                "a table"
+            } else {
+                "an array"
+            }
+        )),
         (Expected::Array(items), toml::Value::Table(_)) => {
             let tables = matches!(expected(root, items), Expected::Table(_));
             let header = header(path);
@@ -94,6 +109,19 @@ fn expected<'s>(root: &'s Schema, node: &'s Schema) -> Expected<'s> {
                 }
                 _ => return Expected::Other,
             }
+        }
+        let words: Option<Vec<&str>> = node.get("oneOf").and_then(Schema::as_array).map(|all| {
+            all.iter()
+                .filter_map(|a| a.get("const").and_then(Schema::as_str))
+                .collect()
+        });
+        if let Some(words) = words.filter(|w| {
+            !w.is_empty()
+                && node["oneOf"]
+                    .as_array()
+                    .is_some_and(|all| all.len() == w.len())
+        }) {
+            return Expected::Word(words);
         }
         return match node.get("type").and_then(Schema::as_str) {
             Some("object") => match node.get("properties").and_then(Schema::as_object) {
@@ -172,6 +200,27 @@ mod tests {
             problem("[travel.road_speed_kmh]\na = 1").unwrap(),
             "travel.road_speed_kmh: expected an array, found a table"
         );
+    }
+
+    #[test]
+    fn a_word_written_as_a_table_is_named() {
+        assert!(
+            problem("[policy]\nassignment = { random = {} }")
+                .unwrap()
+                .starts_with("policy.assignment: expected one of \"round_robin\", ")
+        );
+        assert!(
+            problem("[travel]\nmodes = [{ walk = {} }, \"bike\"]")
+                .unwrap()
+                .ends_with(", found a table")
+        );
+        assert!(
+            problem("[policy]\nterritory = [\"strict\"]")
+                .unwrap()
+                .ends_with(", found an array")
+        );
+        // "none" is one choice of a number-or-word key, not a word list.
+        assert_eq!(problem("[policy]\nprivate_cap = { none = {} }"), None);
     }
 
     #[test]
