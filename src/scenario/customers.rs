@@ -120,7 +120,7 @@ fn parse(
     half_km: f64,
     problems: &mut Vec<String>,
 ) -> Option<CustomerList> {
-    let line_ends = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let line_ends = std::rc::Rc::new(std::cell::RefCell::new(LineIndex::default()));
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_reader(LineEnds {
@@ -198,19 +198,27 @@ fn parse(
             ));
             break;
         }
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                problems.push(format!("{file}: {e}"));
-                continue;
-            }
-        };
+        let record =
+            match record {
+                Ok(r) => r,
+                Err(e) => {
+                    let line = e.position().map(|p| line_ends.borrow().line_at(p.byte()));
+                    problems.push(match (e.kind(), line) {
+                    (csv::ErrorKind::UnequalLengths { expected_len, len, .. }, Some(line)) => {
+                        format!(
+                            "{file} line {line}: {len} fields, but the header has {expected_len}"
+                        )
+                    }
+                    _ => format!("{file}: {e}"),
+                });
+                    continue;
+                }
+            };
         // The line from the record's byte offset: the csv crate's own count is off for
-        // CRLF line ends and after blank lines, where the offset it gives is that of the
-        // line end before the record (so a line end at the offset counts as before it).
-        let line = record.position().map_or(0, |p| {
-            1 + line_ends.borrow().partition_point(|&end| end <= p.byte()) as u64
-        });
+        // CRLF and CR line ends and after blank lines.
+        let line = record
+            .position()
+            .map_or(0, |p| line_ends.borrow().line_at(p.byte()));
         let field = |name: &str| {
             column(name)
                 .and_then(|i| record.get(i))
@@ -369,25 +377,63 @@ fn outside_city(
     problems
 }
 
-/// A reader that notes the byte offset of every line end it passes on, so a record's byte
-/// offset gives its line number.
+/// Where the lines of a text end, noted as it is read: every CR and LF byte, and the
+/// line ends among them (LF, CRLF at its LF, a lone CR).
+#[derive(Default)]
+struct LineIndex {
+    /// Offsets of every CR and LF byte.
+    breaks: Vec<u64>,
+    /// Offsets of the line ends.
+    ends: Vec<u64>,
+    /// A CR whose next byte is not read yet.
+    pending_cr: Option<u64>,
+}
+
+impl LineIndex {
+    fn note(&mut self, offset: u64, byte: u8) {
+        match byte {
+            b'\n' => {
+                self.pending_cr = None;
+                self.ends.push(offset);
+            }
+            b'\r' => {
+                self.ends.extend(self.pending_cr.replace(offset));
+            }
+            _ => self.ends.extend(self.pending_cr.take()),
+        }
+        if matches!(byte, b'\n' | b'\r') {
+            self.breaks.push(offset);
+        }
+    }
+
+    /// The 1-based line of the text that starts at or after `offset` past any line ends
+    /// (the csv crate gives a record's offset at a line end before it).
+    fn line_at(&self, offset: u64) -> u64 {
+        let mut start = offset;
+        let mut i = self.breaks.partition_point(|&b| b < start);
+        while self.breaks.get(i) == Some(&start) {
+            start += 1;
+            i += 1;
+        }
+        1 + self.ends.partition_point(|&end| end < start) as u64
+    }
+}
+
+/// A reader that notes where lines end in a [`LineIndex`], so a record's byte offset
+/// gives its line number.
 struct LineEnds<R> {
     inner: R,
     offset: u64,
-    ends: std::rc::Rc<std::cell::RefCell<Vec<u64>>>,
+    ends: std::rc::Rc<std::cell::RefCell<LineIndex>>,
 }
 
 impl<R: std::io::Read> std::io::Read for LineEnds<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        let mut ends = self.ends.borrow_mut();
-        ends.extend(
-            buf[..n]
-                .iter()
-                .enumerate()
-                .filter(|&(_, &b)| b == b'\n')
-                .map(|(i, _)| self.offset + i as u64),
-        );
+        let mut index = self.ends.borrow_mut();
+        for (i, &b) in buf[..n].iter().enumerate() {
+            index.note(self.offset + i as u64, b);
+        }
         self.offset += n as u64;
         Ok(n)
     }
@@ -546,6 +592,18 @@ mod tests {
         assert!(p.contains("c.csv line 4, column `x_km`"), "{p}");
         let p = problems_of("id,x_km,y_km\nA,\"1\n\",0\nB,x,0\n");
         assert!(p.contains("c.csv line 4, column `x_km`"), "{p}");
+        // Several blank lines, CRLF with blank lines, CR alone.
+        let p = problems_of("id,x_km,y_km\nA,1,0\n\n\n\nB,x,0\n");
+        assert!(p.contains("c.csv line 6, column `x_km`"), "{p}");
+        let p = problems_of("id,x_km,y_km\r\nA,1,0\r\n\r\n\r\nB,x,0\r\n");
+        assert!(p.contains("c.csv line 5, column `x_km`"), "{p}");
+        let p = problems_of("id,x_km,y_km\rA,1,0\rB,2,1\rC,x,3\r");
+        assert!(p.contains("c.csv line 4, column `x_km`"), "{p}");
+        let p = problems_of("id,x_km,y_km\r\nA,1,0\r\n\r\n\r\nB,1\r\n");
+        assert!(
+            p.contains("c.csv line 5: 2 fields, but the header has 3"),
+            "{p}"
+        );
     }
 
     #[test]

@@ -185,6 +185,7 @@ fn plain_types(message: &str) -> String {
         .replace("expected a sequence", "expected an array")
         .replace("expected a map", "expected a table")
         .replace("invalid type: map,", "invalid type: a table,")
+        .replace("invalid type: sequence,", "invalid type: an array,")
         .replace("unknown variant `", "unknown value `")
         .replace("missing field `", "missing key `")
 }

@@ -9,6 +9,7 @@ pub mod customers;
 mod diagnose;
 mod files;
 mod funnel;
+mod names;
 mod org;
 mod policy;
 mod policy_checks;

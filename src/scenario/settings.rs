@@ -58,6 +58,11 @@ impl Setting {
         if values.iter().any(|v| v.is_empty()) {
             return Err(format!("--set {key}: empty value in {spec:?}"));
         }
+        for v in &values {
+            if let Some(problem) = value_problem(v) {
+                return Err(format!("--set {key}: {v:?} {problem}"));
+            }
+        }
         // A whole number TOML cannot hold would otherwise be read as a word.
         if let Some(v) = values
             .iter()
@@ -78,6 +83,33 @@ impl Setting {
 
 /// Most parts a key path may have (the deepest scenario key has 3: `policy.timeout_by_level.a`).
 pub const MAX_KEY_PARTS: usize = 8;
+
+/// What is wrong with `text` as one value, if anything: a line break or a comment (`#`
+/// outside quotes) would smuggle in more than a value, and a value that opens an array,
+/// table or string must be whole TOML (else it would be taken as a word).
+fn value_problem(text: &str) -> Option<String> {
+    if text.contains(['\n', '\r']) {
+        return Some("holds a line break; a value is one line".into());
+    }
+    let mut quote = None;
+    for c in text.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '#') => return Some("holds a comment (#); give the value alone".into()),
+            _ => {}
+        }
+    }
+    if text.starts_with(['[', '{', '"', '\''])
+        && let Err(e) = format!("v = {text}").parse::<toml::Table>()
+    {
+        let why = e.message().lines().next().unwrap_or("").trim().to_string();
+        return Some(format!(
+            "is not a whole TOML value ({why}); arrays, tables and quoted strings must be closed, words inside them quoted"
+        ));
+    }
+    None
+}
 
 /// `values` split at the commas outside quotes, brackets and braces, so a value may be
 /// an array or an inline table: `{ a = 96, b = 48, c = 24 },none`.
@@ -148,13 +180,23 @@ pub(super) fn set_path(
             }
         };
     }
-    // An empty table where a table is leaves it as it is (it names the section only).
-    let keeps = matches!(&value, toml::Value::Table(t) if t.is_empty())
-        && matches!(here.get(*last), Some(toml::Value::Table(_)));
-    if !keeps {
-        here.insert((*last).to_string(), value);
-    }
+    merge(here, last, value);
     Ok(())
+}
+
+/// Puts `value` at `key` in `table`; a table where a table is merges into it key by key,
+/// as a file's `[section]` does (`calendar = { days = 2 }` keeps the week's other keys).
+fn merge(table: &mut toml::Table, key: &str, value: toml::Value) {
+    match (table.get_mut(key), value) {
+        (Some(toml::Value::Table(here)), toml::Value::Table(inner)) => {
+            for (k, v) in inner {
+                merge(here, &k, v);
+            }
+        }
+        (_, value) => {
+            table.insert(key.to_string(), value);
+        }
+    }
 }
 
 /// The paths of `table`'s empty tables (into `empty`), which [`settings_in`] carries no
@@ -455,6 +497,16 @@ mod tests {
         let list = Setting::parse_list("travel.modes=[\"walk\", \"taxi\"],[\"rail\"]").unwrap();
         assert_eq!(list.len(), 2);
         assert_eq!(split_values("\"a,b\",c"), ["\"a,b\"", "c"]);
+        // Broken arrays and tables, comments and line breaks are not words.
+        for bad in [
+            "travel.peak_hours=[7,8",
+            "travel.peak_hours=[7,,8],[9]",
+            "policy.timeout_by_level={ a = none, b = 48, c = 1 }",
+            "policy.private_cap=5 # five,10",
+            "policy.private_cap=5\nbogus = 1,10",
+        ] {
+            assert!(Setting::parse_list(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]
@@ -477,6 +529,18 @@ mod tests {
             .vary(&base, &[Setting::new("day.desk_end", "21:30")], "y".into())
             .unwrap();
         assert_eq!(v.scenario.unwrap().day.desk_end.minutes(), 21 * 60 + 30);
+        // A section given as an inline table merges into the section, as in a file.
+        let mut six = s.clone();
+        six.calendar.working_days_per_week = 6;
+        let v = six
+            .vary(
+                &base,
+                &[Setting::new("calendar", "{ days = 2 }")],
+                "z".into(),
+            )
+            .unwrap();
+        let calendar = &v.scenario.unwrap().calendar;
+        assert_eq!((calendar.days, calendar.working_days_per_week), (2, 6));
     }
 
     #[test]
