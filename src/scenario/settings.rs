@@ -268,10 +268,13 @@ impl Scenario {
         for s in settings {
             let top = s.key.split('.').next().unwrap_or_default();
             if top == "policy" {
-                return Err(format!(
-                    "{at}{}: policy keys go in the variant's [variant.policy] table",
-                    s.key
-                ));
+                // In a file, the variant's own table; on the command line, one key at a time.
+                let advice = if at.is_empty() {
+                    "policy keys are set one at a time, e.g. policy.private_cap=15,30"
+                } else {
+                    "policy keys go in the variant's [variant.policy] table"
+                };
+                return Err(format!("{at}{}: {advice}", s.key));
             }
             if FIXED_KEYS.contains(&top) {
                 return Err(format!(
@@ -599,6 +602,8 @@ mod tests {
         assert!(e.contains("seed") && e.contains("defines the study"), "{e}");
         let e = err("policy.assignment=lottery");
         assert!(e.contains("policy.assignment"), "{e}");
+        let e = err("policy={ private_cap = 3 }");
+        assert!(e.contains("policy keys are set one at a time"), "{e}");
         // An optional section not in the base policy can be set key by key; a part that
         // holds a value cannot take keys.
         let e = err("policy.timeout_by_level.a=24");
