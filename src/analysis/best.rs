@@ -112,6 +112,20 @@ pub fn rival_groups(
     groups
 }
 
+/// The variants other than `fair` with its very value of metric `m` in every replication
+/// that meet `floors` on their means too: ties of the fairness floors' choice.
+pub fn tied_meeting_floors(
+    results: &ExperimentResults,
+    floors: &[FairnessFloor],
+    fair: usize,
+    m: usize,
+) -> Vec<usize> {
+    tied_with(results, fair, m)
+        .into_iter()
+        .filter(|&i| meets_floors(results, floors, i) == Some(true))
+        .collect()
+}
+
 /// Whether variant `v`'s means meet every one of `floors`: `Some(false)` when a floor whose
 /// metric it defines fails, `None` when it leaves a floor's metric undefined (it cannot be
 /// judged), else `Some(true)`.

@@ -388,13 +388,11 @@ pub fn render_verdict(results: &ExperimentResults, analysis: &Analysis) -> Strin
         match v.best_meeting_floors {
             Some(b) => {
                 // Variants identical to it on the ranking metric that meet the floors too.
-                let tied: Vec<&str> = crate::analysis::tied_with(results, b, v.metric)
-                    .into_iter()
-                    .filter(|&i| {
-                        crate::analysis::best::meets_floors(results, &v.floors, i) == Some(true)
-                    })
-                    .map(name)
-                    .collect();
+                let tied: Vec<&str> =
+                    crate::analysis::best::tied_meeting_floors(results, &v.floors, b, v.metric)
+                        .into_iter()
+                        .map(name)
+                        .collect();
                 let tie = if tied.is_empty() {
                     String::new()
                 } else {

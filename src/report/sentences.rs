@@ -371,6 +371,18 @@ pub fn verdict(results: &ExperimentResults, analysis: &Analysis) -> Vec<String> 
                 ));
             }
             text.push('.');
+            let tied = crate::analysis::best::tied_meeting_floors(results, &v.floors, fair, m);
+            if !tied.is_empty() {
+                let names: Vec<String> = tied.iter().map(|&i| format!("`{}`", name(i))).collect();
+                text.push_str(&format!(
+                    " {} {} the same {} as `{}` in every replication of this run and {} the fairness {floors} too: tied with it.",
+                    names.join(", "),
+                    if tied.len() == 1 { "has" } else { "have" },
+                    metric.name,
+                    name(fair),
+                    if tied.len() == 1 { "meets" } else { "meet" }
+                ));
+            }
             text.push_str(&floor_caution(results, analysis, fair));
             out.push(text);
         }

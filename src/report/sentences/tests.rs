@@ -308,3 +308,15 @@ fn differences_without_an_interval_say_so() {
         "+0.500 (no interval: too few replications)"
     );
 }
+
+#[test]
+fn the_fair_choice_names_the_variants_tied_with_it() {
+    // strict converts most but is unfair; alibaba and new-hire-priority are identical and fair.
+    let results = results([(0.020, 0.9), (0.025, 0.6), (0.020, 0.9)]);
+    let text = verdict(&results, &analysis(&results, &["nh_win_ratio=0.8"])).join(" ");
+    assert!(
+        text.contains("the best variant that does is `alibaba`")
+            && text.contains("`new-hire-priority` has the same conversion_rate as `alibaba` in every replication of this run and meets the fairness floor"),
+        "{text}"
+    );
+}
