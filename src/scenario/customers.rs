@@ -135,6 +135,10 @@ fn parse(
             return None;
         }
     };
+    // The header's own line (blank lines may come before it).
+    let header_line = headers
+        .position()
+        .map_or(1, |p| line_ends.borrow().line_at(p.byte()));
     let column = |name: &str| headers.iter().position(|h| h == name);
     let known = [
         "id",
@@ -156,7 +160,7 @@ fn parse(
             .take(MAX_PROBLEMS_LISTED)
             .map(|h| {
                 format!(
-                    "{file} line 1: unknown column `{h}`; the columns are {}",
+                    "{file} line {header_line}: unknown column `{h}`; the columns are {}",
                     known.join(", ")
                 )
             }),
@@ -164,7 +168,7 @@ fn parse(
     for (i, h) in headers.iter().enumerate() {
         if headers.iter().take(i).any(|earlier| earlier == h) {
             problems.push(format!(
-                "{file} line 1: column `{h}` appears twice; name each column once"
+                "{file} line {header_line}: column `{h}` appears twice; name each column once"
             ));
         }
     }
@@ -172,13 +176,13 @@ fn parse(
     let by_degrees = column("lat").is_some() && column("lon").is_some();
     if by_km && by_degrees {
         problems.push(format!(
-            "{file} line 1: give positions either as `x_km,y_km` or as `lat,lon`, not both"
+            "{file} line {header_line}: give positions either as `x_km,y_km` or as `lat,lon`, not both"
         ));
         return None;
     }
     if column("id").is_none() || !(by_km || by_degrees) {
         problems.push(format!(
-            "{file} line 1: the header needs `id` and either `x_km,y_km` or `lat,lon`"
+            "{file} line {header_line}: the header needs `id` and either `x_km,y_km` or `lat,lon`"
         ));
         return None;
     }
@@ -599,6 +603,8 @@ mod tests {
         assert!(p.contains("c.csv line 5, column `x_km`"), "{p}");
         let p = problems_of("id,x_km,y_km\rA,1,0\rB,2,1\rC,x,3\r");
         assert!(p.contains("c.csv line 4, column `x_km`"), "{p}");
+        let p = problems_of("\n\nid,x_km,y_km,foo\nA,1,0,2\n");
+        assert!(p.contains("c.csv line 3: unknown column `foo`"), "{p}");
         let p = problems_of("id,x_km,y_km\r\nA,1,0\r\n\r\n\r\nB,1\r\n");
         assert!(
             p.contains("c.csv line 5: 2 fields, but the header has 3"),

@@ -1,7 +1,8 @@
 //! Checks the shape of a TOML document against the scenario's JSON Schema before serde
 //! reads it: a table written as an array (`calendar = [7]`, `[[policy]]`) would otherwise
 //! be read by position or get a message about its first key, an array of tables written
-//! as one table (`[office]`) a message about "a map", and a TOML date or time
+//! as one table (`[office]`) a message about "a map", a word written as a table
+//! (`assignment = { random = {} }`) would be taken as the word, and a TOML date or time
 //! (`desk_end = 22:00:00`) a message about "a map" too.
 
 use serde_json::Value as Schema;
