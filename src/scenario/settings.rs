@@ -47,12 +47,8 @@ impl Setting {
         if key.is_empty() || key.split('.').any(str::is_empty) {
             return Err(format!("--set {spec:?}: {key:?} is not a dotted key path"));
         }
-        if key.split('.').count() > MAX_KEY_PARTS {
-            return Err(format!(
-                "--set {}...: a key path of {} parts; scenario keys have at most {MAX_KEY_PARTS}",
-                key.chars().take(40).collect::<String>(),
-                key.split('.').count()
-            ));
+        if let Some(problem) = too_deep(key) {
+            return Err(format!("--set {problem}"));
         }
         let values: Vec<&str> = split_values(values).into_iter().map(str::trim).collect();
         if values.iter().any(|v| v.is_empty()) {
@@ -83,6 +79,18 @@ impl Setting {
 
 /// Most parts a key path may have (the deepest scenario key has 3: `policy.timeout_by_level.a`).
 pub const MAX_KEY_PARTS: usize = 8;
+
+/// Says so when dotted `path` has more than [`MAX_KEY_PARTS`] parts (its first parts shown).
+fn too_deep(path: &str) -> Option<String> {
+    let parts = path.split('.').count();
+    (parts > MAX_KEY_PARTS).then(|| {
+        let shown: Vec<&str> = path.split('.').take(MAX_KEY_PARTS).collect();
+        format!(
+            "{}...: a key path of {parts} parts; scenario keys have at most {MAX_KEY_PARTS}",
+            shown.join(".")
+        )
+    })
+}
 
 /// What is wrong with `text` as one value, if anything: a line break or a comment (`#`
 /// outside quotes) would smuggle in more than a value, and a value that opens an array,
@@ -150,14 +158,10 @@ pub(super) fn set_path(
     path: &str,
     value: toml::Value,
 ) -> Result<(), String> {
-    let parts: Vec<&str> = path.split('.').collect();
-    if parts.len() > MAX_KEY_PARTS {
-        return Err(format!(
-            "{}...: a key path of {} parts; scenario keys have at most {MAX_KEY_PARTS}",
-            parts[..MAX_KEY_PARTS].join("."),
-            parts.len()
-        ));
+    if let Some(problem) = too_deep(path) {
+        return Err(problem);
     }
+    let parts: Vec<&str> = path.split('.').collect();
     let (last, parents) = parts.split_last().expect("split gives at least one part");
     let mut here = table;
     for (i, part) in parents.iter().enumerate() {
